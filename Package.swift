@@ -1,0 +1,58 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "scheduledrop",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "scheduledrop", targets: ["scheduledrop"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+    ],
+    targets: [
+        .target(name: "ICalendar"),
+        .target(name: "Schedule", dependencies: ["ICalendar"]),
+        .target(
+            name: "ScheduleStore",
+            dependencies: ["Schedule", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .target(
+            name: "DropFolders",
+            dependencies: [.product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "Ingestion",
+            dependencies: [
+                "ICalendar", "Schedule", "ScheduleStore", "DropFolders",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "scheduledrop",
+            dependencies: [
+                "Schedule", "ScheduleStore", "DropFolders", "Ingestion",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
+        .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "ICalendar"]),
+        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "Schedule"]),
+        .testTarget(name: "DropFoldersTests", dependencies: ["DropFolders"]),
+        .testTarget(
+            name: "IngestionTests",
+            dependencies: ["Ingestion", "ScheduleStore", "Schedule", "DropFolders"],
+            resources: [.copy("Fixtures")]
+        ),
+    ]
+)

@@ -1,0 +1,33 @@
+/// A failure of a drop folder or of one of its files.
+///
+/// `code` is stable and reaches reports, logs and metric labels; `message` is for people and never holds a secret.
+public struct FolderError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The stable identity of a folder failure.
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// The folder or file does not exist.
+        case notFound = "folder.notFound"
+        /// The daemon may not read or write there.
+        case permissionDenied = "folder.permissionDenied"
+        /// The file changed while it was being fetched.
+        case changedDuringFetch = "folder.changedDuringFetch"
+        /// A name with a path separator, `..`, a control character, or over 255 bytes.
+        case unsafeName = "folder.unsafeName"
+        /// The folder could not be watched for changes.
+        case watchFailed = "folder.watchFailed"
+        /// Another input/output failure.
+        case ioFailed = "folder.ioFailed"
+    }
+
+    /// The stable code.
+    public var code: Code
+    /// A message for people.
+    public var message: String
+
+    /// Creates a folder error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

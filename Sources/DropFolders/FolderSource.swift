@@ -1,0 +1,61 @@
+import Foundation
+
+/// A file as a folder lists it: the facts that make up its version.
+public struct FileStat: Hashable, Sendable {
+    /// The name inside the folder.
+    public var path: String
+    /// The size in bytes.
+    public var size: Int64
+    /// The modification time in nanoseconds since 1970 (0 where the folder gives none).
+    public var modified: Int64
+    /// The ETag, for object stores; empty elsewhere.
+    public var etag: String
+
+    /// Creates a file stat.
+    public init(path: String, size: Int64, modified: Int64, etag: String = "") {
+        self.path = path
+        self.size = size
+        self.modified = modified
+        self.etag = etag
+    }
+}
+
+/// What to do with a file once its job has ended.
+public enum Disposal: Equatable, Sendable {
+    /// Leave it where it is.
+    case keep
+    /// Delete it.
+    case delete
+    /// Move it into another folder (for a local folder, a directory path).
+    case move(to: String)
+}
+
+/// A drop folder: lists its files, fetches one into the staging area, and disposes of it after processing.
+public protocol FolderSource: Sendable {
+    /// The folder's configured id.
+    var id: String { get }
+    /// The files of the folder that are there now (regular files at its top level).
+    func list() async throws -> [FileStat]
+    /// Copies the version `file` to `destination`, failing with `changedDuringFetch` if it changed meanwhile.
+    func fetch(_ file: FileStat, to destination: URL) async throws
+    /// Applies the after-processing policy to `file`.
+    func dispose(_ file: FileStat, _ disposal: Disposal) async throws
+}
+
+/// A folder that reports its changes as they happen, so they need not wait for a poll.
+public protocol ChangeNotifyingFolder: FolderSource {
+    /// The changes to the folder from now on, until the stream is dropped.
+    func changes() throws -> AsyncStream<FolderChange>
+    /// The stat of one file, or nil if it is not there (or not a regular file).
+    func stat(_ path: String) async throws -> FileStat?
+}
+
+/// One change a folder reports.
+public enum FolderChange: Equatable, Sendable {
+    /// The file was closed after writing, moved in, created, or had its attributes changed.
+    case changed(String)
+    /// The file was deleted or moved out.
+    case removed(String)
+    /// Events were lost: the whole folder must be listed again.
+    case overflow
+}

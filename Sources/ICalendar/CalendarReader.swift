@@ -1,0 +1,96 @@
+/// Reads iCalendar data as a stream of top-level components, one VEVENT (or VTIMEZONE …) at a time.
+///
+/// Several VCALENDAR objects in one stream are read in turn. Memory holds one component at a
+/// time, so a file of any size is read in bounded memory. Structural errors (no VCALENDAR,
+/// mismatched END, data ending inside a component) are thrown with the line they were found on.
+public struct CalendarReader<Source: ByteSource> {
+    /// The deepest nesting of components accepted below VCALENDAR.
+    public static var maximumDepth: Int { 16 }
+
+    private var lines: ContentLineReader<Source>
+    private var calendarProperties: [ContentLine] = []
+    private var inCalendar = false
+    private var calendarCount = 0
+
+    /// Creates a reader over `source`.
+    public init(_ source: Source) {
+        lines = ContentLineReader(source)
+    }
+
+    /// The number of physical lines read so far.
+    public var linesRead: Int { lines.linesRead }
+
+    /// Returns the next top-level component, or nil when the data ends after a complete calendar.
+    public mutating func next() throws -> CalendarItem? {
+        while let line = try nextLine() {
+            if !inCalendar {
+                guard line.name == "BEGIN", line.value.uppercased() == "VCALENDAR" else {
+                    if calendarCount == 0 {
+                        throw ICalendarError(.notICalendar, line: line.line, "expected BEGIN:VCALENDAR, found \(excerpt(line.name))")
+                    }
+                    throw ICalendarError(.contentOutsideComponent, line: line.line, "\(line.name) after END:VCALENDAR")
+                }
+                inCalendar = true
+                calendarCount += 1
+                calendarProperties = []
+                continue
+            }
+            switch line.name {
+            case "BEGIN":
+                let component = try readComponent(named: line.value.uppercased(), line: line.line)
+                return CalendarItem(component: component, calendarProperties: calendarProperties, calendarIndex: calendarCount)
+            case "END":
+                guard line.value.uppercased() == "VCALENDAR" else {
+                    throw ICalendarError(.mismatchedEnd, line: line.line, "END:\(excerpt(line.value)) closes VCALENDAR")
+                }
+                inCalendar = false
+            default:
+                calendarProperties.append(line)
+            }
+        }
+        if inCalendar {
+            throw ICalendarError(.unterminatedComponent, line: lines.linesRead, "the data ends inside VCALENDAR")
+        }
+        if calendarCount == 0 {
+            throw ICalendarError(.notICalendar, line: 0, "no BEGIN:VCALENDAR in the data")
+        }
+        return nil
+    }
+
+    /// The next content line; before any calendar, a line that is not even a content line means the data is not iCalendar.
+    private mutating func nextLine() throws -> ContentLine? {
+        do {
+            return try lines.next()
+        } catch let error as ICalendarError where calendarCount == 0 && error.code != .readFailed {
+            throw ICalendarError(.notICalendar, line: error.line, "expected BEGIN:VCALENDAR; \(error.message)")
+        }
+    }
+
+    /// Reads a component whose BEGIN was just read, up to its matching END.
+    private mutating func readComponent(named name: String, line: Int) throws -> Component {
+        guard !name.isEmpty else {
+            throw ICalendarError(.malformedContentLine, line: line, "BEGIN without a component name")
+        }
+        var stack = [Component(name: name, line: line)]
+        while let next = try lines.next() {
+            switch next.name {
+            case "BEGIN":
+                guard stack.count < Self.maximumDepth else {
+                    throw ICalendarError(.nestingTooDeep, line: next.line, "components nested deeper than \(Self.maximumDepth)")
+                }
+                stack.append(Component(name: next.value.uppercased(), line: next.line))
+            case "END":
+                let closing = next.value.uppercased()
+                guard closing == stack[stack.count - 1].name else {
+                    throw ICalendarError(.mismatchedEnd, line: next.line, "END:\(excerpt(next.value)) closes \(stack[stack.count - 1].name) begun at line \(stack[stack.count - 1].line)")
+                }
+                let done = stack.removeLast()
+                if stack.isEmpty { return done }
+                stack[stack.count - 1].components.append(done)
+            default:
+                stack[stack.count - 1].properties.append(next)
+            }
+        }
+        throw ICalendarError(.unterminatedComponent, line: stack[stack.count - 1].line, "the data ends inside \(stack[stack.count - 1].name) begun at line \(stack[stack.count - 1].line)")
+    }
+}

@@ -1,0 +1,41 @@
+/// An iCalendar component (`VEVENT`, `VTIMEZONE`, `VALARM` …) with its properties and sub-components.
+public struct Component: Equatable, Sendable {
+    /// The component name, upper-cased.
+    public var name: String
+    /// The properties in file order.
+    public var properties: [ContentLine]
+    /// The nested components in file order.
+    public var components: [Component]
+    /// The 1-based line of the component's `BEGIN`.
+    public var line: Int
+
+    /// Creates a component.
+    public init(name: String, properties: [ContentLine] = [], components: [Component] = [], line: Int = 0) {
+        self.name = name
+        self.properties = properties
+        self.components = components
+        self.line = line
+    }
+
+    /// The first property named `name` (case-insensitive), if any.
+    public func property(_ name: String) -> ContentLine? {
+        let wanted = name.uppercased()
+        return properties.first { $0.name == wanted }
+    }
+
+    /// Every property named `name` (case-insensitive), in file order.
+    public func properties(named name: String) -> [ContentLine] {
+        let wanted = name.uppercased()
+        return properties.filter { $0.name == wanted }
+    }
+}
+
+/// A top-level component of a VCALENDAR, with the calendar's own properties read before it.
+public struct CalendarItem: Sendable {
+    /// The component (`VEVENT`, `VTIMEZONE`, `VTODO` …) with everything nested in it.
+    public var component: Component
+    /// The VCALENDAR's properties (`METHOD`, `PRODID`, `X-WR-TIMEZONE` …) read so far.
+    public var calendarProperties: [ContentLine]
+    /// The 1-based number of the VCALENDAR in the file that holds the component.
+    public var calendarIndex: Int
+}

@@ -1,0 +1,95 @@
+/// A DATE or DATE-TIME property value as written: a date, or a date-time in UTC, floating, or with a TZID.
+public enum DateTimeValue: Hashable, Sendable {
+    /// A DATE (`VALUE=DATE`, `20250301`); the time fields are zero.
+    case date(LocalDateTime)
+    /// A DATE-TIME in UTC (`20250301T090000Z`).
+    case utc(LocalDateTime)
+    /// A DATE-TIME with no zone: the same wall time wherever it is read.
+    case floating(LocalDateTime)
+    /// A DATE-TIME in the zone named by its `TZID` parameter.
+    case zoned(LocalDateTime, tzid: String)
+
+    /// The wall-clock digits of the value.
+    public var local: LocalDateTime {
+        switch self {
+        case .date(let value), .utc(let value), .floating(let value), .zoned(let value, _): value
+        }
+    }
+
+    /// Whether the value is a DATE rather than a DATE-TIME.
+    public var isDate: Bool {
+        if case .date = self { return true }
+        return false
+    }
+
+    /// Reads the value of a DTSTART/DTEND-like property (its `VALUE` and `TZID` parameters honoured).
+    public init(_ property: ContentLine) throws {
+        let text = property.value.trimmingSpaces
+        let valueType = property.parameter("VALUE")?.uppercased()
+        if valueType == "DATE" || (valueType == nil && text.utf8.count == 8) {
+            guard let date = Self.parseDate(text.utf8) else {
+                throw ICalendarError(.invalidDateTime, line: property.line, "\(property.name) is not a DATE: \(excerpt(text))")
+            }
+            self = .date(date)
+            return
+        }
+        guard let (local, isUTC) = Self.parseDateTime(text) else {
+            throw ICalendarError(.invalidDateTime, line: property.line, "\(property.name) is not a DATE-TIME: \(excerpt(text))")
+        }
+        if isUTC {
+            self = .utc(local)
+        } else if let tzid = property.parameter("TZID"), !tzid.isEmpty {
+            self = .zoned(local, tzid: tzid)
+        } else {
+            self = .floating(local)
+        }
+    }
+
+    /// Parses `YYYYMMDD`.
+    static func parseDate(_ bytes: String.UTF8View) -> LocalDateTime? {
+        guard bytes.count == 8, let digits = decimalFields(bytes, widths: [4, 2, 2]) else { return nil }
+        let value = LocalDateTime(year: digits[0], month: digits[1], day: digits[2])
+        return value.isValid ? value : nil
+    }
+
+    /// Parses `YYYYMMDDTHHMMSS` with an optional trailing `Z`.
+    static func parseDateTime(_ text: String) -> (LocalDateTime, Bool)? {
+        var utf8 = Substring(text).utf8
+        var isUTC = false
+        if let last = utf8.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") {
+            isUTC = true
+            utf8 = utf8.dropLast()
+        }
+        guard utf8.count == 15, utf8[utf8.index(utf8.startIndex, offsetBy: 8)] | 0x20 == UInt8(ascii: "t") else { return nil }
+        guard let date = decimalFields(utf8.prefix(8), widths: [4, 2, 2]),
+            let time = decimalFields(utf8.suffix(6), widths: [2, 2, 2])
+        else { return nil }
+        let value = LocalDateTime(year: date[0], month: date[1], day: date[2], hour: time[0], minute: time[1], second: time[2])
+        return value.isValid ? (value, isUTC) : nil
+    }
+}
+
+/// Splits ASCII digits into fields of the given widths; nil if any byte is not a digit.
+func decimalFields<Bytes: Collection>(_ bytes: Bytes, widths: [Int]) -> [Int]? where Bytes.Element == UInt8 {
+    var result: [Int] = []
+    var iterator = bytes.makeIterator()
+    for width in widths {
+        var value = 0
+        for _ in 0..<width {
+            guard let byte = iterator.next(), byte >= 0x30, byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
+        }
+        result.append(value)
+    }
+    return iterator.next() == nil ? result : nil
+}
+
+extension String {
+    /// The string without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        let utf8 = self.utf8
+        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
+        let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
+        return String(self[first...last])
+    }
+}

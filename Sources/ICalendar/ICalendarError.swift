@@ -1,0 +1,50 @@
+/// An error found while reading iCalendar data, with the line it was found on.
+///
+/// `code` is stable and is what reaches reports, logs and metric labels; `message` is for people.
+public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The stable identity of an iCalendar error.
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// The data is not an iCalendar object: it does not start with `BEGIN:VCALENDAR`.
+        case notICalendar = "ical.notICalendar"
+        /// A content line has no `:` or an empty name, or a malformed parameter.
+        case malformedContentLine = "ical.malformedContentLine"
+        /// A content line is not valid UTF-8, even after unfolding.
+        case invalidUTF8 = "ical.invalidUTF8"
+        /// An `END` does not match the open `BEGIN`.
+        case mismatchedEnd = "ical.mismatchedEnd"
+        /// The data ends inside a component.
+        case unterminatedComponent = "ical.unterminatedComponent"
+        /// A content line stands outside any component.
+        case contentOutsideComponent = "ical.contentOutsideComponent"
+        /// A content line is longer than the reader accepts.
+        case lineTooLong = "ical.lineTooLong"
+        /// Components are nested deeper than the reader accepts.
+        case nestingTooDeep = "ical.nestingTooDeep"
+        /// A DATE or DATE-TIME value is malformed or out of range.
+        case invalidDateTime = "ical.invalidDateTime"
+        /// A DURATION value is malformed.
+        case invalidDuration = "ical.invalidDuration"
+        /// A TZID names no IANA zone and no VTIMEZONE of the file.
+        case unknownTimeZone = "ical.unknownTimeZone"
+        /// The data could not be read from its source.
+        case readFailed = "ical.readFailed"
+    }
+
+    /// The stable code.
+    public var code: Code
+    /// The 1-based physical line where the problem starts (0 when not tied to a line).
+    public var line: Int
+    /// A message for people.
+    public var message: String
+
+    /// Creates an error.
+    public init(_ code: Code, line: Int, _ message: String) {
+        self.code = code
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        line > 0 ? "\(code.rawValue) at line \(line): \(message)" : "\(code.rawValue): \(message)"
+    }
+}

@@ -1,0 +1,118 @@
+import DropFolders
+
+/// Decides, from what a folder shows over time, when each file is complete and what to do with it.
+///
+/// A pure state machine: observations go in, actions come out, and the caller does the I/O and
+/// supplies the time (any monotonic origin). A file is stable when the same size and
+/// modification time (ETag and size, for object stores) are seen in two observations at least
+/// `stabilityInterval` apart; an inotify close-write or move-in is one such observation. A
+/// version the tracker was told is settled (handled, failed, ignored or in work) is never
+/// ingested again; the same name with another size or time is a new version.
+public struct FileTracker: Sendable {
+    /// What the caller must do.
+    public enum Action: Equatable, Sendable {
+        /// A version was first seen (or changed) and is not stable yet: record it as `uploading`.
+        case uploading(FileStat)
+        /// A version is stable and new: ingest it.
+        case ingest(FileStat)
+        /// A version will not be ingested: record it as `ignored` with the reason.
+        case ignore(FileStat, IgnoreReason)
+        /// A tracked file vanished from the folder: record it as `purged`.
+        case purge(String)
+    }
+
+    /// Why a file is ignored.
+    public enum IgnoreReason: String, Equatable, Sendable {
+        /// Its name matches an ignore pattern.
+        case ignoredName = "file.ignoredName"
+        /// It is larger than the folder's limit.
+        case tooLarge = "file.tooLarge"
+    }
+
+    private enum Entry: Equatable {
+        /// Not yet stable: this version first seen at `since`.
+        case watching(FileStat, since: Duration)
+        /// Nothing more to do for this version.
+        case settled(FileStat)
+    }
+
+    /// The names to ingest and to ignore.
+    public let patterns: NamePatterns
+    /// How long a version must stay the same to be stable.
+    public let stabilityInterval: Duration
+    /// The largest file ingested, in bytes; larger ones are ignored.
+    public let maximumSize: Int64
+    private var entries: [String: Entry] = [:]
+
+    /// Creates a tracker that knows the `settled` versions (from the store) already.
+    public init(patterns: NamePatterns, stabilityInterval: Duration, maximumSize: Int64 = .max, settled: [FileStat] = []) {
+        self.patterns = patterns
+        self.stabilityInterval = stabilityInterval
+        self.maximumSize = maximumSize
+        for stat in settled { entries[stat.path] = .settled(stat) }
+    }
+
+    /// Takes one observation of a file that is present.
+    public mutating func observe(_ stat: FileStat, at now: Duration) -> [Action] {
+        switch patterns.verdict(for: stat.path) {
+        case .skip:
+            entries[stat.path] = nil
+            return []
+        case .ignore:
+            if case .settled = entries[stat.path] { return [] }
+            entries[stat.path] = .settled(stat)
+            return [.ignore(stat, .ignoredName)]
+        case .ingest:
+            break
+        }
+        switch entries[stat.path] {
+        case .settled(let known) where known == stat:
+            return []
+        case .watching(let known, let since) where known == stat:
+            guard now - since >= stabilityInterval else { return [] }
+            entries[stat.path] = .settled(stat)
+            return stat.size > maximumSize ? [.ignore(stat, .tooLarge)] : [.ingest(stat)]
+        default:
+            entries[stat.path] = .watching(stat, since: now)
+            return [.uploading(stat)]
+        }
+    }
+
+    /// Takes the news that a file is gone.
+    public mutating func vanished(_ path: String) -> [Action] {
+        guard entries.removeValue(forKey: path) != nil else { return [] }
+        return [.purge(path)]
+    }
+
+    /// Takes a full listing: observes every file in it, and every tracked file missing from it vanished.
+    public mutating func listed(_ stats: [FileStat], at now: Duration) -> [Action] {
+        var actions: [Action] = []
+        var present = Set<String>()
+        for stat in stats {
+            present.insert(stat.path)
+            actions += observe(stat, at: now)
+        }
+        for path in entries.keys.sorted() where !present.contains(path) {
+            actions += vanished(path)
+        }
+        return actions
+    }
+
+    /// Stops tracking a path whose file the caller removed (deleted or moved away after processing).
+    public mutating func forget(_ path: String) {
+        entries[path] = nil
+    }
+
+    /// The paths not yet stable whose stability check is due at `now`, in name order.
+    public func due(at now: Duration) -> [String] {
+        entries.compactMap { path, entry in
+            if case .watching(_, let since) = entry, now - since >= stabilityInterval { return path }
+            return nil
+        }.sorted()
+    }
+
+    /// How many files are seen but not yet stable.
+    public var watchingCount: Int {
+        entries.values.count { if case .watching = $0 { true } else { false } }
+    }
+}

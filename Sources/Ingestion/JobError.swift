@@ -1,0 +1,23 @@
+/// Why a job failed its file as a whole (besides iCalendar structure errors, which keep their own codes).
+public struct JobError: Error, Equatable, Sendable {
+    /// The stable identity of a file-level failure.
+    public enum Code: String, Sendable, Codable, CaseIterable {
+        /// The file's kind has no job yet (an events CSV, or resources before they are supported).
+        case unsupportedKind = "job.unsupportedKind"
+        /// The folder is strict and at least one item was rejected, so nothing was committed.
+        case strictRejection = "job.strictRejection"
+        /// The staged file could not be read.
+        case readFailed = "job.readFailed"
+    }
+
+    /// The stable code.
+    public var code: Code
+    /// A message for people.
+    public var message: String
+
+    /// Creates a job error.
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+}

@@ -1,0 +1,144 @@
+import Crypto
+import Foundation
+import ICalendar
+import Logging
+import Schedule
+import ScheduleStore
+
+/// Runs bulk-upload jobs: parse, validate, commit and report, in one transaction per job.
+///
+/// All accepted items, the file's new state, the job's end and the report commit together;
+/// if the process dies first, none of it is committed and the job runs again after restart.
+/// A file that fails as a whole (not iCalendar, strict folder with a rejection) gets state
+/// `error` and a report with a coded file-level error. Other failures (the store itself)
+/// are thrown and leave the job unfinished, to be run again.
+public struct JobRunner: Sendable {
+    /// The store jobs commit to.
+    public let store: any ScheduleStore
+    /// Where reports are written.
+    public let reports: ReportWriter
+    /// Where the one line per file outcome goes.
+    public let logger: Logger
+
+    /// Creates a job runner.
+    public init(store: any ScheduleStore, reports: ReportWriter, logger: Logger) {
+        self.store = store
+        self.reports = reports
+        self.logger = logger
+    }
+
+    /// Runs the job of `ticket` over the bytes at `stagedFile` and returns its report.
+    public func run(_ ticket: JobTicket, stagedFile: String, settings: JobSettings) async throws -> IngestionReport {
+        let clock = ContinuousClock()
+        let began = clock.now
+        let startedAt = isoTime(Int64(Date().timeIntervalSince1970))
+        try await store.setFileState(fileId: ticket.file.id, .processing, code: nil, message: nil)
+        let identity = ticket.file.identity
+        let kind = FileKind(path: identity.path)
+        let sha256 = try? Self.sha256(of: stagedFile)
+        let file = FileReport(
+            folderId: identity.folderId, path: identity.path, size: identity.size,
+            mtime: identity.modified > 0 ? Self.isoNanoseconds(identity.modified) : nil,
+            etag: identity.etag.isEmpty ? nil : identity.etag, sha256: sha256)
+        let mapper = VEventMapper(partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone)
+        let reports = self.reports
+        @Sendable func report(_ status: ReportStatus, _ items: [ItemReport], code: String? = nil, message: String? = nil) -> IngestionReport {
+            IngestionReport(
+                file: file, partnerId: settings.partnerId, kind: kind, startedAt: startedAt,
+                finishedAt: isoTime(Int64(Date().timeIntervalSince1970)), status: status, items: items, code: code, message: message)
+        }
+        var outcome: IngestionReport
+        do {
+            outcome = try await store.write { transaction in
+                guard sha256 != nil else { throw JobError(.readFailed, "the staged copy of \(identity.path) cannot be read") }
+                guard kind == .ical else {
+                    throw JobError(.unsupportedKind, "\(kind.rawValue) files are not ingested yet")
+                }
+                let items = try ICalJob(mapper: mapper).ingest(path: stagedFile, into: transaction)
+                let rejected = items.filter { $0.result == .rejected }
+                if settings.strict && !rejected.isEmpty {
+                    throw StrictRejection(items: rejected)
+                }
+                let done = report(.handled, items)
+                try reports.write(done, jobId: ticket.jobId)
+                try transaction.finish(ticket, report: done, fileState: .handled, sha256: sha256)
+                return done
+            }
+        } catch {
+            guard let failure = Self.fileFailure(error) else { throw error }
+            outcome = report(.error, failure.items, code: failure.code, message: failure.message)
+            let failed = outcome
+            try await store.write { transaction in
+                try reports.write(failed, jobId: ticket.jobId)
+                try transaction.finish(ticket, report: failed, fileState: .error, sha256: sha256)
+            }
+        }
+        log(outcome, jobId: ticket.jobId, duration: clock.now - began)
+        return outcome
+    }
+
+    private func log(_ report: IngestionReport, jobId: Int64, duration: Duration) {
+        let counts = report.counts
+        var metadata: Logger.Metadata = [
+            "folder": "\(report.file.folderId)", "path": "\(report.file.path)", "job": "\(jobId)",
+            "status": "\(report.status.rawValue)", "added": "\(counts.added)", "updated": "\(counts.updated)",
+            "cancelled": "\(counts.cancelled)", "unchanged": "\(counts.unchanged)", "rejected": "\(counts.rejected)",
+            "warnings": "\(counts.warnings)",
+            "duration_ms": "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)",
+        ]
+        if let code = report.code {
+            metadata["code"] = "\(code)"
+            logger.warning("file failed", metadata: metadata)
+        } else {
+            logger.info("file ingested", metadata: metadata)
+        }
+    }
+
+    /// The file-level code, message and items of an error that fails the file, or nil for other errors.
+    private static func fileFailure(_ error: any Error) -> (code: String, message: String, items: [ItemReport])? {
+        switch error {
+        case let error as ICalendarError:
+            (error.code.rawValue, error.line > 0 ? "line \(error.line): \(error.message)" : error.message, [])
+        case let error as JobError: (error.code.rawValue, error.message, [])
+        case let error as StrictRejection:
+            (
+                JobError.Code.strictRejection.rawValue,
+                "\(error.items.count) item(s) rejected and the folder is strict: nothing of the file was committed", error.items
+            )
+        default: nil
+        }
+    }
+
+    /// The lower-case hex SHA-256 of a file, read in chunks.
+    static func sha256(of path: String) throws -> String {
+        let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Nanoseconds since 1970 as ISO 8601 UTC with a fraction, `2025-03-01T09:00:00.123456789Z`.
+    static func isoNanoseconds(_ nanoseconds: Int64) -> String {
+        let seconds = nanoseconds / 1_000_000_000
+        let fraction = nanoseconds % 1_000_000_000
+        let whole = isoTime(seconds)
+        guard fraction != 0 else { return whole }
+        let digits = String(fraction)
+        return whole.dropLast() + "." + String(repeating: "0", count: 9 - digits.count) + digits + "Z"
+    }
+}
+
+/// A strict folder's file had rejected items: the transaction rolls back and the file fails.
+struct StrictRejection: Error {
+    let items: [ItemReport]
+}
+
+extension FileKind {
+    /// The job kind of a file name: `.csv` is a resource CSV; everything else is read as iCalendar.
+    public init(path: String) {
+        self = path.lowercased().hasSuffix(".csv") ? .resourceCsv : .ical
+    }
+}

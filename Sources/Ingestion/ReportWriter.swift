@@ -1,0 +1,62 @@
+import Foundation
+import Schedule
+
+/// Writes a job's report into the reports folder: `<folder>/<job>-<name>.json` and a `.txt` summary beside it.
+///
+/// Files are written atomically (a temporary file renamed into place), so a reader never sees half a report.
+public struct ReportWriter: Sendable {
+    /// The reports folder.
+    public let directory: String
+
+    /// Creates a writer into `directory`.
+    public init(directory: String) {
+        self.directory = directory
+    }
+
+    /// Writes both files of a report and returns the JSON file's path.
+    @discardableResult
+    public func write(_ report: IngestionReport, jobId: Int64) throws -> String {
+        let folder = directory + "/" + Self.safe(report.file.folderId)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
+        try Self.json(report).write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
+        try Data(Self.summary(report, jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
+        return base + ".json"
+    }
+
+    /// The report's JSON, pretty-printed with sorted keys.
+    public static func json(_ report: IngestionReport) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(report)
+    }
+
+    /// A short text summary for people: the file, the outcome, the counts, and every rejection and warning.
+    public static func summary(_ report: IngestionReport, jobId: Int64) -> String {
+        let counts = report.counts
+        var lines = [
+            "scheduledrop report, job \(jobId)",
+            "file:    \(report.file.folderId):\(report.file.path) (\(report.file.size) bytes, sha256 \(report.file.sha256 ?? "-"))",
+            "status:  \(report.status.rawValue), partner \(report.partnerId), \(report.kind.rawValue), \(report.startedAt) to \(report.finishedAt)",
+            "counts:  added \(counts.added), updated \(counts.updated), cancelled \(counts.cancelled), deleted \(counts.deleted), "
+                + "unchanged \(counts.unchanged), rejected \(counts.rejected), warnings \(counts.warnings)",
+        ]
+        if let code = report.code { lines.append("error:   \(code): \(report.message ?? "")") }
+        for item in report.items where item.result == .rejected || !item.warnings.isEmpty {
+            let name = item.uid ?? item.systemName ?? "-"
+            if item.result == .rejected {
+                lines.append("  line \(item.line) \(name): rejected, \(item.code ?? "-"): \(item.message ?? "")")
+            }
+            for warning in item.warnings {
+                lines.append("  line \(item.line) \(name): warning, \(warning.code): \(warning.message)")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// A name safe as one path component: separators and control characters replaced.
+    static func safe(_ name: String) -> String {
+        let cleaned = String(name.unicodeScalars.map { $0 == "/" || $0.value < 0x20 || $0 == "\u{7F}" ? "_" : Character($0) })
+        return cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "_" : String(cleaned.prefix(200))
+    }
+}

@@ -1,0 +1,211 @@
+/// The report of one bulk-upload job: what happened to the file and to every item in it (SPEC §4).
+///
+/// Its JSON encoding is a stable interface that tools and tests read; field names never change.
+public struct IngestionReport: Codable, Equatable, Sendable {
+    /// The file the job read.
+    public var file: FileReport
+    /// The partner the items belong to.
+    public var partnerId: Int
+    /// The job kind.
+    public var kind: FileKind
+    /// When the job started, ISO 8601 UTC.
+    public var startedAt: String
+    /// When the job finished, ISO 8601 UTC.
+    public var finishedAt: String
+    /// Whether the file was handled or failed as a whole.
+    public var status: ReportStatus
+    /// How many items ended in each result, and how many warnings were given.
+    public var counts: ReportCounts
+    /// One row per item, in file order.
+    public var items: [ItemReport]
+    /// Committed events that overlap another active event on the same resource.
+    public var conflicts: [ConflictReport]
+    /// The file-level error code when the whole file failed.
+    public var code: String?
+    /// The file-level error message when the whole file failed.
+    public var message: String?
+
+    /// Creates a report; counts are derived from the items.
+    public init(
+        file: FileReport, partnerId: Int, kind: FileKind, startedAt: String, finishedAt: String, status: ReportStatus,
+        items: [ItemReport], conflicts: [ConflictReport] = [], code: String? = nil, message: String? = nil
+    ) {
+        self.file = file
+        self.partnerId = partnerId
+        self.kind = kind
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.status = status
+        self.counts = ReportCounts(items)
+        self.items = items
+        self.conflicts = conflicts
+        self.code = code
+        self.message = message
+    }
+}
+
+/// The identity and checksum of a file, as a report gives it.
+public struct FileReport: Codable, Equatable, Sendable {
+    /// The drop folder's id (`cli` for `scheduledrop ingest`).
+    public var folderId: String
+    /// The path inside the folder.
+    public var path: String
+    /// The size in bytes.
+    public var size: Int64
+    /// The modification time, ISO 8601 UTC with nanoseconds when known.
+    public var mtime: String?
+    /// The ETag, for object stores.
+    public var etag: String?
+    /// The SHA-256 of the bytes read, lower-case hex.
+    public var sha256: String?
+
+    /// Creates a file report.
+    public init(folderId: String, path: String, size: Int64, mtime: String?, etag: String? = nil, sha256: String?) {
+        self.folderId = folderId
+        self.path = path
+        self.size = size
+        self.mtime = mtime
+        self.etag = etag
+        self.sha256 = sha256
+    }
+}
+
+/// The kind of bulk-upload job a file becomes.
+public enum FileKind: String, Codable, Sendable {
+    /// An iCalendar file of events.
+    case ical
+    /// A CSV file of resources.
+    case resourceCsv
+}
+
+/// Whether a job handled its file or failed it as a whole.
+public enum ReportStatus: String, Codable, Sendable {
+    /// The file was read; its valid items are committed.
+    case handled
+    /// The file failed as a whole; nothing of it is committed.
+    case error
+}
+
+/// The result of one item.
+public enum ItemResult: String, Codable, Sendable, CaseIterable {
+    /// A new event or resource was committed.
+    case added
+    /// An existing one was changed.
+    case updated
+    /// An event was cancelled.
+    case cancelled
+    /// A resource was deleted.
+    case deleted
+    /// The item equals what is stored; nothing was written.
+    case unchanged
+    /// The item was not applied; `code` and `message` say why.
+    case rejected
+}
+
+/// A warning attached to an item: a code and a message.
+public struct ReportWarning: Codable, Equatable, Sendable {
+    /// The stable code.
+    public var code: String
+    /// The message for people.
+    public var message: String
+
+    /// Creates a warning.
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
+    }
+}
+
+/// One item's row in a report.
+public struct ItemReport: Codable, Equatable, Sendable {
+    /// The 1-based line the item starts on.
+    public var line: Int
+    /// The UID, for events.
+    public var uid: String?
+    /// The system name, for resources.
+    public var systemName: String?
+    /// What the item asked for: `upsert` or `cancel` for events; the row's action for resources.
+    public var action: String
+    /// What happened.
+    public var result: ItemResult
+    /// The id committed, when something was.
+    public var id: Int64?
+    /// The rejection code, when rejected.
+    public var code: String?
+    /// The rejection message, when rejected.
+    public var message: String?
+    /// Warnings about the item.
+    public var warnings: [ReportWarning]
+
+    /// Creates an item row.
+    public init(
+        line: Int, uid: String? = nil, systemName: String? = nil, action: String, result: ItemResult, id: Int64? = nil,
+        code: String? = nil, message: String? = nil, warnings: [ReportWarning] = []
+    ) {
+        self.line = line
+        self.uid = uid
+        self.systemName = systemName
+        self.action = action
+        self.result = result
+        self.id = id
+        self.code = code
+        self.message = message
+        self.warnings = warnings
+    }
+}
+
+/// How many items ended in each result.
+public struct ReportCounts: Codable, Equatable, Sendable {
+    /// Items added.
+    public var added = 0
+    /// Items updated.
+    public var updated = 0
+    /// Events cancelled.
+    public var cancelled = 0
+    /// Resources deleted.
+    public var deleted = 0
+    /// Items equal to what was stored.
+    public var unchanged = 0
+    /// Items rejected.
+    public var rejected = 0
+    /// Warnings over all items.
+    public var warnings = 0
+
+    /// Counts the results of `items`.
+    public init(_ items: [ItemReport] = []) {
+        for item in items {
+            switch item.result {
+            case .added: added += 1
+            case .updated: updated += 1
+            case .cancelled: cancelled += 1
+            case .deleted: deleted += 1
+            case .unchanged: unchanged += 1
+            case .rejected: rejected += 1
+            }
+            warnings += item.warnings.count
+        }
+    }
+}
+
+/// Two committed events that overlap on one resource.
+public struct ConflictReport: Codable, Equatable, Sendable {
+    /// The event this file committed.
+    public var eventId: Int64
+    /// The event it overlaps.
+    public var otherEventId: Int64
+    /// The resource they share.
+    public var resourceId: Int64
+    /// The start of the overlap, ISO 8601 UTC.
+    public var from: String
+    /// The end of the overlap, ISO 8601 UTC.
+    public var to: String
+
+    /// Creates a conflict row.
+    public init(eventId: Int64, otherEventId: Int64, resourceId: Int64, from: String, to: String) {
+        self.eventId = eventId
+        self.otherEventId = otherEventId
+        self.resourceId = resourceId
+        self.from = from
+        self.to = to
+    }
+}

@@ -1,0 +1,91 @@
+/// A Kaltura schedule event: one VEVENT of a partner, as stored and served back.
+public struct ScheduleEvent: Equatable, Sendable {
+    /// The store's id; nil until the event is committed.
+    public var id: Int64?
+    /// The owning partner.
+    public var partnerId: Int
+    /// The reference id: the VEVENT's UID.
+    public var referenceId: String
+    /// Record, live stream or blackout.
+    public var type: EventType
+    /// Active, cancelled or deleted.
+    public var status: EventStatus
+    /// None for a single event; recurring for a series; recurrence for one occurrence of a series.
+    public var recurrenceType: RecurrenceType
+    /// SUMMARY, unescaped.
+    public var summary: String?
+    /// DESCRIPTION, unescaped.
+    public var description: String?
+    /// LOCATION, unescaped.
+    public var location: String?
+    /// ORGANIZER, as written (usually a `mailto:` URI).
+    public var organizer: String?
+    /// The start, in seconds since 1970 UTC.
+    public var startDate: Int64
+    /// The end, in seconds since 1970 UTC; never before the start.
+    public var endDate: Int64
+    /// The TZID the start was written in; nil for UTC; `floating:ZONE` for a floating time read in ZONE.
+    public var timeZoneID: String?
+    /// SEQUENCE (0 when absent).
+    public var sequence: Int
+
+    /// Creates an event.
+    public init(
+        id: Int64? = nil, partnerId: Int, referenceId: String, type: EventType = .record, status: EventStatus = .active,
+        recurrenceType: RecurrenceType = .none, summary: String? = nil, description: String? = nil,
+        location: String? = nil, organizer: String? = nil, startDate: Int64, endDate: Int64,
+        timeZoneID: String? = nil, sequence: Int = 0
+    ) {
+        self.id = id
+        self.partnerId = partnerId
+        self.referenceId = referenceId
+        self.type = type
+        self.status = status
+        self.recurrenceType = recurrenceType
+        self.summary = summary
+        self.description = description
+        self.location = location
+        self.organizer = organizer
+        self.startDate = startDate
+        self.endDate = endDate
+        self.timeZoneID = timeZoneID
+        self.sequence = sequence
+    }
+
+    /// Whether two events carry the same content, whatever their ids.
+    public func hasSameContent(as other: ScheduleEvent) -> Bool {
+        var mine = self
+        mine.id = other.id
+        return mine == other
+    }
+}
+
+/// The kind of recording an event asks for (Kaltura's `KalturaScheduleEventType` codes).
+public enum EventType: Int, Sendable, Codable, CaseIterable {
+    /// A recording (VOD).
+    case record = 1
+    /// A live stream.
+    case liveStream = 2
+    /// A blackout: no recording may be scheduled.
+    case blackout = 3
+}
+
+/// The status of an event (Kaltura's `KalturaScheduleEventStatus` codes).
+public enum EventStatus: Int, Sendable, Codable, CaseIterable {
+    /// Cancelled: kept, but not to be recorded.
+    case cancelled = 1
+    /// Active.
+    case active = 2
+    /// Deleted.
+    case deleted = 3
+}
+
+/// How an event relates to recurrence (Kaltura's `KalturaScheduleEventRecurrenceType` codes).
+public enum RecurrenceType: Int, Sendable, Codable, CaseIterable {
+    /// A single event.
+    case none = 0
+    /// A series: the event that carries the RRULE.
+    case recurring = 1
+    /// One occurrence of a series.
+    case recurrence = 2
+}

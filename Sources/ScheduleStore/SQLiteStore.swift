@@ -1,0 +1,217 @@
+import Foundation
+import GRDB
+import Schedule
+
+/// The embedded store: one SQLite database in WAL mode, with versioned migrations.
+///
+/// Readers run concurrently; writes are serialized on one writer, which is what a job's
+/// one-transaction commit needs.
+public final class SQLiteStore: ScheduleStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// The schema, one registered migration per released change; never edit a released one.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: events, resources, files, jobs, reports") { db in
+            try db.execute(sql: Schema.version1)
+        }
+        return migrator
+    }
+
+    public func latestFiles(folderId: String) async throws -> [StoredFile] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM files WHERE id IN (SELECT max(id) FROM files WHERE folder_id = ? GROUP BY path)
+                    """,
+                arguments: [folderId]
+            ).map(Self.storedFile)
+        }
+    }
+
+    public func versions(folderId: String, path: String) async throws -> [StoredFile] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM files WHERE folder_id = ? AND path = ? ORDER BY id", arguments: [folderId, path])
+                .map(Self.storedFile)
+        }
+    }
+
+    public func recordUploading(_ identity: FileIdentity) async throws {
+        try await pool.write { db in
+            if try Self.fileId(db, identity) != nil { return }
+            let now = Self.now()
+            try db.execute(
+                sql: """
+                    UPDATE files SET size = ?, modified = ?, etag = ?, updated_at = ?
+                    WHERE folder_id = ? AND path = ? AND state = 'uploading'
+                    """,
+                arguments: [identity.size, identity.modified, identity.etag, now, identity.folderId, identity.path]
+            )
+            if db.changesCount == 0 {
+                try Self.insertFile(db, identity, state: .uploading)
+            }
+        }
+    }
+
+    public func recordIgnored(_ identity: FileIdentity, code: String, message: String) async throws {
+        try await pool.write { db in
+            if try Self.fileId(db, identity) != nil { return }
+            try Self.deleteUploadingRow(db, identity)
+            let id = try Self.insertFile(db, identity, state: .ignored)
+            try db.execute(sql: "UPDATE files SET error_code = ?, error_message = ? WHERE id = ?", arguments: [code, message, id])
+        }
+    }
+
+    public func markPurged(folderId: String, path: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE files SET state = 'purged', updated_at = ?
+                    WHERE folder_id = ? AND path = ? AND state IN ('uploading', 'handled', 'error', 'ignored')
+                    """,
+                arguments: [Self.now(), folderId, path]
+            )
+        }
+    }
+
+    public func claim(_ identity: FileIdentity, kind: FileKind) async throws -> JobTicket? {
+        try await pool.write { db in
+            if try Self.fileId(db, identity) != nil { return nil }
+            try Self.deleteUploadingRow(db, identity)
+            let fileId = try Self.insertFile(db, identity, state: .pending)
+            return try Self.insertJob(db, fileId: fileId, kind: kind, identity: identity, state: .pending)
+        }
+    }
+
+    public func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket {
+        try await pool.write { db in
+            let fileId = try Self.fileId(db, identity) ?? Self.insertFile(db, identity, state: .pending)
+            try db.execute(sql: "UPDATE files SET state = 'pending', error_code = NULL, error_message = NULL WHERE id = ?", arguments: [fileId])
+            return try Self.insertJob(db, fileId: fileId, kind: kind, identity: identity, state: .pending)
+        }
+    }
+
+    public func unfinishedJobs(folderId: String) async throws -> [JobTicket] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT jobs.id AS job_id, files.* FROM jobs JOIN files ON files.id = jobs.file_id
+                    WHERE files.folder_id = ? AND jobs.finished_at IS NULL ORDER BY jobs.id
+                    """,
+                arguments: [folderId]
+            ).map { JobTicket(jobId: $0["job_id"], file: Self.storedFile($0)) }
+        }
+    }
+
+    public func setFileState(fileId: Int64, _ state: FileState, code: String?, message: String?) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE files SET state = ?, error_code = ?, error_message = ?, updated_at = ? WHERE id = ?",
+                arguments: [state.rawValue, code, message, Self.now(), fileId]
+            )
+            if !state.isUnfinished && state != .handled {
+                try db.execute(
+                    sql: "UPDATE jobs SET finished_at = ? WHERE file_id = ? AND finished_at IS NULL",
+                    arguments: [Self.now(), fileId]
+                )
+            }
+        }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
+        try await pool.write { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    public func events(partnerId: Int) async throws -> [ScheduleEvent] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
+                .map(SQLiteTransaction.event)
+        }
+    }
+
+    public func eventCount(partnerId: Int) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE partner_id = ?", arguments: [partnerId]) ?? 0
+        }
+    }
+
+    public func reports(fileId: Int64) async throws -> [IngestionReport] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT json FROM reports WHERE file_id = ? ORDER BY id", arguments: [fileId])
+                .map { try JSONDecoder().decode(IngestionReport.self, from: Data($0.utf8)) }
+        }
+    }
+
+    public func finishedJobCount(fileId: Int64) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM reports WHERE file_id = ?", arguments: [fileId]) ?? 0
+        }
+    }
+
+    // MARK: - Rows
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970) }
+
+    private static func fileId(_ db: Database, _ identity: FileIdentity) throws -> Int64? {
+        try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT id FROM files WHERE folder_id = ? AND path = ? AND size = ? AND modified = ? AND etag = ?
+                AND state != 'uploading'
+                """,
+            arguments: [identity.folderId, identity.path, identity.size, identity.modified, identity.etag]
+        )
+    }
+
+    private static func deleteUploadingRow(_ db: Database, _ identity: FileIdentity) throws {
+        try db.execute(
+            sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = 'uploading'",
+            arguments: [identity.folderId, identity.path]
+        )
+    }
+
+    @discardableResult
+    private static func insertFile(_ db: Database, _ identity: FileIdentity, state: FileState) throws -> Int64 {
+        let now = now()
+        try db.execute(
+            sql: """
+                INSERT INTO files (folder_id, path, size, modified, etag, state, first_seen_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [identity.folderId, identity.path, identity.size, identity.modified, identity.etag, state.rawValue, now, now]
+        )
+        return db.lastInsertedRowID
+    }
+
+    private static func insertJob(
+        _ db: Database, fileId: Int64, kind: FileKind, identity: FileIdentity, state: FileState
+    ) throws -> JobTicket {
+        try db.execute(
+            sql: "INSERT INTO jobs (file_id, kind, created_at) VALUES (?, ?, ?)",
+            arguments: [fileId, kind.rawValue, now()]
+        )
+        return JobTicket(jobId: db.lastInsertedRowID, file: StoredFile(id: fileId, identity: identity, state: state))
+    }
+
+    static func storedFile(_ row: Row) -> StoredFile {
+        StoredFile(
+            id: row["id"],
+            identity: FileIdentity(
+                folderId: row["folder_id"], path: row["path"], size: row["size"], modified: row["modified"], etag: row["etag"]
+            ),
+            state: FileState(rawValue: row["state"]) ?? .error,
+            errorCode: row["error_code"],
+            errorMessage: row["error_message"]
+        )
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import Schedule
+
+/// A job's writes on the SQLite writer connection, inside the job's transaction.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    func event(partnerId: Int, referenceId: String) throws -> ScheduleEvent? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT * FROM events WHERE partner_id = ? AND reference_id = ? AND recurrence_key = ''"),
+            arguments: [partnerId, referenceId]
+        ).map(Self.event)
+    }
+
+    func insert(_ event: ScheduleEvent) throws -> Int64 {
+        let now = SQLiteStore.now()
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO events (partner_id, reference_id, type, status, recurrence_type, summary, description,
+                location, organizer, start_date, end_date, time_zone_id, sequence, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: Self.arguments(event) + [now, now])
+        return db.lastInsertedRowID
+    }
+
+    func update(_ event: ScheduleEvent) throws {
+        guard let id = event.id else { preconditionFailure("update needs a stored event") }
+        try db.cachedStatement(
+            sql: """
+                UPDATE events SET partner_id = ?, reference_id = ?, type = ?, status = ?, recurrence_type = ?, summary = ?,
+                description = ?, location = ?, organizer = ?, start_date = ?, end_date = ?, time_zone_id = ?, sequence = ?,
+                updated_at = ? WHERE id = ?
+                """
+        ).execute(arguments: Self.arguments(event) + [SQLiteStore.now(), id])
+    }
+
+    func finish(_ ticket: JobTicket, report: IngestionReport, fileState: FileState, sha256: String?) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+        let now = SQLiteStore.now()
+        try db.execute(
+            sql: """
+                INSERT INTO reports (job_id, file_id, folder_id, partner_id, status, added, updated, cancelled, deleted,
+                unchanged, rejected, warnings, code, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                ticket.jobId, ticket.file.id, ticket.file.identity.folderId, report.partnerId, report.status.rawValue,
+                report.counts.added, report.counts.updated, report.counts.cancelled, report.counts.deleted,
+                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, json, now,
+            ]
+        )
+        try db.execute(
+            sql: "UPDATE files SET state = ?, error_code = ?, error_message = ?, sha256 = ?, updated_at = ? WHERE id = ?",
+            arguments: [fileState.rawValue, report.code, report.message, sha256, now, ticket.file.id]
+        )
+        try db.execute(sql: "UPDATE jobs SET finished_at = ? WHERE id = ?", arguments: [now, ticket.jobId])
+    }
+
+    static func arguments(_ event: ScheduleEvent) -> StatementArguments {
+        [
+            event.partnerId, event.referenceId, event.type.rawValue, event.status.rawValue, event.recurrenceType.rawValue,
+            event.summary, event.description, event.location, event.organizer, event.startDate, event.endDate,
+            event.timeZoneID, event.sequence,
+        ]
+    }
+
+    static func event(_ row: Row) -> ScheduleEvent {
+        ScheduleEvent(
+            id: row["id"],
+            partnerId: row["partner_id"],
+            referenceId: row["reference_id"],
+            type: EventType(rawValue: row["type"]) ?? .record,
+            status: EventStatus(rawValue: row["status"]) ?? .active,
+            recurrenceType: RecurrenceType(rawValue: row["recurrence_type"]) ?? .none,
+            summary: row["summary"],
+            description: row["description"],
+            location: row["location"],
+            organizer: row["organizer"],
+            startDate: row["start_date"],
+            endDate: row["end_date"],
+            timeZoneID: row["time_zone_id"],
+            sequence: row["sequence"]
+        )
+    }
+}

@@ -1,0 +1,51 @@
+import Schedule
+
+/// The persistent store of events, resources, drop-folder files, jobs and reports.
+///
+/// Every query of the daemon goes through this protocol, so another backend (PostgreSQL
+/// with row leases) is one new type. Methods are safe to call from any task.
+public protocol ScheduleStore: Sendable {
+    /// The newest version of every path of a folder, whatever its state.
+    func latestFiles(folderId: String) async throws -> [StoredFile]
+    /// Every version of one path, oldest first.
+    func versions(folderId: String, path: String) async throws -> [StoredFile]
+    /// Records a path seen but not yet stable: updates its `uploading` row, or adds one.
+    func recordUploading(_ identity: FileIdentity) async throws
+    /// Records a version that will not be ingested, with the reason; does nothing if the version is known.
+    func recordIgnored(_ identity: FileIdentity, code: String, message: String) async throws
+    /// Marks every live version of a path `purged`: it vanished from the folder.
+    func markPurged(folderId: String, path: String) async throws
+    /// Claims a stable version for ingestion: stores it `pending` with a new job.
+    ///
+    /// Returns nil when the identity is already known: a version is never ingested twice.
+    func claim(_ identity: FileIdentity, kind: FileKind) async throws -> JobTicket?
+    /// Opens a new job for a version whatever its history (one-shot ingestion and reprocessing).
+    func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket
+    /// The jobs of a folder that did not finish (interrupted by a crash or a stop), oldest first.
+    func unfinishedJobs(folderId: String) async throws -> [JobTicket]
+    /// Sets a version's state outside any job transaction (downloading, processing, error, deleted …).
+    func setFileState(fileId: Int64, _ state: FileState, code: String?, message: String?) async throws
+    /// Runs `body` in one transaction: everything it writes commits together, or nothing if it throws.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+
+    /// The events of a partner, by id.
+    func events(partnerId: Int) async throws -> [ScheduleEvent]
+    /// How many events a partner has.
+    func eventCount(partnerId: Int) async throws -> Int
+    /// The reports of a file version, oldest first.
+    func reports(fileId: Int64) async throws -> [IngestionReport]
+    /// How many jobs of a file version committed a report.
+    func finishedJobCount(fileId: Int64) async throws -> Int
+}
+
+/// The writes of one job, inside the job's transaction.
+public protocol StoreTransaction {
+    /// The non-occurrence event with this reference id (UID) of a partner, if stored.
+    func event(partnerId: Int, referenceId: String) throws -> ScheduleEvent?
+    /// Adds an event and returns its new id.
+    func insert(_ event: ScheduleEvent) throws -> Int64
+    /// Overwrites a stored event (its `id` must be set).
+    func update(_ event: ScheduleEvent) throws
+    /// Ends a job: stores its report, sets the file's state and error, and marks the job done.
+    func finish(_ ticket: JobTicket, report: IngestionReport, fileState: FileState, sha256: String?) throws
+}

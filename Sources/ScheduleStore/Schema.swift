@@ -1,0 +1,90 @@
+/// The SQL of each schema version; a released version is never edited, only followed by another.
+enum Schema {
+    /// Events (with room for occurrences), resources and their links, files, jobs and reports.
+    static let version1 = """
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partner_id INTEGER NOT NULL,
+            reference_id TEXT NOT NULL,
+            recurrence_key TEXT NOT NULL DEFAULT '',
+            type INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            recurrence_type INTEGER NOT NULL DEFAULT 0,
+            parent_id INTEGER REFERENCES events(id),
+            summary TEXT,
+            description TEXT,
+            location TEXT,
+            organizer TEXT,
+            start_date INTEGER NOT NULL,
+            end_date INTEGER NOT NULL,
+            time_zone_id TEXT,
+            sequence INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            UNIQUE (partner_id, reference_id, recurrence_key)
+        );
+        CREATE INDEX events_by_start ON events (partner_id, start_date);
+        CREATE TABLE resources (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            partner_id INTEGER NOT NULL,
+            type INTEGER NOT NULL,
+            status INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            system_name TEXT NOT NULL DEFAULT '',
+            description TEXT,
+            tags TEXT,
+            parent_id INTEGER REFERENCES resources(id),
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX resources_by_system_name ON resources (partner_id, type, system_name) WHERE system_name != '';
+        CREATE TABLE event_resources (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            resource_id INTEGER NOT NULL REFERENCES resources(id),
+            PRIMARY KEY (event_id, resource_id)
+        );
+        CREATE TABLE files (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            folder_id TEXT NOT NULL,
+            path TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            modified INTEGER NOT NULL,
+            etag TEXT NOT NULL DEFAULT '',
+            state TEXT NOT NULL,
+            error_code TEXT,
+            error_message TEXT,
+            sha256 TEXT,
+            first_seen_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX files_by_path ON files (folder_id, path);
+        CREATE UNIQUE INDEX files_by_identity ON files (folder_id, path, size, modified, etag) WHERE state != 'uploading';
+        CREATE TABLE jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            file_id INTEGER NOT NULL REFERENCES files(id),
+            kind TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            finished_at INTEGER
+        );
+        CREATE INDEX jobs_unfinished ON jobs (file_id) WHERE finished_at IS NULL;
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            job_id INTEGER NOT NULL UNIQUE REFERENCES jobs(id),
+            file_id INTEGER NOT NULL REFERENCES files(id),
+            folder_id TEXT NOT NULL,
+            partner_id INTEGER NOT NULL,
+            status TEXT NOT NULL,
+            added INTEGER NOT NULL,
+            updated INTEGER NOT NULL,
+            cancelled INTEGER NOT NULL,
+            deleted INTEGER NOT NULL,
+            unchanged INTEGER NOT NULL,
+            rejected INTEGER NOT NULL,
+            warnings INTEGER NOT NULL,
+            code TEXT,
+            json TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX reports_by_file ON reports (file_id);
+        """
+}

@@ -1,0 +1,151 @@
+import DropFolders
+import Foundation
+import Ingestion
+import Logging
+import Schedule
+import Yams
+
+/// The daemon's configuration file (YAML). Every setting has a default; unknown keys are errors.
+///
+/// Relative paths are taken from the working directory, as the embedded default's are.
+struct Configuration: Decodable {
+    /// Where the store, the staging area and (by default) the reports live.
+    var dataDirectory = "./data"
+    /// Where report files are written; default `<dataDirectory>/reports`.
+    var reportsDirectory: String?
+    /// Logging.
+    var log = LogConfiguration()
+    /// The drop folders; default one local folder `./dropfolder` of partner 1.
+    var folders = [FolderConfiguration.embeddedDefault]
+
+    /// The embedded default: what runs when no configuration file is given.
+    init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case dataDirectory, reportsDirectory, log, folders
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? dataDirectory
+        reportsDirectory = try container.decodeIfPresent(String.self, forKey: .reportsDirectory)
+        log = try container.decodeIfPresent(LogConfiguration.self, forKey: .log) ?? log
+        folders = try container.decodeIfPresent([FolderConfiguration].self, forKey: .folders) ?? folders
+    }
+
+    /// Reads the file at `path`, or returns the embedded default when `path` is nil.
+    static func load(path: String?) throws -> Configuration {
+        guard let path else { return Configuration() }
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigurationError(path: "", message: "cannot read \(path): \(error.localizedDescription)")
+        }
+        do {
+            return try YAMLDecoder().decode(Configuration.self, from: text.isEmpty ? "{}" : text)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
+            throw ConfigurationError(path: context.codingPath.dottedPath, message: "expected \(type): \(context.debugDescription)")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ConfigurationError(path: context.codingPath.dottedPath, message: context.debugDescription)
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigurationError(path: (context.codingPath + [key]).dottedPath, message: "required, and missing")
+        } catch {
+            throw ConfigurationError(path: "", message: "not valid YAML: \(error)")
+        }
+    }
+
+    /// Every problem with values that decoded but do not make sense together; empty when the configuration is sound.
+    func problems() -> [ConfigurationError] {
+        var problems: [ConfigurationError] = []
+        var seen = Set<String>()
+        for (index, folder) in folders.enumerated() {
+            let path = "folders[\(index)]"
+            if !seen.insert(folder.id).inserted {
+                problems.append(ConfigurationError(path: path + ".id", message: "folder id \(folder.id) is used twice"))
+            }
+            problems += folder.problems(path: path)
+        }
+        return problems
+    }
+
+    /// The reports folder in force.
+    var reportsPath: String { reportsDirectory ?? dataDirectory + "/reports" }
+    /// The SQLite database file.
+    var databasePath: String { dataDirectory + "/scheduledrop.sqlite" }
+    /// The staging area for fetched files.
+    var stagingPath: String { dataDirectory + "/staging" }
+}
+
+/// Logging settings.
+struct LogConfiguration: Decodable {
+    /// The lowest level written: trace, debug, info, notice, warning, error, critical.
+    var level = Logger.Level.info
+    /// json, logfmt, or auto (logfmt on a terminal, JSON otherwise).
+    var format = LineLogHandler.Format.auto
+
+    init() {}
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case level, format
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        level = try container.decodeIfPresent(Logger.Level.self, forKey: .level) ?? level
+        format = try container.decodeIfPresent(LineLogHandler.Format.self, forKey: .format) ?? format
+    }
+}
+
+/// One problem in a configuration, with the YAML path of the setting (`folders[0].partnerId`).
+struct ConfigurationError: Error, CustomStringConvertible {
+    /// The dotted path of the setting; empty for the file as a whole.
+    var path: String
+    /// What is wrong.
+    var message: String
+
+    var description: String { path.isEmpty ? message : "\(path): \(message)" }
+}
+
+/// A coding key for any name, to list the keys a YAML mapping really has.
+struct AnyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int?
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) {
+        self.stringValue = String(intValue)
+        self.intValue = intValue
+    }
+}
+
+extension Decoder {
+    /// Throws a `ConfigurationError` naming the first key of this mapping that `Keys` does not know.
+    func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
+        let known = Set(Keys.allCases.map(\.stringValue))
+        let container = try container(keyedBy: AnyCodingKey.self)
+        for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) where !known.contains(key.stringValue) {
+            throw ConfigurationError(
+                path: (codingPath + [key]).dottedPath,
+                message: "unknown setting; known here: \(known.sorted().joined(separator: ", "))")
+        }
+    }
+}
+
+extension Array where Element == any CodingKey {
+    /// The path as `folders[0].partnerId`.
+    var dottedPath: String {
+        var text = ""
+        for key in self {
+            if let index = key.intValue {
+                text += "[\(index)]"
+            } else {
+                text += text.isEmpty ? key.stringValue : "." + key.stringValue
+            }
+        }
+        return text
+    }
+}

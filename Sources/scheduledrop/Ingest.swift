@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Ingestion
+import Logging
+import Schedule
+import ScheduleStore
+
+/// `scheduledrop ingest FILE…`: one-shot ingestion through the same job path as a dropped file.
+struct Ingest: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ingest files now, into the same store, and print their reports.",
+        discussion: """
+            Each file becomes a job of the pseudo-folder `cli`, exactly like a dropped file: one transaction, \
+            a report in the store and in the reports folder. With --json, one file prints its JSON report, \
+            several print a JSON array of reports. Exits 1 if any file failed as a whole.
+            """
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: "The partner the items belong to (default: the first configured folder's partner).")
+    var partner: Int?
+
+    @Flag(help: "Print the JSON report (SPEC §4) instead of the text summary.")
+    var json = false
+
+    @Argument(help: "The .ics/.ical or .csv files to ingest.")
+    var files: [String]
+
+    func run() async throws {
+        let configuration = try options.load()
+        bootstrapLogging(configuration.log)
+        let logger = Logger(label: "scheduledrop")
+        try FileManager.default.createDirectory(atPath: configuration.reportsPath, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: configuration.databasePath)
+        let runner = JobRunner(store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger)
+        let folder = configuration.folders.first?.settings
+        let settings = JobSettings(
+            partnerId: partner ?? folder?.partnerId ?? 1, strict: folder?.strict ?? false,
+            defaultEventType: folder?.defaultEventType ?? .record, timeZone: folder?.timeZone ?? TimeZone(identifier: "UTC")!)
+        var reports: [(Int64, IngestionReport)] = []
+        for file in files {
+            let path = URL(fileURLWithPath: file).standardizedFileURL.path
+            let attributes: [FileAttributeKey: Any]
+            do {
+                attributes = try FileManager.default.attributesOfItem(atPath: path)
+            } catch {
+                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+            }
+            let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1_000_000_000) } ?? 0
+            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            let identity = FileIdentity(folderId: "cli", path: path, size: size, modified: modified)
+            let ticket = try await store.openJob(for: identity, kind: FileKind(path: path))
+            reports.append((ticket.jobId, try await runner.run(ticket, stagedFile: path, settings: settings)))
+        }
+        if json {
+            let data = reports.count == 1 ? try ReportWriter.json(reports[0].1) : try Self.jsonArray(reports.map(\.1))
+            FileHandle.standardOutput.write(data + Data("\n".utf8))
+        } else {
+            for (jobId, report) in reports {
+                FileHandle.standardOutput.write(Data(ReportWriter.summary(report, jobId: jobId).utf8))
+            }
+        }
+        if reports.contains(where: { $0.1.status == .error }) { throw ExitCode(1) }
+    }
+
+    private static func jsonArray(_ reports: [IngestionReport]) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(reports)
+    }
+}

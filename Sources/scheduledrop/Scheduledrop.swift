@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// The `scheduledrop` command: the daemon and its tools.
+@main
+struct Scheduledrop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduledrop",
+        abstract: "Ingests recording schedules (iCalendar and resource CSV) from drop folders into a schedule store.",
+        subcommands: [Run.self, Ingest.self, CheckConfig.self]
+    )
+}
+
+/// The options every command that reads or writes the store takes.
+struct StoreOptions: ParsableArguments {
+    @Option(help: "The configuration file (YAML). Without it, the embedded default: folder ./dropfolder, data in ./data.")
+    var config: String?
+
+    @Option(help: "The data folder (store, staging, reports), overriding the configuration's.")
+    var data: String?
+
+    /// The configuration in force, or an error listing every problem with its YAML path.
+    func load() throws -> Configuration {
+        var configuration = try Configuration.load(path: config)
+        if let data {
+            configuration.dataDirectory = data
+        }
+        let problems = configuration.problems()
+        guard problems.isEmpty else { throw ConfigurationProblems(problems: problems) }
+        return configuration
+    }
+}
+
+/// Several configuration problems, reported together.
+struct ConfigurationProblems: Error, CustomStringConvertible {
+    var problems: [ConfigurationError]
+    var description: String {
+        "the configuration has \(problems.count) problem(s):\n" + problems.map { "  \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// Sends every logger's output through `LineLogHandler` with the configured format and level.
+func bootstrapLogging(_ configuration: LogConfiguration) {
+    LoggingSystem.bootstrap { label in
+        LineLogHandler(label: label, format: configuration.format, level: configuration.level)
+    }
+}
