@@ -1,0 +1,152 @@
+import Foundation
+import Testing
+
+@testable import DropFolders
+
+final class TemporaryDirectory {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("scheduledrop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func write(_ name: String, _ text: String) throws {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path + "/" + name))
+    }
+}
+
+@Suite struct NamePatternsTests {
+    @Test(arguments: [
+        ("lectures.ics", NamePatterns.Verdict.ingest), ("LECTURES.ICS", .ingest), ("a.ical", .ingest), ("rooms.csv", .ingest),
+        (".hidden.ics", .ignore), ("x.ics.tmp", .ignore), (".x.ics.part", .ignore), ("x.ics.part", .ignore),
+        ("x.ics.filepart", .ignore), ("x.ics.crdownload", .ignore), ("notes.txt", .skip), ("ics", .skip),
+    ])
+    func defaultsSortNames(name: String, verdict: NamePatterns.Verdict) {
+        #expect(NamePatterns().verdict(for: name) == verdict)
+    }
+
+    @Test func customPatternsReplaceTheDefaults() {
+        let patterns = NamePatterns(include: ["export-*.ics"], ignore: ["*-draft.ics"])
+        #expect(patterns.verdict(for: "export-1.ics") == .ingest)
+        #expect(patterns.verdict(for: "export-1-draft.ics") == .ignore)
+        #expect(patterns.verdict(for: "other.ics") == .skip)
+    }
+}
+
+@Suite struct LocalFolderTests {
+    @Test func listsRegularFilesOnly() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("a.ics", "12345")
+        try FileManager.default.createDirectory(atPath: directory.path + "/sub.ics", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/dangling.ics", withDestinationPath: "/nonexistent")
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        let files = try await folder.list()
+        #expect(files.map(\.path) == ["a.ics"])
+        #expect(files.first?.size == 5)
+        #expect((files.first?.modified ?? 0) > 1_600_000_000 * 1_000_000_000)
+    }
+
+    @Test func listingAMissingFolderIsNotFound() async throws {
+        let folder = LocalFolder(id: "f", directory: "/nonexistent/folder")
+        let error = await #expect(throws: FolderError.self) { try await folder.list() }
+        #expect(error?.code == .notFound)
+    }
+
+    @Test func fetchCopiesTheVersionAndRefusesAChangedFile() async throws {
+        let directory = try TemporaryDirectory()
+        let staging = try TemporaryDirectory()
+        try directory.write("a.ics", "first")
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        let stat = try #require(try await folder.stat("a.ics"))
+        let destination = URL(fileURLWithPath: staging.path + "/copy")
+        try await folder.fetch(stat, to: destination)
+        #expect(try String(contentsOf: destination, encoding: .utf8) == "first")
+
+        try directory.write("a.ics", "second, longer")
+        let error = await #expect(throws: FolderError.self) {
+            try await folder.fetch(stat, to: URL(fileURLWithPath: staging.path + "/copy2"))
+        }
+        #expect(error?.code == .changedDuringFetch)
+        #expect(!FileManager.default.fileExists(atPath: staging.path + "/copy2"))
+        #expect(!FileManager.default.fileExists(atPath: staging.path + "/copy2.part"))
+    }
+
+    @Test func disposeDeletesOrMovesWithoutOverwriting() async throws {
+        let directory = try TemporaryDirectory()
+        let archive = directory.path + "/.handled"
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        try directory.write("a.ics", "one")
+        try await folder.dispose(try #require(try await folder.stat("a.ics")), .move(to: archive))
+        try directory.write("a.ics", "two")
+        try await folder.dispose(try #require(try await folder.stat("a.ics")), .move(to: archive))
+        let archived = try FileManager.default.contentsOfDirectory(atPath: archive).sorted()
+        #expect(archived.count == 2)
+        #expect(archived.contains("a.ics"))
+        let contents = try Set(archived.map { try String(contentsOfFile: archive + "/" + $0, encoding: .utf8) })
+        #expect(contents == ["one", "two"])
+
+        try directory.write("b.ics", "x")
+        try await folder.dispose(try #require(try await folder.stat("b.ics")), .delete)
+        #expect(try await folder.stat("b.ics") == nil)
+        #expect(try await folder.list().isEmpty)
+    }
+
+    @Test func timestampedNameKeepsTheExtension() {
+        let name = LocalFolder.timestamped("week 3.ics")
+        #expect(name.hasPrefix("week 3."))
+        #expect(name.hasSuffix(".ics"))
+        #expect(name != "week 3.ics")
+    }
+}
+
+@Suite struct InotifyTests {
+    /// Collects changes until `predicate` holds for the list, or 5 s pass.
+    private func collect(
+        _ stream: AsyncStream<FolderChange>, until predicate: @escaping @Sendable ([FolderChange]) -> Bool
+    ) async -> [FolderChange] {
+        await withTaskGroup(of: [FolderChange]?.self) { group in
+            group.addTask {
+                var seen: [FolderChange] = []
+                for await change in stream {
+                    seen.append(change)
+                    if predicate(seen) { return seen }
+                }
+                return seen
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(5))
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first ?? []
+        }
+    }
+
+    @Test func reportsCloseWriteMoveInAndDelete() async throws {
+        let directory = try TemporaryDirectory()
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        let stream = try folder.changes()
+        try directory.write(".x.ics.part", "data")
+        try FileManager.default.moveItem(atPath: directory.path + "/.x.ics.part", toPath: directory.path + "/x.ics")
+        try FileManager.default.removeItem(atPath: directory.path + "/x.ics")
+        let changes = await collect(stream) { $0.contains(.removed("x.ics")) }
+        #expect(changes.contains(.changed(".x.ics.part")))
+        #expect(changes.contains(.removed(".x.ics.part")), "the move out of the temporary name")
+        #expect(changes.contains(.changed("x.ics")), "the move in under the final name")
+        #expect(changes.last == .removed("x.ics"))
+    }
+
+    @Test func watchingAMissingFolderFails() {
+        #expect(throws: FolderError.self) { try LocalFolder(id: "f", directory: "/nonexistent/x").changes() }
+    }
+
+    @Test func eventMasksMapToChanges() {
+        #expect(Inotify.change(mask: UInt32(IN_Q_OVERFLOW), name: "") == .overflow)
+        #expect(Inotify.change(mask: UInt32(IN_CLOSE_WRITE), name: "a.ics") == .changed("a.ics"))
+        #expect(Inotify.change(mask: UInt32(IN_MOVED_FROM), name: "a.ics") == .removed("a.ics"))
+        #expect(Inotify.change(mask: UInt32(IN_CREATE) | UInt32(IN_ISDIR), name: "sub") == nil)
+        #expect(Inotify.change(mask: UInt32(IN_DELETE_SELF), name: "") == .overflow)
+    }
+}

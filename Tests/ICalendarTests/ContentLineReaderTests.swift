@@ -1,0 +1,88 @@
+import Testing
+
+@testable import ICalendar
+
+/// Reads every content line of `text` (or of raw `bytes`).
+func contentLines(_ text: String, chunkSize: Int = 1 << 16) throws -> [ContentLine] {
+    try contentLines(bytes: Array(text.utf8), chunkSize: chunkSize)
+}
+
+func contentLines(bytes: [UInt8], chunkSize: Int = 1 << 16) throws -> [ContentLine] {
+    var reader = ContentLineReader(BufferByteSource(bytes), chunkSize: chunkSize)
+    var lines: [ContentLine] = []
+    while let line = try reader.next() { lines.append(line) }
+    return lines
+}
+
+@Suite struct ContentLineReaderTests {
+    @Test(arguments: ["\r\n", "\n", "\r"])
+    func everyLineEndSplitsLines(ending: String) throws {
+        let lines = try contentLines(["BEGIN:VCALENDAR", "SUMMARY:a", "END:VCALENDAR"].joined(separator: ending) + ending)
+        #expect(lines.map(\.name) == ["BEGIN", "SUMMARY", "END"])
+        #expect(lines.map(\.line) == [1, 2, 3])
+    }
+
+    @Test func byteOrderMarkIsSkipped() throws {
+        let lines = try contentLines(bytes: [0xEF, 0xBB, 0xBF] + Array("BEGIN:VCALENDAR\r\n".utf8))
+        #expect(lines.first?.name == "BEGIN")
+    }
+
+    @Test func foldedLineWithColonsIsJoined() throws {
+        let lines = try contentLines("DESCRIPTION:See http\r\n ://example.com:8080/a\r\n\t:b\r\nX:1\r\n")
+        #expect(lines[0].value == "See http://example.com:8080/a:b")
+        #expect(lines[0].line == 1)
+        #expect(lines[1].line == 4)
+    }
+
+    @Test func foldSplittingAMultiByteCharacterIsRejoinedBeforeDecoding() throws {
+        // "é" is C3 A9: the fold falls between its two bytes, and the chunk boundary too.
+        let bytes = Array("SUMMARY:caf".utf8) + [0xC3, 0x0D, 0x0A, 0x20, 0xA9] + Array("s\r\n".utf8)
+        for chunkSize in [1, 3, 12, 64] {
+            let lines = try contentLines(bytes: bytes, chunkSize: chunkSize)
+            #expect(lines.map(\.value) == ["cafés"], "chunk size \(chunkSize)")
+        }
+    }
+
+    @Test func quotedParameterValuesMayHoldSeparators() throws {
+        let line = try #require(
+            try contentLines("ATTENDEE;CN=\"Doe; John: PhD\";MEMBER=\"mailto:a@x\",\"mailto:b@x\";ROLE=CHAIR:mailto:j@x\n").first)
+        #expect(line.name == "ATTENDEE")
+        #expect(line.parameter("cn") == "Doe; John: PhD")
+        #expect(line.parameters[1].values == ["mailto:a@x", "mailto:b@x"])
+        #expect(line.parameter("ROLE") == "CHAIR")
+        #expect(line.value == "mailto:j@x")
+    }
+
+    @Test func namesAreCaseInsensitive() throws {
+        let line = try #require(try contentLines("dtStart;tzid=Europe/Berlin:20250101T090000\n").first)
+        #expect(line.name == "DTSTART")
+        #expect(line.parameter("TZID") == "Europe/Berlin")
+    }
+
+    @Test func blankLinesAreSkipped() throws {
+        #expect(try contentLines("A:1\n\n\r\nB:2\n").map(\.name) == ["A", "B"])
+    }
+
+    @Test func lastLineWithoutLineEndIsRead() throws {
+        #expect(try contentLines("A:1\nB:2").map(\.value) == ["1", "2"])
+    }
+
+    @Test func invalidUTF8IsAnErrorWithItsLine() throws {
+        let error = #expect(throws: ICalendarError.self) {
+            try contentLines(bytes: Array("A:1\nSUMMARY:".utf8) + [0xFF, 0x0A])
+        }
+        #expect(error?.code == .invalidUTF8)
+        #expect(error?.line == 2)
+    }
+
+    @Test func lineWithoutColonIsMalformed() throws {
+        let error = #expect(throws: ICalendarError.self) { try contentLines("A:1\nB:2\nNOCOLON\n") }
+        #expect(error?.code == .malformedContentLine)
+        #expect(error?.line == 3)
+    }
+
+    @Test func unterminatedQuoteIsMalformed() throws {
+        let error = #expect(throws: ICalendarError.self) { try contentLines("X;CN=\"open:value\n") }
+        #expect(error?.code == .malformedContentLine)
+    }
+}

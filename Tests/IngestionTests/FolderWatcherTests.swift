@@ -1,0 +1,185 @@
+import DropFolders
+import Foundation
+import Schedule
+import ScheduleStore
+import Testing
+
+@testable import Ingestion
+
+@Suite struct FolderWatcherTests {
+    @Test func copiedFileIsCommittedOnceThenUnchangedThenUpdated() async throws {
+        let harness = try Harness()
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try harness.drop("week.ics", calendar(events: 3))
+        try await harness.waitForState("week.ics", .handled)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 3)
+        #expect(try await harness.reports("week.ics").map(\.counts.added) == [3])
+
+        // Several polls and stability intervals later, the same version was not ingested again.
+        try await Task.sleep(for: .seconds(1.5))
+        #expect(try await harness.versions("week.ics").count == 1)
+        #expect(try await harness.reports("week.ics").count == 1)
+
+        // The same content dropped again is a new version whose items are all unchanged.
+        try harness.drop("week.ics", calendar(events: 3))
+        try await harness.waitUntil("the re-drop is reported") { try await harness.reports("week.ics").count == 2 }
+        let again = try await harness.reports("week.ics")[1]
+        #expect(again.counts.unchanged == 3)
+        #expect(again.counts.added == 0)
+
+        // An edit updates the events in place.
+        try harness.drop("week.ics", calendar(events: 3, summary: "Rescheduled"))
+        try await harness.waitUntil("the edit is reported") { try await harness.reports("week.ics").count == 3 }
+        #expect(try await harness.reports("week.ics")[2].counts.updated == 3)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 3)
+        #expect(try await harness.store.events(partnerId: 5).allSatisfy { $0.summary?.hasPrefix("Rescheduled") == true })
+    }
+
+    @Test(arguments: [false, true])
+    func slowlyWrittenFileIsNotIngestedBeforeItIsComplete(closeBetweenChunks: Bool) async throws {
+        let harness = try Harness(stability: .milliseconds(1500))
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        let bytes = Array(calendar(events: 30).utf8)
+        let path = harness.drop + "/slow.ics"
+        let chunks = stride(from: 0, to: bytes.count, by: bytes.count / 4 + 1).map { Array(bytes[$0..<min($0 + bytes.count / 4 + 1, bytes.count)]) }
+        var handle: FileHandle? = nil
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        for chunk in chunks {
+            if handle == nil { handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path)) }
+            try handle?.seekToEnd()
+            try handle?.write(contentsOf: chunk)
+            if closeBetweenChunks {
+                try handle?.close()
+                handle = nil
+            }
+            // Pause longer than a poll (250 ms), shorter than the stability interval.
+            try await Task.sleep(for: .milliseconds(700))
+            let claimed = try await harness.versions("slow.ics").filter { $0.state != .uploading }
+            #expect(claimed.isEmpty, "nothing is claimed while the file grows")
+        }
+        try handle?.close()
+        try await harness.waitForState("slow.ics", .handled)
+        let versions = try await harness.versions("slow.ics")
+        #expect(versions.count == 1)
+        #expect(versions.first?.identity.size == Int64(bytes.count))
+        #expect(try await harness.reports("slow.ics").map(\.counts.added) == [30])
+    }
+
+    @Test func fileRenamedInFromATemporaryNameIsIngestedOnce() async throws {
+        let harness = try Harness()
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try harness.drop(".x.ics.part", calendar(events: 2))
+        try await Task.sleep(for: .milliseconds(600))
+        try FileManager.default.moveItem(atPath: harness.drop + "/.x.ics.part", toPath: harness.drop + "/x.ics")
+        try await harness.waitForState("x.ics", .handled)
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await harness.reports("x.ics").count == 1)
+        #expect(try await harness.reports(".x.ics.part").isEmpty)
+        #expect(try await harness.versions(".x.ics.part").allSatisfy { $0.state == .ignored || $0.state == .purged })
+        #expect(try await harness.store.eventCount(partnerId: 5) == 2)
+    }
+
+    @Test func restartIngestsNothingAgain() async throws {
+        let harness = try Harness()
+        var watcher = harness.startWatcher()
+        try harness.drop("a.ics", calendar(events: 2, uidPrefix: "a"))
+        try harness.drop("b.ics", calendar(events: 2, uidPrefix: "b"))
+        try await harness.waitForState("a.ics", .handled)
+        try await harness.waitForState("b.ics", .handled)
+        watcher.cancel()
+        _ = await watcher.result
+
+        watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try await Task.sleep(for: .seconds(2))
+        #expect(try await harness.versions("a.ics").count == 1)
+        #expect(try await harness.reports("a.ics").count == 1)
+        #expect(try await harness.reports("b.ics").count == 1)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 4)
+    }
+
+    @Test func unfinishedJobIsResumedOnStart() async throws {
+        let harness = try Harness()
+        try harness.drop("a.ics", calendar(events: 2))
+        let stat = try #require(try await LocalFolder(id: "drop", directory: harness.drop).stat("a.ics"))
+        // A previous run claimed the version and died before committing.
+        let identity = FileIdentity(folderId: "drop", path: "a.ics", size: stat.size, modified: stat.modified)
+        let ticket = try #require(try await harness.store.claim(identity, kind: .ical))
+        try await harness.store.setFileState(fileId: ticket.file.id, .processing, code: nil, message: nil)
+
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try await harness.waitForState("a.ics", .handled)
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await harness.versions("a.ics").map(\.id) == [ticket.file.id])
+        #expect(try await harness.store.finishedJobCount(fileId: ticket.file.id) == 1)
+        #expect(try await harness.store.unfinishedJobs(folderId: "drop").isEmpty)
+    }
+
+    @Test func invalidFileFailsWithACodeAndTheNextFileIsStillIngested() async throws {
+        let harness = try Harness()
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try harness.drop("broken.ics", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nEND:VCALENDAR\n")
+        try await harness.waitForState("broken.ics", .error)
+        let failed = try #require(try await harness.reports("broken.ics").first)
+        #expect(failed.status == .error)
+        #expect(failed.code == "ical.mismatchedEnd")
+        #expect(try await harness.versions("broken.ics").first?.errorCode == "ical.mismatchedEnd")
+
+        try harness.drop("good.ics", calendar(events: 1))
+        try await harness.waitForState("good.ics", .handled)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 1)
+    }
+
+    @Test func ignoredNamesAreNeverIngested() async throws {
+        let harness = try Harness()
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try harness.drop(".hidden.ics", calendar(events: 1, uidPrefix: "h"))
+        try harness.drop("x.ics.tmp", calendar(events: 1, uidPrefix: "t"))
+        try harness.drop("notes.txt", "not ours")
+        try harness.drop("marker.ics", calendar(events: 1, uidPrefix: "m"))
+        try await harness.waitForState("marker.ics", .handled)
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await harness.versions(".hidden.ics").map(\.state) == [.ignored])
+        #expect(try await harness.versions(".hidden.ics").first?.errorCode == "file.ignoredName")
+        #expect(try await harness.versions("x.ics.tmp").map(\.state) == [.ignored])
+        #expect(try await harness.versions("notes.txt").isEmpty)
+        #expect(try await harness.store.events(partnerId: 5).map(\.referenceId) == ["m1"])
+    }
+
+    @Test func deletePolicyRemovesHandledFilesAndKeepsFailedOnes() async throws {
+        let harness = try Harness(afterHandled: .delete, afterFailed: .move(to: try TemporaryDirectory().path + "-failed"))
+        let failedFolder: String = {
+            if case .move(let target) = harness.settings.afterFailed { return target }
+            return ""
+        }()
+        defer { try? FileManager.default.removeItem(atPath: failedFolder) }
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try harness.drop("good.ics", calendar(events: 1))
+        try harness.drop("bad.ics", "garbage")
+        try await harness.waitForState("good.ics", .deleted)
+        try await harness.waitForState("bad.ics", .error)
+        try await harness.waitUntil("bad.ics is moved away") { !FileManager.default.fileExists(atPath: harness.drop + "/bad.ics") }
+        #expect(!FileManager.default.fileExists(atPath: harness.drop + "/good.ics"))
+        #expect(try String(contentsOfFile: failedFolder + "/bad.ics", encoding: .utf8) == "garbage")
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await harness.versions("good.ics").map(\.state) == [.deleted], "a disposed file is not purged")
+    }
+
+    @Test func vanishedFileIsPurged() async throws {
+        let harness = try Harness()
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try harness.drop("a.ics", calendar(events: 1))
+        try await harness.waitForState("a.ics", .handled)
+        try FileManager.default.removeItem(atPath: harness.drop + "/a.ics")
+        try await harness.waitForState("a.ics", .purged)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 1, "purging a file keeps its events")
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import Schedule
+import ScheduleStore
+import Testing
+
+@testable import Ingestion
+
+/// Runs one job over `text` as the file `name` (a new version each call) and returns its report.
+private func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64, strict: Bool = false) async throws -> IngestionReport {
+    let path = harness.data + "/" + name
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    let identity = FileIdentity(folderId: "drop", path: name, size: Int64(text.utf8.count), modified: modified)
+    let ticket = try #require(try await harness.store.claim(identity, kind: FileKind(path: name)))
+    return try await harness.runner.run(ticket, stagedFile: path, settings: JobSettings(partnerId: 5, strict: strict))
+}
+
+@Suite struct JobRunnerTests {
+    @Test func realWorldFileCommitsValidEventsAndRejectsTheRestWithLines() async throws {
+        let harness = try Harness()
+        let fixture = try #require(Bundle.module.path(forResource: "semester", ofType: "ics", inDirectory: "Fixtures"))
+        let report = try await ingest(harness, "semester.ics", String(contentsOfFile: fixture, encoding: .utf8), modified: 1)
+        #expect(report.status == .handled)
+        #expect(report.counts.added == 2)
+        #expect(report.counts.rejected == 2)
+        #expect(report.items.map(\.line) == [6, 23, 30, 35], "physical lines of each BEGIN:VEVENT, folds counted")
+        #expect(report.items[2].code == "event.missingUID")
+        #expect(report.items[3].code == "event.endBeforeStart")
+        #expect(report.items[3].uid == "lecture-4@example.edu")
+        let events = try await harness.store.events(partnerId: 5)
+        #expect(events.count == 2)
+        let lecture = try #require(events.first { $0.referenceId.hasPrefix("0400000082") })
+        #expect(lecture.summary == "Vorlesung Datenbanken , Kapitel 7: Transaktionen und Wiederherstellung")
+        #expect(lecture.location == "Hörsaal 2; Gebäude C")
+        #expect(lecture.description == "Raum Hörsaal 2\nAufzeichnung für das Archiv")
+        #expect(lecture.startDate == 1_796_634_900, "10:15 Berlin in December is 09:15Z")
+        #expect(report.items[0].id == lecture.id)
+    }
+
+    @Test func reingestingIsUnchangedAndAnEditUpdatesWithoutDuplicating() async throws {
+        let harness = try Harness()
+        let first = try await ingest(harness, "a.ics", calendar(events: 3), modified: 1)
+        #expect(first.counts.added == 3)
+        let again = try await ingest(harness, "a.ics", calendar(events: 3), modified: 2)
+        #expect(again.counts.unchanged == 3)
+        #expect(again.counts.added + again.counts.updated == 0)
+        #expect(again.items.map(\.id) == first.items.map(\.id))
+        let edited = try await ingest(harness, "a.ics", calendar(events: 3, summary: "Moved lecture"), modified: 3)
+        #expect(edited.counts.updated == 3)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 3)
+        #expect(try await harness.store.events(partnerId: 5).allSatisfy { $0.summary?.hasPrefix("Moved lecture") == true })
+    }
+
+    @Test func lowerSequenceIsKeptWithAWarningAndCancellationIsReported() async throws {
+        let harness = try Harness()
+        let v2 = calendar(events: 1).replacingOccurrences(of: "SUMMARY:", with: "SEQUENCE:2\r\nSUMMARY:")
+        _ = try await ingest(harness, "a.ics", v2, modified: 1)
+        let stale = try await ingest(harness, "a.ics", calendar(events: 1, summary: "Old"), modified: 2)
+        #expect(stale.items.first?.result == .unchanged)
+        #expect(stale.items.first?.warnings.map(\.code) == ["event.staleSequence"])
+        #expect(try await harness.store.events(partnerId: 5).first?.summary == "Lecture 1")
+        let cancelled = v2.replacingOccurrences(of: "SEQUENCE:2", with: "SEQUENCE:3\r\nSTATUS:CANCELLED")
+        let report = try await ingest(harness, "a.ics", cancelled, modified: 3)
+        #expect(report.items.first?.result == .cancelled)
+        #expect(report.items.first?.action == "cancel")
+        #expect(try await harness.store.events(partnerId: 5).first?.status == .cancelled)
+    }
+
+    @Test func strictFolderCommitsNothingWhenAnItemIsRejected() async throws {
+        let harness = try Harness()
+        let text = calendar(events: 2).replacingOccurrences(of: "UID:u2\r\n", with: "")
+        let report = try await ingest(harness, "a.ics", text, modified: 1, strict: true)
+        #expect(report.status == .error)
+        #expect(report.code == "job.strictRejection")
+        #expect(report.items.map(\.code) == ["event.missingUID"])
+        #expect(try await harness.store.eventCount(partnerId: 5) == 0)
+        #expect(try await harness.versions("a.ics").map(\.state) == [.error])
+    }
+
+    @Test func fileThatIsNotICalendarFailsWithACodeAndCommitsNothing() async throws {
+        let harness = try Harness()
+        let report = try await ingest(harness, "a.ics", "this is a spreadsheet, not a calendar\n", modified: 1)
+        #expect(report.status == .error)
+        #expect(report.code == "ical.notICalendar")
+        #expect(report.message?.contains("line 1") == true)
+        let truncated = String(calendar(events: 5).dropLast(200))
+        let cut = try await ingest(harness, "b.ics", truncated, modified: 1)
+        #expect(cut.code == "ical.unterminatedComponent")
+        #expect(cut.items.isEmpty)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 0, "a broken file is never half-ingested")
+        let stored = try await harness.versions("b.ics")
+        #expect(stored.map(\.state) == [.error])
+        #expect(stored.first?.errorCode == "ical.unterminatedComponent")
+    }
+
+    @Test func resourceCSVIsNotIngestedYetAndSaysSo() async throws {
+        let harness = try Harness()
+        let report = try await ingest(harness, "rooms.csv", "1,Room,location\n", modified: 1)
+        #expect(report.kind == .resourceCsv)
+        #expect(report.code == "job.unsupportedKind")
+    }
+
+    @Test func reportFilesMatchTheStoredReport() async throws {
+        let harness = try Harness()
+        let report = try await ingest(harness, "a.ics", calendar(events: 2), modified: 1)
+        let directory = harness.data + "/reports/drop"
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        #expect(names.count == 2)
+        let json = try #require(names.first { $0.hasSuffix(".json") })
+        let written = try JSONDecoder().decode(IngestionReport.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/" + json)))
+        #expect(written == report)
+        #expect(try await harness.reports("a.ics") == [report])
+        let text = try String(contentsOfFile: directory + "/" + json.replacingOccurrences(of: ".json", with: ".txt"), encoding: .utf8)
+        #expect(text.contains("added 2"))
+        #expect(report.file.sha256?.count == 64)
+    }
+}

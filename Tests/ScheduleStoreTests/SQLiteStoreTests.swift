@@ -1,0 +1,123 @@
+import Foundation
+import Schedule
+import Testing
+
+@testable import ScheduleStore
+
+/// A fresh temporary directory, removed when the value is released.
+final class TemporaryDirectory {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("scheduledrop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+private func identity(_ path: String = "a.ics", size: Int64 = 10, modified: Int64 = 1) -> FileIdentity {
+    FileIdentity(folderId: "f", path: path, size: size, modified: modified)
+}
+
+private struct Boom: Error {}
+
+private func report(partner: Int = 1) -> IngestionReport {
+    IngestionReport(
+        file: FileReport(folderId: "f", path: "a.ics", size: 10, mtime: nil, sha256: nil), partnerId: partner, kind: .ical,
+        startedAt: "s", finishedAt: "e", status: .handled, items: [])
+}
+
+@Suite struct SQLiteStoreTests {
+    @Test func aVersionIsClaimedOnceEvenAfterReopening() async throws {
+        let directory = try TemporaryDirectory()
+        let database = directory.path + "/s.sqlite"
+        let first = try SQLiteStore(path: database)
+        #expect(try await first.claim(identity(), kind: .ical) != nil)
+        #expect(try await first.claim(identity(), kind: .ical) == nil)
+        let reopened = try SQLiteStore(path: database)
+        #expect(try await reopened.claim(identity(), kind: .ical) == nil)
+        #expect(try await reopened.claim(identity(modified: 2), kind: .ical) != nil, "a new mtime is a new version")
+        #expect(try await reopened.versions(folderId: "f", path: "a.ics").count == 2)
+    }
+
+    @Test func uploadingRowFollowsTheFileUntilClaimed() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        try await store.recordUploading(identity(size: 1))
+        try await store.recordUploading(identity(size: 5))
+        var versions = try await store.versions(folderId: "f", path: "a.ics")
+        #expect(versions.map(\.state) == [.uploading])
+        #expect(versions.first?.identity.size == 5)
+        _ = try await store.claim(identity(size: 9), kind: .ical)
+        versions = try await store.versions(folderId: "f", path: "a.ics")
+        #expect(versions.map(\.state) == [.pending])
+        #expect(versions.first?.identity.size == 9)
+    }
+
+    @Test func aThrowingTransactionCommitsNothing() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        let ticket = try #require(try await store.claim(identity(), kind: .ical))
+        await #expect(throws: Boom.self) {
+            try await store.write { transaction in
+                _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", startDate: 0, endDate: 1))
+                try transaction.finish(ticket, report: report(), fileState: .handled, sha256: nil)
+                throw Boom()
+            }
+        }
+        #expect(try await store.eventCount(partnerId: 1) == 0)
+        #expect(try await store.finishedJobCount(fileId: ticket.file.id) == 0)
+        #expect(try await store.unfinishedJobs(folderId: "f") == [ticket])
+    }
+
+    @Test func finishingAJobCommitsItsStateAndReport() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        let ticket = try #require(try await store.claim(identity(), kind: .ical))
+        let id = try await store.write { transaction in
+            let id = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", summary: "x", startDate: 0, endDate: 1))
+            try transaction.finish(ticket, report: report(), fileState: .handled, sha256: "ab")
+            return id
+        }
+        #expect(try await store.unfinishedJobs(folderId: "f").isEmpty)
+        #expect(try await store.reports(fileId: ticket.file.id) == [report()])
+        #expect(try await store.versions(folderId: "f", path: "a.ics").map(\.state) == [.handled])
+        let stored = try await store.events(partnerId: 1)
+        #expect(stored == [ScheduleEvent(id: id, partnerId: 1, referenceId: "u", summary: "x", startDate: 0, endDate: 1)])
+    }
+
+    @Test func eventsAreFoundByPartnerAndUIDAndUpdatedInPlace() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        try await store.write { transaction in
+            _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", startDate: 0, endDate: 1))
+            _ = try transaction.insert(ScheduleEvent(partnerId: 2, referenceId: "u", startDate: 5, endDate: 6))
+            var event = try #require(try transaction.event(partnerId: 2, referenceId: "u"))
+            #expect(event.startDate == 5)
+            event.summary = "changed"
+            try transaction.update(event)
+            #expect(try transaction.event(partnerId: 2, referenceId: "u")?.summary == "changed")
+            #expect(try transaction.event(partnerId: 3, referenceId: "u") == nil)
+        }
+        #expect(try await store.eventCount(partnerId: 1) == 1)
+        #expect(try await store.eventCount(partnerId: 2) == 1)
+    }
+
+    @Test func purgeAndIgnoreAreRecorded() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        try await store.recordIgnored(identity(".x.ics"), code: "file.ignoredName", message: "m")
+        try await store.recordIgnored(identity(".x.ics"), code: "file.ignoredName", message: "m")
+        #expect(try await store.versions(folderId: "f", path: ".x.ics").map(\.state) == [.ignored])
+        #expect(try await store.claim(identity(".x.ics"), kind: .ical) == nil, "an ignored version is never claimed")
+        try await store.markPurged(folderId: "f", path: ".x.ics")
+        #expect(try await store.latestFiles(folderId: "f").map(\.state) == [.purged])
+    }
+
+    @Test func databaseIsInWALMode() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        withExtendedLifetime(store) {
+            #expect(FileManager.default.fileExists(atPath: directory.path + "/s.sqlite-wal"))
+        }
+    }
+}

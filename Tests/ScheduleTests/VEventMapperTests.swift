@@ -1,0 +1,145 @@
+import Foundation
+import ICalendar
+import Testing
+
+@testable import Schedule
+
+/// Maps the first VEVENT of `text` with partner 7.
+private func map(_ text: String, floating: String = "UTC") throws -> Result<ScheduleEvent, ValidationError> {
+    var reader = CalendarReader(BufferByteSource(text))
+    var zones = ZoneResolver()
+    while let item = try reader.next() {
+        guard item.component.name == "VEVENT" else { continue }
+        return VEventMapper(partnerId: 7, floatingZone: TimeZone(identifier: floating)!)
+            .map(item.component, calendarProperties: item.calendarProperties, zones: &zones)
+    }
+    throw ICalendarError(.notICalendar, line: 0, "no VEVENT")
+}
+
+private func calendar(_ event: String, calendarLines: String = "") -> String {
+    "BEGIN:VCALENDAR\nVERSION:2.0\n\(calendarLines)BEGIN:VEVENT\n\(event)\nEND:VEVENT\nEND:VCALENDAR\n"
+}
+
+private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ minute: Int = 0) -> Int64 {
+    LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute).wallSeconds
+}
+
+@Suite struct VEventMapperTests {
+    @Test func mapsTheFieldsOfAnEvent() throws {
+        let event = try map(
+            calendar(
+                """
+                UID:abc@example.edu
+                DTSTART;TZID=Europe/Berlin:20250715T091500
+                DTEND;TZID=Europe/Berlin:20250715T104500
+                SUMMARY:Algorithms\\, lecture 3
+                DESCRIPTION:Line one\\nLine two
+                LOCATION:Room 1\\; east wing
+                ORGANIZER;CN=Prof:mailto:prof@example.edu
+                SEQUENCE:4
+                """)
+        ).get()
+        #expect(event.partnerId == 7)
+        #expect(event.referenceId == "abc@example.edu")
+        #expect(event.startDate == instant(2025, 7, 15, 7, 15))
+        #expect(event.endDate == instant(2025, 7, 15, 8, 45))
+        #expect(event.summary == "Algorithms, lecture 3")
+        #expect(event.description == "Line one\nLine two")
+        #expect(event.location == "Room 1; east wing")
+        #expect(event.organizer == "mailto:prof@example.edu")
+        #expect(event.sequence == 4)
+        #expect(event.timeZoneID == "Europe/Berlin")
+        #expect(event.status == .active)
+        #expect(event.recurrenceType == RecurrenceType.none)
+    }
+
+    @Test func alarmPropertiesDoNotLeakIntoTheEvent() throws {
+        let event = try map(
+            calendar(
+                """
+                UID:a
+                DTSTART:20250715T090000Z
+                SUMMARY:The lecture
+                BEGIN:VALARM
+                ACTION:DISPLAY
+                SUMMARY:Alarm summary
+                DESCRIPTION:Alarm description
+                TRIGGER:-PT15M
+                END:VALARM
+                """)
+        ).get()
+        #expect(event.summary == "The lecture")
+        #expect(event.description == nil)
+    }
+
+    @Test func endComesFromDurationOrDefaults() throws {
+        let withDuration = try map(calendar("UID:a\nDTSTART:20250715T090000Z\nDURATION:PT1H30M")).get()
+        #expect(withDuration.endDate - withDuration.startDate == 5400)
+        let instantaneous = try map(calendar("UID:a\nDTSTART:20250715T090000Z")).get()
+        #expect(instantaneous.endDate == instantaneous.startDate)
+        let allDay = try map(calendar("UID:a\nDTSTART;VALUE=DATE:20250715"), floating: "America/New_York").get()
+        #expect(allDay.startDate == instant(2025, 7, 15, 4))
+        #expect(allDay.endDate == instant(2025, 7, 16, 4))
+        #expect(allDay.timeZoneID == "floating:America/New_York")
+    }
+
+    @Test func durationOfDaysFollowsTheWallClockAcrossDST() throws {
+        // Berlin moves to summer time on 2025-03-30: one nominal day is 23 hours there.
+        let event = try map(calendar("UID:a\nDTSTART;TZID=Europe/Berlin:20250329T120000\nDURATION:P1D")).get()
+        #expect(event.endDate - event.startDate == 23 * 3600)
+    }
+
+    @Test func cancellationComesFromStatusOrMethod() throws {
+        #expect(try map(calendar("UID:a\nDTSTART:20250715T090000Z\nSTATUS:CANCELLED")).get().status == .cancelled)
+        #expect(try map(calendar("UID:a\nDTSTART:20250715T090000Z", calendarLines: "METHOD:CANCEL\n")).get().status == .cancelled)
+        #expect(try map(calendar("UID:a\nDTSTART:20250715T090000Z\nSTATUS:CONFIRMED")).get().status == .active)
+    }
+
+    @Test(arguments: [
+        ("DTSTART:20250715T090000Z", "event.missingUID"),
+        ("UID:a", "event.missingStart"),
+        ("UID:a\nDTSTART:20250715T090000Z\nDTEND:20250715T080000Z", "event.endBeforeStart"),
+        ("UID:a\nDTSTART:20250715T090000Z\nDTEND:20250715T100000Z\nDURATION:PT1H", "event.endAndDuration"),
+        ("UID:a\nDTSTART:20250715T090000Z\nSEQUENCE:-1", "event.invalidSequence"),
+        ("UID:a\nDTSTART:2025-07-15", "ical.invalidDateTime"),
+        ("UID:a\nDTSTART;TZID=Nowhere/Land:20250715T090000", "ical.unknownTimeZone"),
+        ("UID:a\nDTSTART:20250715T090000Z\nDURATION:1 hour", "ical.invalidDuration"),
+    ])
+    func invalidEventsAreRejectedWithTheirCode(event: String, code: String) throws {
+        guard case .failure(let error) = try map(calendar(event)) else {
+            Issue.record("expected a rejection with \(code)")
+            return
+        }
+        #expect(error.code == code)
+        #expect(!error.message.isEmpty)
+    }
+}
+
+@Suite struct IngestionReportTests {
+    @Test func jsonHasTheStableShapeOfSpecSection4() throws {
+        let report = IngestionReport(
+            file: FileReport(folderId: "f", path: "a.ics", size: 10, mtime: "2025-01-01T00:00:00Z", sha256: "ab"),
+            partnerId: 3, kind: .ical, startedAt: "s", finishedAt: "e", status: .handled,
+            items: [
+                ItemReport(line: 2, uid: "u1", action: "upsert", result: .added, id: 1),
+                ItemReport(line: 9, uid: "u2", action: "upsert", result: .rejected, code: "event.missingStart", message: "m"),
+                ItemReport(line: 12, uid: "u3", action: "cancel", result: .cancelled, id: 2, warnings: [ReportWarning(code: "w", message: "x")]),
+            ])
+        let object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        #expect(Set(object.keys) == ["file", "partnerId", "kind", "startedAt", "finishedAt", "status", "counts", "items", "conflicts"])
+        #expect(object["kind"] as? String == "ical")
+        let counts = try #require(object["counts"] as? [String: Int])
+        #expect(counts == ["added": 1, "updated": 0, "cancelled": 1, "deleted": 0, "unchanged": 0, "rejected": 1, "warnings": 1])
+        let file = try #require(object["file"] as? [String: Any])
+        #expect(Set(file.keys) == ["folderId", "path", "size", "mtime", "sha256"])
+        let items = try #require(object["items"] as? [[String: Any]])
+        #expect(items[1]["code"] as? String == "event.missingStart")
+        #expect(Set(items[0].keys) == ["line", "uid", "action", "result", "id", "warnings"])
+    }
+
+    @Test func isoTimeFormatsUTC() {
+        #expect(isoTime(0) == "1970-01-01T00:00:00Z")
+        #expect(isoTime(1_740_819_600) == "2025-03-01T09:00:00Z")
+        #expect(isoTime(-1) == "1969-12-31T23:59:59Z")
+    }
+}
