@@ -54,5 +54,6 @@ let package = Package(
             dependencies: ["Ingestion", "ScheduleStore", "Schedule", "DropFolders"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule"]),
     ]
 )

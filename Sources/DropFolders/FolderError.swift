@@ -29,5 +29,6 @@ public struct FolderError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
+    /// The code and message, with the line when known.
     public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Watches one directory with inotify and reports its changes as `FolderChange`s.
@@ -11,7 +11,8 @@ import Glibc
 /// when the stream's consumer goes away.
 final class Inotify: Sendable {
     /// The events watched: a write closed, a move in or out, a create, a delete, an attribute change.
-    static let mask = UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB)
+    static let mask =
+        UInt32(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_CREATE | IN_DELETE | IN_ATTRIB)
         | UInt32(IN_DELETE_SELF | IN_MOVE_SELF)
 
     private let descriptor: Int32

@@ -1,13 +1,14 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A drop folder on the local file system, watched with inotify.
 ///
 /// Only regular files at the top level are listed; directories and other kinds are passed over.
 public struct LocalFolder: ChangeNotifyingFolder {
+    /// The folder's configured id.
     public let id: String
     /// The directory watched.
     public let directory: String
@@ -18,6 +19,7 @@ public struct LocalFolder: ChangeNotifyingFolder {
         self.directory = directory
     }
 
+    /// The regular files at the top level of the directory.
     public func list() async throws -> [FileStat] {
         guard let handle = opendir(directory) else {
             throw Self.error(errno, "cannot list \(directory)")
@@ -34,14 +36,17 @@ public struct LocalFolder: ChangeNotifyingFolder {
         return files
     }
 
+    /// The stat of one file, following symbolic links; nil if absent or not a regular file.
     public func stat(_ path: String) async throws -> FileStat? {
         try statFile(path)
     }
 
+    /// Changes reported by inotify; the watch ends when the stream is dropped.
     public func changes() throws -> AsyncStream<FolderChange> {
         try Inotify(directory: directory).changes()
     }
 
+    /// Copies the file (synced to disk) and checks afterwards that it did not change meanwhile.
     public func fetch(_ file: FileStat, to destination: URL) async throws {
         let source = fullPath(file.path)
         let partial = destination.path + ".part"
@@ -55,6 +60,7 @@ public struct LocalFolder: ChangeNotifyingFolder {
         }
     }
 
+    /// Deletes the file, or moves it into the target directory (created if needed) under a name that overwrites nothing.
     public func dispose(_ file: FileStat, _ disposal: Disposal) async throws {
         let source = fullPath(file.path)
         switch disposal {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Something that hands out bytes in chunks: a file, or a buffer already in memory.
@@ -21,6 +21,7 @@ public struct BufferByteSource: ByteSource {
     /// Creates a source over the UTF-8 of `text`.
     public init(_ text: String) { self.bytes = Array(text.utf8) }
 
+    /// Copies the next bytes into `buffer`; returns 0 at the end.
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let count = min(buffer.count, bytes.count - offset)
         guard count > 0 else { return 0 }
@@ -47,6 +48,7 @@ public final class FileByteSource: ByteSource {
 
     deinit { close(descriptor) }
 
+    /// Copies the next bytes into `buffer`; returns 0 at the end.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)

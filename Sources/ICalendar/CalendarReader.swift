@@ -24,7 +24,7 @@ public struct CalendarReader<Source: ByteSource> {
     public mutating func next() throws -> CalendarItem? {
         while let line = try nextLine() {
             if !inCalendar {
-                guard line.name == "BEGIN", line.value.uppercased() == "VCALENDAR" else {
+                guard line.name == "BEGIN", line.value.asciiUppercased == "VCALENDAR" else {
                     if calendarCount == 0 {
                         throw ICalendarError(.notICalendar, line: line.line, "expected BEGIN:VCALENDAR, found \(excerpt(line.name))")
                     }
@@ -37,10 +37,10 @@ public struct CalendarReader<Source: ByteSource> {
             }
             switch line.name {
             case "BEGIN":
-                let component = try readComponent(named: line.value.uppercased(), line: line.line)
+                let component = try readComponent(named: line.value.asciiUppercased, line: line.line)
                 return CalendarItem(component: component, calendarProperties: calendarProperties, calendarIndex: calendarCount)
             case "END":
-                guard line.value.uppercased() == "VCALENDAR" else {
+                guard line.value.asciiUppercased == "VCALENDAR" else {
                     throw ICalendarError(.mismatchedEnd, line: line.line, "END:\(excerpt(line.value)) closes VCALENDAR")
                 }
                 inCalendar = false
@@ -78,11 +78,13 @@ public struct CalendarReader<Source: ByteSource> {
                 guard stack.count < Self.maximumDepth else {
                     throw ICalendarError(.nestingTooDeep, line: next.line, "components nested deeper than \(Self.maximumDepth)")
                 }
-                stack.append(Component(name: next.value.uppercased(), line: next.line))
+                stack.append(Component(name: next.value.asciiUppercased, line: next.line))
             case "END":
-                let closing = next.value.uppercased()
+                let closing = next.value.asciiUppercased
                 guard closing == stack[stack.count - 1].name else {
-                    throw ICalendarError(.mismatchedEnd, line: next.line, "END:\(excerpt(next.value)) closes \(stack[stack.count - 1].name) begun at line \(stack[stack.count - 1].line)")
+                    throw ICalendarError(
+                        .mismatchedEnd, line: next.line,
+                        "END:\(excerpt(next.value)) closes \(stack[stack.count - 1].name) begun at line \(stack[stack.count - 1].line)")
                 }
                 let done = stack.removeLast()
                 if stack.isEmpty { return done }
@@ -91,6 +93,8 @@ public struct CalendarReader<Source: ByteSource> {
                 stack[stack.count - 1].properties.append(next)
             }
         }
-        throw ICalendarError(.unterminatedComponent, line: stack[stack.count - 1].line, "the data ends inside \(stack[stack.count - 1].name) begun at line \(stack[stack.count - 1].line)")
+        throw ICalendarError(
+            .unterminatedComponent, line: stack[stack.count - 1].line,
+            "the data ends inside \(stack[stack.count - 1].name) begun at line \(stack[stack.count - 1].line)")
     }
 }

@@ -19,13 +19,13 @@ public struct Component: Equatable, Sendable {
 
     /// The first property named `name` (case-insensitive), if any.
     public func property(_ name: String) -> ContentLine? {
-        let wanted = name.uppercased()
+        let wanted = name.asciiUppercased
         return properties.first { $0.name == wanted }
     }
 
     /// Every property named `name` (case-insensitive), in file order.
     public func properties(named name: String) -> [ContentLine] {
-        let wanted = name.uppercased()
+        let wanted = name.asciiUppercased
         return properties.filter { $0.name == wanted }
     }
 }

@@ -19,7 +19,7 @@ public struct ContentLine: Equatable, Sendable {
 
     /// The first value of the parameter `name` (case-insensitive), if present.
     public func parameter(_ name: String) -> String? {
-        let wanted = name.uppercased()
+        let wanted = name.asciiUppercased
         return parameters.first { $0.name == wanted }?.values.first
     }
 }

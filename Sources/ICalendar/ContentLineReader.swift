@@ -129,12 +129,13 @@ public struct ContentLineReader<Source: ByteSource> {
             ICalendarError(.malformedContentLine, line: line, "\(why): \(excerpt(text))")
         }
         func isNameByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
+            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D
+                || byte == 0x5F
         }
         func readName() -> String {
             let start = index
             while index < utf8.endIndex, isNameByte(utf8[index]) { index = utf8.index(after: index) }
-            return String(text[start..<index]).uppercased()
+            return String(text[start..<index]).asciiUppercased
         }
         let name = readName()
         guard !name.isEmpty else { throw malformed("content line has no name") }

@@ -25,7 +25,7 @@ public enum DateTimeValue: Hashable, Sendable {
     /// Reads the value of a DTSTART/DTEND-like property (its `VALUE` and `TZID` parameters honoured).
     public init(_ property: ContentLine) throws {
         let text = property.value.trimmingSpaces
-        let valueType = property.parameter("VALUE")?.uppercased()
+        let valueType = property.parameter("VALUE")?.asciiUppercased
         if valueType == "DATE" || (valueType == nil && text.utf8.count == 8) {
             guard let date = Self.parseDate(text.utf8) else {
                 throw ICalendarError(.invalidDateTime, line: property.line, "\(property.name) is not a DATE: \(excerpt(text))")
@@ -85,8 +85,14 @@ func decimalFields<Bytes: Collection>(_ bytes: Bytes, widths: [Int]) -> [Int]? w
 }
 
 extension String {
+    /// The string with ASCII letters upper-cased; the string itself when it has no lower-case letter.
+    public var asciiUppercased: String {
+        guard utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) else { return self }
+        return String(decoding: utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+    }
+
     /// The string without leading and trailing spaces and tabs.
-    var trimmingSpaces: String {
+    public var trimmingSpaces: String {
         let utf8 = self.utf8
         guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
         let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!

@@ -44,6 +44,7 @@ public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertibl
         self.message = message
     }
 
+    /// The code and message, with the line when known.
     public var description: String {
         line > 0 ? "\(code.rawValue) at line \(line): \(message)" : "\(code.rawValue): \(message)"
     }

@@ -47,6 +47,7 @@ public struct LocalDateTime: Hashable, Comparable, Sendable, CustomStringConvert
         LocalDateTime(wallSeconds: wallSeconds + Int64(days) * 86_400)
     }
 
+    /// Whether `lhs` is earlier on the wall clock.
     public static func < (lhs: LocalDateTime, rhs: LocalDateTime) -> Bool { lhs.wallSeconds < rhs.wallSeconds }
 
     /// The basic ISO form iCalendar uses, `YYYYMMDDTHHMMSS`.

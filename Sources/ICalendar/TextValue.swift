@@ -3,23 +3,20 @@ public enum TextValue {
     /// The text a TEXT value stands for: `\n` or `\N` become a line feed, `\,` `\;` `\\` their character.
     public static func unescape(_ raw: String) -> String {
         guard raw.utf8.contains(UInt8(ascii: "\\")) else { return raw }
-        var result = ""
-        result.reserveCapacity(raw.utf8.count)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(raw.utf8.count)
         var escaping = false
-        for scalar in raw.unicodeScalars {
+        for byte in raw.utf8 {
             if escaping {
-                switch scalar {
-                case "n", "N": result.unicodeScalars.append("\n")
-                default: result.unicodeScalars.append(scalar)
-                }
+                bytes.append(byte == UInt8(ascii: "n") || byte == UInt8(ascii: "N") ? 0x0A : byte)
                 escaping = false
-            } else if scalar == "\\" {
+            } else if byte == UInt8(ascii: "\\") {
                 escaping = true
             } else {
-                result.unicodeScalars.append(scalar)
+                bytes.append(byte)
             }
         }
-        if escaping { result.unicodeScalars.append("\\") }
-        return result
+        if escaping { bytes.append(UInt8(ascii: "\\")) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

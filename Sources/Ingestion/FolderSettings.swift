@@ -68,7 +68,9 @@ public struct JobSettings: Sendable {
     public var timeZone: TimeZone
 
     /// Creates job settings.
-    public init(partnerId: Int, strict: Bool = false, defaultEventType: EventType = .record, timeZone: TimeZone = TimeZone(identifier: "UTC")!) {
+    public init(
+        partnerId: Int, strict: Bool = false, defaultEventType: EventType = .record, timeZone: TimeZone = TimeZone(identifier: "UTC")!
+    ) {
         self.partnerId = partnerId
         self.strict = strict
         self.defaultEventType = defaultEventType

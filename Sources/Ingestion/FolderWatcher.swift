@@ -46,6 +46,7 @@ public struct FolderWatcher: Service {
         case tick
     }
 
+    /// Watches the folder until graceful shutdown or cancellation.
     public func run() async throws {
         try FileManager.default.createDirectory(atPath: stagingDirectory, withIntermediateDirectories: true)
         try await resumeUnfinishedJobs()
@@ -64,12 +65,13 @@ public struct FolderWatcher: Service {
             }
         }
         let tick = Self.tickInterval(settings)
-        feeds.append(Task {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: tick)
-                continuation.yield(.tick)
-            }
-        })
+        feeds.append(
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: tick)
+                    continuation.yield(.tick)
+                }
+            })
         defer { feeds.forEach { $0.cancel() } }
 
         let clock = ContinuousClock()

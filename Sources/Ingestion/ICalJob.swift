@@ -35,12 +35,15 @@ struct ICalJob {
         let action = event.status == .cancelled ? "cancel" : "upsert"
         guard var stored = try transaction.event(partnerId: event.partnerId, referenceId: event.referenceId) else {
             let id = try transaction.insert(event)
-            return ItemReport(line: component.line, uid: event.referenceId, action: action, result: event.status == .cancelled ? .cancelled : .added, id: id)
+            return ItemReport(
+                line: component.line, uid: event.referenceId, action: action, result: event.status == .cancelled ? .cancelled : .added,
+                id: id)
         }
         let id = stored.id
         if stored.sequence > event.sequence {
             let warning = ValidationError(
-                .staleSequence, "stored SEQUENCE \(stored.sequence) is higher than the file's \(event.sequence); the event was kept as stored")
+                .staleSequence,
+                "stored SEQUENCE \(stored.sequence) is higher than the file's \(event.sequence); the event was kept as stored")
             return ItemReport(
                 line: component.line, uid: event.referenceId, action: action, result: .unchanged, id: id,
                 warnings: [ReportWarning(code: warning.code, message: warning.message)])

@@ -42,7 +42,8 @@ public struct JobRunner: Sendable {
             etag: identity.etag.isEmpty ? nil : identity.etag, sha256: sha256)
         let mapper = VEventMapper(partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone)
         let reports = self.reports
-        @Sendable func report(_ status: ReportStatus, _ items: [ItemReport], code: String? = nil, message: String? = nil) -> IngestionReport {
+        @Sendable func report(_ status: ReportStatus, _ items: [ItemReport], code: String? = nil, message: String? = nil) -> IngestionReport
+        {
             IngestionReport(
                 file: file, partnerId: settings.partnerId, kind: kind, startedAt: startedAt,
                 finishedAt: isoTime(Int64(Date().timeIntervalSince1970)), status: status, items: items, code: code, message: message)
@@ -60,17 +61,19 @@ public struct JobRunner: Sendable {
                     throw StrictRejection(items: rejected)
                 }
                 let done = report(.handled, items)
-                try reports.write(done, jobId: ticket.jobId)
-                try transaction.finish(ticket, report: done, fileState: .handled, sha256: sha256)
+                let json = done.json()
+                try reports.write(done, json: json, jobId: ticket.jobId)
+                try transaction.finish(ticket, report: done, json: json, fileState: .handled, sha256: sha256)
                 return done
             }
         } catch {
             guard let failure = Self.fileFailure(error) else { throw error }
             outcome = report(.error, failure.items, code: failure.code, message: failure.message)
             let failed = outcome
+            let json = failed.json()
             try await store.write { transaction in
-                try reports.write(failed, jobId: ticket.jobId)
-                try transaction.finish(ticket, report: failed, fileState: .error, sha256: sha256)
+                try reports.write(failed, json: json, jobId: ticket.jobId)
+                try transaction.finish(ticket, report: failed, json: json, fileState: .error, sha256: sha256)
             }
         }
         log(outcome, jobId: ticket.jobId, duration: clock.now - began)

@@ -13,22 +13,15 @@ public struct ReportWriter: Sendable {
         self.directory = directory
     }
 
-    /// Writes both files of a report and returns the JSON file's path.
+    /// Writes both files of a report, `json` being its encoding, and returns the JSON file's path.
     @discardableResult
-    public func write(_ report: IngestionReport, jobId: Int64) throws -> String {
+    public func write(_ report: IngestionReport, json: Data, jobId: Int64) throws -> String {
         let folder = directory + "/" + Self.safe(report.file.folderId)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
-        try Self.json(report).write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
+        try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
         try Data(Self.summary(report, jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
         return base + ".json"
-    }
-
-    /// The report's JSON, pretty-printed with sorted keys.
-    public static func json(_ report: IngestionReport) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(report)
     }
 
     /// A short text summary for people: the file, the outcome, the counts, and every rejection and warning.

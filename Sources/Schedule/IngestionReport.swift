@@ -1,3 +1,5 @@
+import Foundation
+
 /// The report of one bulk-upload job: what happened to the file and to every item in it (SPEC §4).
 ///
 /// Its JSON encoding is a stable interface that tools and tests read; field names never change.

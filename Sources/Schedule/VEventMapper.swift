@@ -40,7 +40,7 @@ public struct VEventMapper: Sendable {
     private func mapThrowing(
         _ component: Component, calendarProperties: [ContentLine], zones: inout ZoneResolver
     ) throws -> ScheduleEvent {
-        guard let uid = component.property("UID").map({ TextValue.unescape($0.value).trimmingCharacters(in: .whitespaces) }),
+        guard let uid = component.property("UID").map({ TextValue.unescape($0.value).trimmingSpaces }),
             !uid.isEmpty
         else {
             throw ValidationError(.missingUID, "VEVENT at line \(component.line) has no UID (the event's reference id)")
@@ -61,7 +61,8 @@ public struct VEventMapper: Sendable {
             end = try zones.instant(of: endValue, floatingZone: floatingZone, line: endProperty.line)
         } else if let durationProperty {
             let duration = try ICalDuration(parsing: durationProperty.value, line: durationProperty.line)
-            end = try zones.instant(of: startValue.adding(days: duration.days), floatingZone: floatingZone, line: durationProperty.line)
+            end =
+                try zones.instant(of: startValue.adding(days: duration.days), floatingZone: floatingZone, line: durationProperty.line)
                 + Int64(duration.seconds)
         } else {
             end = startValue.isDate ? try zones.instant(of: startValue.adding(days: 1), floatingZone: floatingZone) : start
@@ -71,15 +72,15 @@ public struct VEventMapper: Sendable {
         }
         var sequence = 0
         if let sequenceProperty = component.property("SEQUENCE") {
-            guard let value = Int(sequenceProperty.value.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+            guard let value = Int(sequenceProperty.value.trimmingSpaces), value >= 0 else {
                 throw ValidationError(.invalidSequence, "SEQUENCE \(sequenceProperty.value.prefix(40)) is not a non-negative integer")
             }
             sequence = value
         }
         let cancelled =
             [component.property("METHOD"), calendarProperties.first { $0.name == "METHOD" }]
-            .contains { $0?.value.uppercased() == "CANCEL" }
-            || component.property("STATUS")?.value.uppercased() == "CANCELLED"
+            .contains { $0?.value.asciiUppercased == "CANCEL" }
+            || component.property("STATUS")?.value.asciiUppercased == "CANCELLED"
         return ScheduleEvent(
             partnerId: partnerId,
             referenceId: uid,

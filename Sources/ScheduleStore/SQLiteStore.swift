@@ -26,6 +26,7 @@ public final class SQLiteStore: ScheduleStore {
         return migrator
     }
 
+    /// The newest row of every path of the folder.
     public func latestFiles(folderId: String) async throws -> [StoredFile] {
         try await pool.read { db in
             try Row.fetchAll(
@@ -38,6 +39,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Every row of one path, oldest first.
     public func versions(folderId: String, path: String) async throws -> [StoredFile] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM files WHERE folder_id = ? AND path = ? ORDER BY id", arguments: [folderId, path])
@@ -45,6 +47,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Updates the path's one `uploading` row in place, so a growing file leaves one row.
     public func recordUploading(_ identity: FileIdentity) async throws {
         try await pool.write { db in
             if try Self.fileId(db, identity) != nil { return }
@@ -62,6 +65,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Adds an `ignored` row, replacing the path's `uploading` row.
     public func recordIgnored(_ identity: FileIdentity, code: String, message: String) async throws {
         try await pool.write { db in
             if try Self.fileId(db, identity) != nil { return }
@@ -71,6 +75,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Sets `purged` on the path's rows that are not in work, deleted or purged.
     public func markPurged(folderId: String, path: String) async throws {
         try await pool.write { db in
             try db.execute(
@@ -83,6 +88,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Inserts the version as `pending` with a job in one transaction; the unique identity index is the gate.
     public func claim(_ identity: FileIdentity, kind: FileKind) async throws -> JobTicket? {
         try await pool.write { db in
             if try Self.fileId(db, identity) != nil { return nil }
@@ -92,14 +98,17 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Reuses the version's row (set back to `pending`) or adds it, and adds a job.
     public func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket {
         try await pool.write { db in
             let fileId = try Self.fileId(db, identity) ?? Self.insertFile(db, identity, state: .pending)
-            try db.execute(sql: "UPDATE files SET state = 'pending', error_code = NULL, error_message = NULL WHERE id = ?", arguments: [fileId])
+            try db.execute(
+                sql: "UPDATE files SET state = 'pending', error_code = NULL, error_message = NULL WHERE id = ?", arguments: [fileId])
             return try Self.insertJob(db, fileId: fileId, kind: kind, identity: identity, state: .pending)
         }
     }
 
+    /// Jobs without an end, oldest first, with their file rows.
     public func unfinishedJobs(folderId: String) async throws -> [JobTicket] {
         try await pool.read { db in
             try Row.fetchAll(
@@ -113,6 +122,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Sets the state and error; a final state other than `handled` also ends the version's open jobs.
     public func setFileState(fileId: Int64, _ state: FileState, code: String?, message: String?) async throws {
         try await pool.write { db in
             try db.execute(
@@ -128,10 +138,12 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Runs `body` in one write transaction on the single writer connection.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
         try await pool.write { db in try body(SQLiteTransaction(db: db)) }
     }
 
+    /// The partner's events ordered by id.
     public func events(partnerId: Int) async throws -> [ScheduleEvent] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
@@ -139,12 +151,14 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// The number of the partner's event rows.
     public func eventCount(partnerId: Int) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE partner_id = ?", arguments: [partnerId]) ?? 0
         }
     }
 
+    /// The stored JSON reports of the version, decoded.
     public func reports(fileId: Int64) async throws -> [IngestionReport] {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT json FROM reports WHERE file_id = ? ORDER BY id", arguments: [fileId])
@@ -152,6 +166,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// The number of reports stored for the version.
     public func finishedJobCount(fileId: Int64) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM reports WHERE file_id = ?", arguments: [fileId]) ?? 0

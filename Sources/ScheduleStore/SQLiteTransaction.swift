@@ -6,11 +6,13 @@ import Schedule
 struct SQLiteTransaction: StoreTransaction {
     let db: Database
 
+    /// Looks the id up through a one-column fetch (no row is built), then reads the row only if the event exists:
+    /// a bulk upload of new events pays for the cheap query alone.
     func event(partnerId: Int, referenceId: String) throws -> ScheduleEvent? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM events WHERE partner_id = ? AND reference_id = ? AND recurrence_key = ''"),
-            arguments: [partnerId, referenceId]
-        ).map(Self.event)
+        let lookup = try db.cachedStatement(
+            sql: "SELECT id FROM events WHERE partner_id = ? AND reference_id = ? AND recurrence_key = ''")
+        guard let id = try Int64.fetchOne(lookup, arguments: [partnerId, referenceId]) else { return nil }
+        return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM events WHERE id = ?"), arguments: [id]).map(Self.event)
     }
 
     func insert(_ event: ScheduleEvent) throws -> Int64 {
@@ -36,10 +38,7 @@ struct SQLiteTransaction: StoreTransaction {
         ).execute(arguments: Self.arguments(event) + [SQLiteStore.now(), id])
     }
 
-    func finish(_ ticket: JobTicket, report: IngestionReport, fileState: FileState, sha256: String?) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let json = String(decoding: try encoder.encode(report), as: UTF8.self)
+    func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws {
         let now = SQLiteStore.now()
         try db.execute(
             sql: """
@@ -49,7 +48,8 @@ struct SQLiteTransaction: StoreTransaction {
             arguments: [
                 ticket.jobId, ticket.file.id, ticket.file.identity.folderId, report.partnerId, report.status.rawValue,
                 report.counts.added, report.counts.updated, report.counts.cancelled, report.counts.deleted,
-                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, json, now,
+                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, String(decoding: json, as: UTF8.self),
+                now,
             ]
         )
         try db.execute(

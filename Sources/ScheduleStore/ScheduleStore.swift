@@ -1,3 +1,4 @@
+import Foundation
 import Schedule
 
 /// The persistent store of events, resources, drop-folder files, jobs and reports.
@@ -46,6 +47,6 @@ public protocol StoreTransaction {
     func insert(_ event: ScheduleEvent) throws -> Int64
     /// Overwrites a stored event (its `id` must be set).
     func update(_ event: ScheduleEvent) throws
-    /// Ends a job: stores its report, sets the file's state and error, and marks the job done.
-    func finish(_ ticket: JobTicket, report: IngestionReport, fileState: FileState, sha256: String?) throws
+    /// Ends a job: stores its report (`json` is its encoding), sets the file's state and error, and marks the job done.
+    func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws
 }

@@ -45,16 +45,27 @@ struct Configuration: Decodable {
         }
         do {
             return try YAMLDecoder().decode(Configuration.self, from: text.isEmpty ? "{}" : text)
-        } catch let error as ConfigurationError {
-            throw error
-        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
-            throw ConfigurationError(path: context.codingPath.dottedPath, message: "expected \(type): \(context.debugDescription)")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw ConfigurationError(path: context.codingPath.dottedPath, message: context.debugDescription)
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ConfigurationError(path: (context.codingPath + [key]).dottedPath, message: "required, and missing")
         } catch {
-            throw ConfigurationError(path: "", message: "not valid YAML: \(error)")
+            throw Self.explain(error)
+        }
+    }
+
+    /// The configuration error an error of decoding stands for, with the setting's path.
+    ///
+    /// Yams wraps errors thrown while decoding (our unknown-key errors too) in `dataCorrupted`; unwrap them.
+    static func explain(_ error: any Error) -> ConfigurationError {
+        switch error {
+        case let error as ConfigurationError:
+            return error
+        case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
+            return ConfigurationError(path: context.codingPath.dottedPath, message: "expected \(type): \(context.debugDescription)")
+        case DecodingError.keyNotFound(let key, let context):
+            return ConfigurationError(path: (context.codingPath + [key]).dottedPath, message: "required, and missing")
+        case DecodingError.dataCorrupted(let context):
+            if let underlying = context.underlyingError { return explain(underlying) }
+            return ConfigurationError(path: context.codingPath.dottedPath, message: context.debugDescription)
+        default:
+            return ConfigurationError(path: "", message: "not valid YAML: \(error)")
         }
     }
 

@@ -54,7 +54,7 @@ struct Ingest: AsyncParsableCommand {
             reports.append((ticket.jobId, try await runner.run(ticket, stagedFile: path, settings: settings)))
         }
         if json {
-            let data = reports.count == 1 ? try ReportWriter.json(reports[0].1) : try Self.jsonArray(reports.map(\.1))
+            let data = reports.count == 1 ? reports[0].1.json() : IngestionReport.jsonArray(reports.map(\.1))
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else {
             for (jobId, report) in reports {
@@ -62,11 +62,5 @@ struct Ingest: AsyncParsableCommand {
             }
         }
         if reports.contains(where: { $0.1.status == .error }) { throw ExitCode(1) }
-    }
-
-    private static func jsonArray(_ reports: [IngestionReport]) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(reports)
     }
 }

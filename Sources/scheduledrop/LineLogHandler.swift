@@ -43,7 +43,8 @@ struct LineLogHandler: LogHandler {
         if let provided = metadataProvider?.get() { merged.merge(provided) { $1 } }
         if let own = event.metadata { merged.merge(own) { $1 } }
         let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
-        let line = format == .json
+        let line =
+            format == .json
             ? Self.json(time: time, level: event.level, message: "\(event.message)", metadata: merged)
             : Self.logfmt(time: time, level: event.level, message: "\(event.message)", metadata: merged)
         var bytes = Array((line + "\n").utf8)

@@ -39,19 +39,25 @@ private let utc = TimeZone(identifier: "UTC")!
     @Test func nonexistentLocalTimeMovesForwardByTheGap() {
         // Europe/Berlin skips 02:00-03:00 on 2025-03-30; 02:30 is read as 03:30 CEST = 01:30Z.
         let zone = TimeZone(identifier: "Europe/Berlin")!
-        #expect(zone.instant(of: LocalDateTime(year: 2025, month: 3, day: 30, hour: 2, minute: 30)) == LocalDateTime(year: 2025, month: 3, day: 30, hour: 1, minute: 30).wallSeconds)
+        #expect(
+            zone.instant(of: LocalDateTime(year: 2025, month: 3, day: 30, hour: 2, minute: 30))
+                == LocalDateTime(year: 2025, month: 3, day: 30, hour: 1, minute: 30).wallSeconds)
     }
 
     @Test func repeatedLocalTimeIsTheFirstOccurrence() {
         // Europe/Berlin repeats 02:00-03:00 on 2025-10-26; 02:30 is the first one, CEST = 00:30Z.
         let zone = TimeZone(identifier: "Europe/Berlin")!
-        #expect(zone.instant(of: LocalDateTime(year: 2025, month: 10, day: 26, hour: 2, minute: 30)) == LocalDateTime(year: 2025, month: 10, day: 26, hour: 0, minute: 30).wallSeconds)
+        #expect(
+            zone.instant(of: LocalDateTime(year: 2025, month: 10, day: 26, hour: 2, minute: 30))
+                == LocalDateTime(year: 2025, month: 10, day: 26, hour: 0, minute: 30).wallSeconds)
     }
 
     @Test func floatingTimesAreReadInTheGivenZone() throws {
         var zones = ZoneResolver()
         let value = try DateTimeValue(property("DTSTART:20250715T090000"))
-        #expect(try zones.instant(of: value, floatingZone: TimeZone(identifier: "America/New_York")!) == LocalDateTime(year: 2025, month: 7, day: 15, hour: 13).wallSeconds)
+        #expect(
+            try zones.instant(of: value, floatingZone: TimeZone(identifier: "America/New_York")!)
+                == LocalDateTime(year: 2025, month: 7, day: 15, hour: 13).wallSeconds)
     }
 
     @Test func unknownZoneIsAnErrorNotUTC() throws {

@@ -43,7 +43,9 @@ import Testing
         defer { watcher.cancel() }
         let bytes = Array(calendar(events: 30).utf8)
         let path = harness.drop + "/slow.ics"
-        let chunks = stride(from: 0, to: bytes.count, by: bytes.count / 4 + 1).map { Array(bytes[$0..<min($0 + bytes.count / 4 + 1, bytes.count)]) }
+        let chunks = stride(from: 0, to: bytes.count, by: bytes.count / 4 + 1).map {
+            Array(bytes[$0..<min($0 + bytes.count / 4 + 1, bytes.count)])
+        }
         var handle: FileHandle? = nil
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         for chunk in chunks {

@@ -25,14 +25,18 @@ final class Harness: Sendable {
     let runner: JobRunner
     let settings: FolderSettings
 
-    init(strict: Bool = false, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep, stability: Duration = .milliseconds(400)) throws {
+    init(strict: Bool = false, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep, stability: Duration = .milliseconds(400))
+        throws
+    {
         root = try TemporaryDirectory()
         drop = root.path + "/drop"
         data = root.path + "/data"
         try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
         store = try SQLiteStore(path: data + "/scheduledrop.sqlite")
-        runner = JobRunner(store: store, reports: ReportWriter(directory: data + "/reports"), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        runner = JobRunner(
+            store: store, reports: ReportWriter(directory: data + "/reports"),
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         settings = FolderSettings(
             id: "drop", partnerId: 5, pollInterval: .milliseconds(250), stabilityInterval: stability, strict: strict,
             afterHandled: afterHandled, afterFailed: afterFailed)

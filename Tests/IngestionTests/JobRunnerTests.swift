@@ -6,7 +6,9 @@ import Testing
 @testable import Ingestion
 
 /// Runs one job over `text` as the file `name` (a new version each call) and returns its report.
-private func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64, strict: Bool = false) async throws -> IngestionReport {
+private func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64, strict: Bool = false) async throws
+    -> IngestionReport
+{
     let path = harness.data + "/" + name
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     let identity = FileIdentity(folderId: "drop", path: name, size: Int64(text.utf8.count), modified: modified)

@@ -123,9 +123,10 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
             items: [
                 ItemReport(line: 2, uid: "u1", action: "upsert", result: .added, id: 1),
                 ItemReport(line: 9, uid: "u2", action: "upsert", result: .rejected, code: "event.missingStart", message: "m"),
-                ItemReport(line: 12, uid: "u3", action: "cancel", result: .cancelled, id: 2, warnings: [ReportWarning(code: "w", message: "x")]),
+                ItemReport(
+                    line: 12, uid: "u3", action: "cancel", result: .cancelled, id: 2, warnings: [ReportWarning(code: "w", message: "x")]),
             ])
-        let object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        let object = try #require(JSONSerialization.jsonObject(with: report.json()) as? [String: Any])
         #expect(Set(object.keys) == ["file", "partnerId", "kind", "startedAt", "finishedAt", "status", "counts", "items", "conflicts"])
         #expect(object["kind"] as? String == "ical")
         let counts = try #require(object["counts"] as? [String: Int])
@@ -135,6 +136,28 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
         let items = try #require(object["items"] as? [[String: Any]])
         #expect(items[1]["code"] as? String == "event.missingStart")
         #expect(Set(items[0].keys) == ["line", "uid", "action", "result", "id", "warnings"])
+    }
+
+    @Test func writtenJSONDecodesToAnEqualReport() throws {
+        let tricky = "quote \" backslash \\ newline \n tab \t bell \u{07} unicode é 日本 🎓"
+        let full = IngestionReport(
+            file: FileReport(folderId: "f", path: "dir/\(tricky).ics", size: 1 << 40, mtime: "m", etag: "\"abc\"", sha256: "ff"),
+            partnerId: -1, kind: .resourceCsv, startedAt: "s", finishedAt: "e", status: .error,
+            items: [
+                ItemReport(
+                    line: 3, systemName: tricky, action: "add", result: .rejected, code: "c", message: tricky,
+                    warnings: [ReportWarning(code: "w1", message: tricky), ReportWarning(code: "w2", message: "")]),
+                ItemReport(line: 4, uid: "u", action: "upsert", result: .added, id: Int64.max),
+            ],
+            conflicts: [ConflictReport(eventId: 1, otherEventId: 2, resourceId: 3, from: "a", to: "b")], code: "x.y", message: tricky)
+        let empty = IngestionReport(
+            file: FileReport(folderId: "f", path: "p", size: 0, mtime: nil, sha256: nil), partnerId: 1, kind: .ical,
+            startedAt: "s", finishedAt: "e", status: .handled, items: [])
+        for report in [full, empty] {
+            #expect(try JSONDecoder().decode(IngestionReport.self, from: report.json()) == report)
+        }
+        let array = try JSONDecoder().decode([IngestionReport].self, from: IngestionReport.jsonArray([full, empty]))
+        #expect(array == [full, empty])
     }
 
     @Test func isoTimeFormatsUTC() {

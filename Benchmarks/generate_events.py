@@ -1,0 +1,24 @@
+#!/usr/bin/env python3
+"""Writes a VCALENDAR of N single events (deterministic) to standard output, as a partner's export would look."""
+import sys
+
+n = int(sys.argv[1])
+out = sys.stdout
+out.write("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//scheduledrop//benchmark//EN\r\n")
+for i in range(1, n + 1):
+    day = 1 + i % 28
+    month = 1 + (i // 28) % 12
+    hour = 8 + i % 10
+    out.write(
+        "BEGIN:VEVENT\r\n"
+        f"UID:bench-{i}@example.edu\r\n"
+        "DTSTAMP:20261101T000000Z\r\n"
+        f"DTSTART;TZID=Europe/Berlin:2027{month:02d}{day:02d}T{hour:02d}0000\r\n"
+        f"DTEND;TZID=Europe/Berlin:2027{month:02d}{day:02d}T{hour:02d}4500\r\n"
+        f"SUMMARY:Lecture {i}: Introduction to Algorithms\\, part {i % 12}\r\n"
+        f"LOCATION:Building {i % 7}\\, Room {i % 40}\r\n"
+        "DESCRIPTION:Recorded lecture. Slides and the handout are on the course page\r\n"
+        "  for everyone enrolled.\r\n"
+        "END:VEVENT\r\n"
+    )
+out.write("END:VCALENDAR\r\n")

@@ -1,0 +1,132 @@
+import Foundation
+
+extension IngestionReport {
+    /// The report's JSON, the form written to files, the store and standard output.
+    ///
+    /// Keys are sorted, absent optionals are left out, and each item is one line, so a large report is
+    /// readable and diffable. Written directly rather than through `JSONEncoder`, which builds a tree of
+    /// the whole report first: for 100,000 items that costs seconds and hundreds of megabytes.
+    /// `JSONDecoder` reads it back into an equal report.
+    public func json() -> Data {
+        var out = JSONText()
+        out.raw("{\n")
+        if let code { out.field("code", code, indent: 2) }
+        out.raw("  \"conflicts\": [")
+        for (index, conflict) in conflicts.enumerated() {
+            out.raw(index == 0 ? "\n    {" : ",\n    {")
+            out.members([
+                ("eventId", .int(conflict.eventId)), ("from", .string(conflict.from)), ("otherEventId", .int(conflict.otherEventId)),
+                ("resourceId", .int(conflict.resourceId)), ("to", .string(conflict.to)),
+            ])
+            out.raw("}")
+        }
+        out.raw(conflicts.isEmpty ? "],\n" : "\n  ],\n")
+        out.raw("  \"counts\": {")
+        out.members([
+            ("added", .int(Int64(counts.added))), ("cancelled", .int(Int64(counts.cancelled))), ("deleted", .int(Int64(counts.deleted))),
+            ("rejected", .int(Int64(counts.rejected))), ("unchanged", .int(Int64(counts.unchanged))),
+            ("updated", .int(Int64(counts.updated))), ("warnings", .int(Int64(counts.warnings))),
+        ])
+        out.raw("},\n  \"file\": {")
+        out.members([
+            ("etag", file.etag.map(JSONText.Value.string)), ("folderId", .string(file.folderId)),
+            ("mtime", file.mtime.map(JSONText.Value.string)), ("path", .string(file.path)),
+            ("sha256", file.sha256.map(JSONText.Value.string)), ("size", .int(file.size)),
+        ])
+        out.raw("},\n")
+        out.field("finishedAt", finishedAt, indent: 2)
+        out.raw("  \"items\": [")
+        for (index, item) in items.enumerated() {
+            out.raw(index == 0 ? "\n    {" : ",\n    {")
+            out.members([
+                ("action", .string(item.action)), ("code", item.code.map(JSONText.Value.string)), ("id", item.id.map(JSONText.Value.int)),
+                ("line", .int(Int64(item.line))), ("message", item.message.map(JSONText.Value.string)),
+                ("result", .string(item.result.rawValue)), ("systemName", item.systemName.map(JSONText.Value.string)),
+                ("uid", item.uid.map(JSONText.Value.string)),
+            ])
+            out.raw(", \"warnings\": [")
+            for (position, warning) in item.warnings.enumerated() {
+                out.raw(position == 0 ? "{" : ", {")
+                out.members([("code", .string(warning.code)), ("message", .string(warning.message))])
+                out.raw("}")
+            }
+            out.raw("]}")
+        }
+        out.raw(items.isEmpty ? "],\n" : "\n  ],\n")
+        out.field("kind", kind.rawValue, indent: 2)
+        if let message { out.field("message", message, indent: 2) }
+        out.raw("  \"partnerId\": \(partnerId),\n")
+        out.field("startedAt", startedAt, indent: 2)
+        out.raw("  \"status\": ")
+        out.string(status.rawValue)
+        out.raw("\n}")
+        return Data(out.bytes)
+    }
+
+    /// Several reports' JSON as one JSON array.
+    public static func jsonArray(_ reports: [IngestionReport]) -> Data {
+        var data = Data("[\n".utf8)
+        for (index, report) in reports.enumerated() {
+            if index > 0 { data.append(contentsOf: ",\n".utf8) }
+            data.append(report.json())
+        }
+        data.append(contentsOf: "\n]".utf8)
+        return data
+    }
+}
+
+/// JSON text built up as bytes.
+private struct JSONText {
+    enum Value {
+        case string(String)
+        case int(Int64)
+    }
+
+    var bytes: [UInt8] = []
+
+    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+
+    /// `"name": "value",` and a line end, indented.
+    mutating func field(_ name: String, _ value: String, indent: Int) {
+        bytes.append(contentsOf: repeatElement(0x20, count: indent))
+        string(name)
+        raw(": ")
+        string(value)
+        raw(",\n")
+    }
+
+    /// `"a": 1, "b": "x"` for the members that are present, in the given order.
+    mutating func members(_ members: [(String, Value?)]) {
+        var first = true
+        for (name, value) in members {
+            guard let value else { continue }
+            if !first { raw(", ") }
+            first = false
+            string(name)
+            raw(": ")
+            switch value {
+            case .string(let text): string(text)
+            case .int(let number): raw(String(number))
+            }
+        }
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    mutating func string(_ text: String) {
+        bytes.append(0x22)
+        for byte in text.utf8 {
+            switch byte {
+            case 0x22: raw("\\\"")
+            case 0x5C: raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(0x22)
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Schedule
+import ScheduleStore
+import Testing
+
+/// Starts the real daemon, kills it with SIGKILL in the middle of a large job, and checks exactly-once ingestion.
+@Suite(.serialized) struct CrashRecoveryTests {
+    static let eventCount = 40_000
+
+    @Test func killedMidJobTheFileIsCommittedExactlyOnceAfterRestart() async throws {
+        let root = try TemporaryDirectory()
+        let drop = root.path + "/drop"
+        try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+        try """
+        dataDirectory: \(root.path)/data
+        log: { format: json }
+        folders:
+          - id: inbox
+            path: \(drop)
+            partnerId: 42
+            fileSizeCheckInterval: 0.2
+            pollInterval: 1
+        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        try largeCalendar(events: Self.eventCount).write(toFile: drop + "/big.ics", atomically: true, encoding: .utf8)
+        let arguments = ["run", "--config", root.path + "/config.yaml"]
+        let logPath = root.path + "/daemon.log"
+
+        // First run: kill it while the job is processing.
+        let first = try Daemon(arguments, in: root.path, logPath: logPath)
+        try await first.waitForOutput("scheduledrop started")
+        let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
+        try await waitUntil("big.ics is processing") {
+            try await store.versions(folderId: "inbox", path: "big.ics").first?.state == .processing
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        _ = first.stop(SIGKILL)
+        let interrupted = try #require(try await store.versions(folderId: "inbox", path: "big.ics").first)
+        #expect(interrupted.state == .processing, "the job was cut off before it committed")
+        #expect(try await store.eventCount(partnerId: 42) == 0, "nothing of an uncommitted job is visible")
+        #expect(try await store.finishedJobCount(fileId: interrupted.id) == 0)
+
+        // Second run: the unfinished job runs again and commits once.
+        let second = try Daemon(arguments, in: root.path, logPath: logPath)
+        try await waitUntil("big.ics is handled", timeout: .seconds(120)) {
+            try await store.versions(folderId: "inbox", path: "big.ics").first?.state == .handled
+        }
+        #expect(try await store.eventCount(partnerId: 42) == Self.eventCount)
+        #expect(Set(try await store.events(partnerId: 42).map(\.referenceId)).count == Self.eventCount)
+        #expect(try await store.versions(folderId: "inbox", path: "big.ics").map(\.id) == [interrupted.id])
+        #expect(try await store.finishedJobCount(fileId: interrupted.id) == 1)
+        #expect(try await store.reports(fileId: interrupted.id).first?.counts.added == Self.eventCount)
+        #expect(second.stop(SIGTERM) == 0, "SIGTERM is a clean exit")
+
+        // Third run: nothing is ingested again.
+        let third = try Daemon(arguments, in: root.path, logPath: logPath)
+        try await third.waitForOutput("scheduledrop started", count: 3)
+        try await Task.sleep(for: .seconds(2))
+        #expect(third.stop(SIGTERM) == 0)
+        #expect(try await store.versions(folderId: "inbox", path: "big.ics").count == 1)
+        #expect(try await store.finishedJobCount(fileId: interrupted.id) == 1)
+        #expect(try await store.eventCount(partnerId: 42) == Self.eventCount)
+
+        let log = first.output
+        #expect(log.contains("\"msg\":\"resuming unfinished job\""))
+        #expect(log.components(separatedBy: "\"msg\":\"file ingested\"").count - 1 == 1, "one log line per file outcome")
+    }
+
+    @Test func ingestCommandPrintsTheJSONReportAndRejectsBadInputWithoutCrashing() async throws {
+        let root = try TemporaryDirectory()
+        try largeCalendar(events: 3).write(toFile: root.path + "/good.ics", atomically: true, encoding: .utf8)
+        try "not a calendar".write(toFile: root.path + "/bad.ics", atomically: true, encoding: .utf8)
+        let good = try Daemon(
+            ["ingest", "--json", "--partner", "9", "good.ics"], in: root.path, logPath: root.path + "/good.log",
+            stdoutPath: root.path + "/good.json")
+        good.process.waitUntilExit()
+        #expect(good.process.terminationStatus == 0)
+        let json = try Data(contentsOf: URL(fileURLWithPath: root.path + "/good.json"))
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["partnerId"] as? Int == 9)
+        #expect((object["counts"] as? [String: Int])?["added"] == 3)
+
+        let bad = try Daemon(["ingest", "bad.ics"], in: root.path, logPath: root.path + "/bad.txt")
+        bad.process.waitUntilExit()
+        #expect(bad.process.terminationStatus == 1)
+        #expect(bad.output.contains("ical.notICalendar"))
+        #expect(FileManager.default.fileExists(atPath: root.path + "/data/scheduledrop.sqlite"), "the default data folder is ./data")
+    }
+
+    @Test func checkConfigNamesUnknownKeysWithTheirPath() async throws {
+        let root = try TemporaryDirectory()
+        try "folders:\n  - id: a\n    path: ./in\n    partnerID: 3\n".write(
+            toFile: root.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let check = try Daemon(["check-config", "--config", "c.yaml"], in: root.path, logPath: root.path + "/out")
+        check.process.waitUntilExit()
+        #expect(check.process.terminationStatus == 1)
+        #expect(check.output.contains("folders[0].partnerID: unknown setting"))
+
+        try "folders:\n  - id: a\n    path: ./in\n    timeZone: Mars/Base\n".write(
+            toFile: root.path + "/d.yaml", atomically: true, encoding: .utf8)
+        let zone = try Daemon(["check-config", "--config", "d.yaml"], in: root.path, logPath: root.path + "/out2")
+        zone.process.waitUntilExit()
+        #expect(zone.process.terminationStatus == 1)
+        #expect(zone.output.contains("folders[0].timeZone"))
+
+        let fine = try Daemon(["check-config"], in: root.path, logPath: root.path + "/out3")
+        fine.process.waitUntilExit()
+        #expect(fine.process.terminationStatus == 0)
+        #expect(fine.output.contains("configuration OK (embedded default)"))
+    }
+}

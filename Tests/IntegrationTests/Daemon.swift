@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+/// The real `scheduledrop` executable, started as a child process with its output in a log file.
+final class Daemon {
+    /// The built executable: `$SCHEDULEDROP_BINARY`, or `.build/debug/scheduledrop` of this package.
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["SCHEDULEDROP_BINARY"] { return path }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/scheduledrop").path
+    }
+
+    let process = Process()
+    let logPath: String
+
+    /// Starts `scheduledrop` with `arguments` in `directory`, appending its standard error (and its
+    /// standard output, unless `stdoutPath` is given) to `logPath`.
+    init(_ arguments: [String], in directory: String, logPath: String, stdoutPath: String? = nil) throws {
+        self.logPath = logPath
+        func appending(_ path: String) throws -> FileHandle {
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            try handle.seekToEnd()
+            return handle
+        }
+        let log = try appending(logPath)
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.standardOutput = try stdoutPath.map(appending) ?? log
+        process.standardError = log
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// The output so far.
+    var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Sends `signal` and waits for the process to end; returns its exit status.
+    func stop(_ signal: Int32) -> Int32 {
+        kill(process.processIdentifier, signal)
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Waits until the output contains `text` `count` times (or more).
+    func waitForOutput(_ text: String, count: Int = 1, timeout: Duration = .seconds(30)) async throws {
+        try await waitUntil("the log shows \(text.debugDescription) \(count) time(s)", timeout: timeout) {
+            output.components(separatedBy: text).count - 1 >= count
+        }
+    }
+}
+
+/// Waits until `condition` holds, checking every 20 ms; records an issue and throws after `timeout`.
+func waitUntil(
+    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+    throw CancellationError()
+}
+
+/// A fresh temporary directory, removed when the value is released.
+final class TemporaryDirectory {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("scheduledrop-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A VCALENDAR of `count` one-hour events with UIDs `e1`…`eN`, folded descriptions included.
+func largeCalendar(events count: Int) -> String {
+    var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+    text.reserveCapacity(count * 260)
+    for index in 1...count {
+        let day = 20300101 + (index % 28)
+        text += "BEGIN:VEVENT\r\nUID:e\(index)\r\nDTSTART;TZID=Europe/Berlin:\(day)T\(10 + index % 8)0000\r\n"
+        text += "DURATION:PT1H\r\nSUMMARY:Lecture \(index)\r\nDESCRIPTION:A description long enough to be folded ov\r\n"
+        text += " er two lines\\, with escapes\\; for realism\r\nEND:VEVENT\r\n"
+    }
+    return text + "END:VCALENDAR\r\n"
+}
