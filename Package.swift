@@ -45,15 +45,16 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "ICalendar"]),
-        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "Schedule"]),
-        .testTarget(name: "DropFoldersTests", dependencies: ["DropFolders"]),
+        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),
+        .testTarget(name: "DropFoldersTests", dependencies: ["DropFolders", "TestSupport"]),
         .testTarget(
             name: "IngestionTests",
-            dependencies: ["Ingestion", "ScheduleStore", "Schedule", "DropFolders"],
+            dependencies: ["Ingestion", "ScheduleStore", "Schedule", "DropFolders", "TestSupport"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),
     ]
 )

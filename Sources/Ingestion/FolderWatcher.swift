@@ -48,7 +48,7 @@ public struct FolderWatcher: Service {
 
     /// Watches the folder until graceful shutdown or cancellation.
     public func run() async throws {
-        try FileManager.default.createDirectory(atPath: stagingDirectory, withIntermediateDirectories: true)
+        try Self.emptyDirectory(stagingDirectory)
         try await resumeUnfinishedJobs()
         let known = try await store.latestFiles(folderId: settings.id).filter { $0.state != .uploading && $0.state != .purged }
         var tracker = FileTracker(
@@ -116,6 +116,15 @@ public struct FolderWatcher: Service {
             continuation.finish()
         }
         logger.info("folder watcher stopped")
+    }
+
+    /// Creates `path` if needed and removes what it holds: staged copies left by a crash are fetched again.
+    static func emptyDirectory(_ path: String) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: path, withIntermediateDirectories: true)
+        for name in try manager.contentsOfDirectory(atPath: path) {
+            try manager.removeItem(atPath: path + "/" + name)
+        }
     }
 
     /// How often the loop wakes to re-check unstable files: a quarter of the shorter interval, within 50 ms to 1 s.

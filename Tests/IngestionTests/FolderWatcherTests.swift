@@ -2,6 +2,7 @@ import DropFolders
 import Foundation
 import Schedule
 import ScheduleStore
+import TestSupport
 import Testing
 
 @testable import Ingestion
@@ -23,14 +24,14 @@ import Testing
 
         // The same content dropped again is a new version whose items are all unchanged.
         try harness.drop("week.ics", calendar(events: 3))
-        try await harness.waitUntil("the re-drop is reported") { try await harness.reports("week.ics").count == 2 }
+        try await waitUntil("the re-drop is reported") { try await harness.reports("week.ics").count == 2 }
         let again = try await harness.reports("week.ics")[1]
         #expect(again.counts.unchanged == 3)
         #expect(again.counts.added == 0)
 
         // An edit updates the events in place.
         try harness.drop("week.ics", calendar(events: 3, summary: "Rescheduled"))
-        try await harness.waitUntil("the edit is reported") { try await harness.reports("week.ics").count == 3 }
+        try await waitUntil("the edit is reported") { try await harness.reports("week.ics").count == 3 }
         #expect(try await harness.reports("week.ics")[2].counts.updated == 3)
         #expect(try await harness.store.eventCount(partnerId: 5) == 3)
         #expect(try await harness.store.events(partnerId: 5).allSatisfy { $0.summary?.hasPrefix("Rescheduled") == true })
@@ -167,7 +168,7 @@ import Testing
         try harness.drop("bad.ics", "garbage")
         try await harness.waitForState("good.ics", .deleted)
         try await harness.waitForState("bad.ics", .error)
-        try await harness.waitUntil("bad.ics is moved away") { !FileManager.default.fileExists(atPath: harness.drop + "/bad.ics") }
+        try await waitUntil("bad.ics is moved away") { !FileManager.default.fileExists(atPath: harness.drop + "/bad.ics") }
         #expect(!FileManager.default.fileExists(atPath: harness.drop + "/good.ics"))
         #expect(try String(contentsOfFile: failedFolder + "/bad.ics", encoding: .utf8) == "garbage")
         try await Task.sleep(for: .seconds(1))

@@ -4,17 +4,8 @@ import Ingestion
 import Logging
 import Schedule
 import ScheduleStore
+import TestSupport
 import Testing
-
-/// A fresh temporary directory, removed when the value is released.
-final class TemporaryDirectory: Sendable {
-    let path: String
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("scheduledrop-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// A drop folder, a real SQLite store and a job runner in a temporary directory, and watchers over them.
 final class Harness: Sendable {
@@ -25,9 +16,10 @@ final class Harness: Sendable {
     let runner: JobRunner
     let settings: FolderSettings
 
-    init(strict: Bool = false, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep, stability: Duration = .milliseconds(400))
-        throws
-    {
+    init(
+        strict: Bool = false, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep, stability: Duration = .milliseconds(400),
+        pollInterval: Duration = .milliseconds(250), maximumFilesPerPoll: Int = 100
+    ) throws {
         root = try TemporaryDirectory()
         drop = root.path + "/drop"
         data = root.path + "/data"
@@ -38,14 +30,14 @@ final class Harness: Sendable {
             store: store, reports: ReportWriter(directory: data + "/reports"),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         settings = FolderSettings(
-            id: "drop", partnerId: 5, pollInterval: .milliseconds(250), stabilityInterval: stability, strict: strict,
-            afterHandled: afterHandled, afterFailed: afterFailed)
+            id: "drop", partnerId: 5, pollInterval: pollInterval, stabilityInterval: stability, strict: strict,
+            afterHandled: afterHandled, afterFailed: afterFailed, maximumFilesPerPoll: maximumFilesPerPoll)
     }
 
-    /// Starts a watcher over the drop folder; cancel the task to stop it.
-    func startWatcher() -> Task<Void, any Error> {
+    /// Starts a watcher over the drop folder (or over `source`); cancel the task to stop it.
+    func startWatcher(source: (any FolderSource)? = nil) -> Task<Void, any Error> {
         let watcher = FolderWatcher(
-            source: LocalFolder(id: settings.id, directory: drop), settings: settings, store: store, runner: runner,
+            source: source ?? LocalFolder(id: settings.id, directory: drop), settings: settings, store: store, runner: runner,
             stagingDirectory: data + "/staging", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         return Task { try await watcher.run() }
     }
@@ -59,23 +51,9 @@ final class Harness: Sendable {
         try await store.versions(folderId: settings.id, path: name)
     }
 
-    /// Waits until `condition` holds, checking every 50 ms, and fails the test after `timeout`.
-    func waitUntil(
-        _ what: String, timeout: Duration = .seconds(20), sourceLocation: SourceLocation = #_sourceLocation,
-        _ condition: () async throws -> Bool
-    ) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-        throw CancellationError()
-    }
-
     /// Waits until the newest version of `name` reaches `state`.
     func waitForState(_ name: String, _ state: FileState, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try await waitUntil("\(name) is \(state)", sourceLocation: sourceLocation) {
+        try await TestSupport.waitUntil("\(name) is \(state)", sourceLocation: sourceLocation) {
             try await versions(name).last?.state == state
         }
     }

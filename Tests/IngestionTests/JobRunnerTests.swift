@@ -1,6 +1,7 @@
 import Foundation
 import Schedule
 import ScheduleStore
+import TestSupport
 import Testing
 
 @testable import Ingestion

@@ -1,6 +1,7 @@
 import Foundation
 import Schedule
 import ScheduleStore
+import TestSupport
 import Testing
 
 /// Starts the real daemon, kills it with SIGKILL in the middle of a large job, and checks exactly-once ingestion.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real `scheduledrop` executable, started as a child process with its output in a log file.
@@ -54,30 +55,6 @@ final class Daemon {
             output.components(separatedBy: text).count - 1 >= count
         }
     }
-}
-
-/// Waits until `condition` holds, checking every 20 ms; records an issue and throws after `timeout`.
-func waitUntil(
-    _ what: String, timeout: Duration = .seconds(30), sourceLocation: SourceLocation = #_sourceLocation,
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
-    throw CancellationError()
-}
-
-/// A fresh temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("scheduledrop-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// A VCALENDAR of `count` one-hour events with UIDs `e1`…`eN`, folded descriptions included.

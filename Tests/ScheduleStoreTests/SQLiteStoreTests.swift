@@ -1,18 +1,9 @@
 import Foundation
 import Schedule
+import TestSupport
 import Testing
 
 @testable import ScheduleStore
-
-/// A fresh temporary directory, removed when the value is released.
-final class TemporaryDirectory {
-    let path: String
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("scheduledrop-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 private func identity(_ path: String = "a.ics", size: Int64 = 10, modified: Int64 = 1) -> FileIdentity {
     FileIdentity(folderId: "f", path: path, size: size, modified: modified)
