@@ -52,7 +52,11 @@ let package = Package(
         .testTarget(name: "DropFoldersTests", dependencies: ["DropFolders", "TestSupport"]),
         .testTarget(
             name: "IngestionTests",
-            dependencies: ["Ingestion", "ScheduleStore", "Schedule", "DropFolders", "TestSupport"],
+            dependencies: [
+                "Ingestion", "ScheduleStore", "Schedule", "DropFolders", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),

@@ -10,6 +10,8 @@ public struct FolderError: Error, Equatable, Sendable, CustomStringConvertible {
         case permissionDenied = "folder.permissionDenied"
         /// The file changed while it was being fetched.
         case changedDuringFetch = "folder.changedDuringFetch"
+        /// The file changed between its job and its disposal: the newer version is left alone.
+        case changedBeforeDisposal = "folder.changedBeforeDisposal"
         /// A name with a path separator, `..`, a control character, or over 255 bytes.
         case unsafeName = "folder.unsafeName"
         /// The folder could not be watched for changes.

@@ -23,9 +23,9 @@ final class Inotify: Sendable {
         let fd = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
         guard fd >= 0 else { throw FolderError(.watchFailed, "inotify_init1: \(String(cString: strerror(errno)))") }
         guard inotify_add_watch(fd, directory, Self.mask) >= 0 else {
-            let reason = String(cString: strerror(errno))
+            let code = errno
             close(fd)
-            throw FolderError(errno == ENOENT ? .notFound : .watchFailed, "cannot watch \(directory): \(reason)")
+            throw FolderError(code == ENOENT ? .notFound : .watchFailed, "cannot watch \(directory): \(String(cString: strerror(code)))")
         }
         descriptor = fd
     }

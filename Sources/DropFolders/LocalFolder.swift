@@ -6,7 +6,9 @@ import Foundation
 
 /// A drop folder on the local file system, watched with inotify.
 ///
-/// Only regular files at the top level are listed; directories and other kinds are passed over.
+/// Only regular files at the top level are listed. Symbolic links are never followed (a link
+/// could otherwise make another partner's file this folder's), and an entry that cannot be
+/// examined is passed over rather than failing the whole listing.
 public struct LocalFolder: ChangeNotifyingFolder {
     /// The folder's configured id.
     public let id: String
@@ -21,22 +23,24 @@ public struct LocalFolder: ChangeNotifyingFolder {
 
     /// The regular files at the top level of the directory.
     public func list() async throws -> [FileStat] {
-        guard let handle = opendir(directory) else {
-            throw Self.error(errno, "cannot list \(directory)")
-        }
-        defer { closedir(handle) }
-        var files: [FileStat] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+        try await BlockingWork.run { [self] in
+            guard let handle = opendir(directory) else {
+                throw Self.error(errno, "cannot list \(directory)")
             }
-            if name == "." || name == ".." { continue }
-            if let stat = try statFile(name) { files.append(stat) }
+            defer { closedir(handle) }
+            var files: [FileStat] = []
+            while let entry = readdir(handle) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                }
+                if name == "." || name == ".." { continue }
+                if let stat = try? statFile(name) { files.append(stat) }
+            }
+            return files
         }
-        return files
     }
 
-    /// The stat of one file, following symbolic links; nil if absent or not a regular file.
+    /// The stat of one file, not following symbolic links; nil if absent or not a regular file.
     public func stat(_ path: String) async throws -> FileStat? {
         try statFile(path)
     }
@@ -48,33 +52,50 @@ public struct LocalFolder: ChangeNotifyingFolder {
 
     /// Copies the file (synced to disk) and checks afterwards that it did not change meanwhile.
     public func fetch(_ file: FileStat, to destination: URL) async throws {
-        let source = fullPath(file.path)
-        let partial = destination.path + ".part"
-        try copy(from: source, to: partial)
-        guard let after = try statFile(file.path), after == file else {
-            unlink(partial)
-            throw FolderError(.changedDuringFetch, "\(file.path) changed while it was being copied")
-        }
-        guard rename(partial, destination.path) == 0 else {
-            throw Self.error(errno, "cannot move the staged copy of \(file.path) into place")
+        try await BlockingWork.run { [self] in
+            let partial = destination.path + ".part"
+            do {
+                try Self.copy(from: fullPath(file.path), to: partial)
+                guard let after = try statFile(file.path), after == file else {
+                    throw FolderError(.changedDuringFetch, "\(file.path) changed while it was being copied")
+                }
+                guard rename(partial, destination.path) == 0 else {
+                    throw Self.error(errno, "cannot move the staged copy of \(file.path) into place")
+                }
+            } catch {
+                unlink(partial)
+                throw error
+            }
         }
     }
 
     /// Deletes the file, or moves it into the target directory (created if needed) under a name that overwrites nothing.
+    ///
+    /// The file must still be the version given: a newer upload under the same name is left alone
+    /// (`changedBeforeDisposal`), so it is ingested in its turn. A move to another file system is a copy and a delete.
     public func dispose(_ file: FileStat, _ disposal: Disposal) async throws {
-        let source = fullPath(file.path)
-        switch disposal {
-        case .keep:
-            return
-        case .delete:
-            guard unlink(source) == 0 || errno == ENOENT else { throw Self.error(errno, "cannot delete \(file.path)") }
-        case .move(let target):
-            try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
-            var destination = target + "/" + file.path
-            if access(destination, F_OK) == 0 {
-                destination = target + "/" + Self.timestamped(file.path)
+        try await BlockingWork.run { [self] in
+            let source = fullPath(file.path)
+            guard disposal != .keep else { return }
+            guard try statFile(file.path) == file else {
+                throw FolderError(.changedBeforeDisposal, "\(file.path) changed after it was processed; the new version stays")
             }
-            guard rename(source, destination) == 0 else { throw Self.error(errno, "cannot move \(file.path) to \(target)") }
+            switch disposal {
+            case .keep:
+                return
+            case .delete:
+                guard unlink(source) == 0 || errno == ENOENT else { throw Self.error(errno, "cannot delete \(file.path)") }
+            case .move(let target):
+                try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
+                var destination = target + "/" + file.path
+                if access(destination, F_OK) == 0 {
+                    destination = target + "/" + Self.timestamped(file.path)
+                }
+                if rename(source, destination) == 0 { return }
+                guard errno == EXDEV else { throw Self.error(errno, "cannot move \(file.path) to \(target)") }
+                try Self.copy(from: source, to: destination)
+                guard unlink(source) == 0 else { throw Self.error(errno, "cannot delete \(file.path) after copying it to \(target)") }
+            }
         }
     }
 
@@ -84,7 +105,7 @@ public struct LocalFolder: ChangeNotifyingFolder {
 
     private func statFile(_ name: String) throws -> FileStat? {
         var info = Glibc.stat()
-        guard fstatat(AT_FDCWD, fullPath(name), &info, 0) == 0 else {
+        guard fstatat(AT_FDCWD, fullPath(name), &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
             throw Self.error(errno, "cannot stat \(name)")
         }
@@ -93,12 +114,13 @@ public struct LocalFolder: ChangeNotifyingFolder {
         return FileStat(path: name, size: Int64(info.st_size), modified: modified)
     }
 
-    private func copy(from source: String, to destination: String) throws {
-        let input = open(source, O_RDONLY | O_CLOEXEC)
-        guard input >= 0 else { throw Self.error(errno, "cannot open \(source)") }
+    /// Copies a regular file (never through a symbolic link) and syncs the copy to disk.
+    private static func copy(from source: String, to destination: String) throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard input >= 0 else { throw error(errno, "cannot open \(source)") }
         defer { close(input) }
         let output = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard output >= 0 else { throw Self.error(errno, "cannot create \(destination)") }
+        guard output >= 0 else { throw error(errno, "cannot create \(destination)") }
         defer { close(output) }
         let size = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
@@ -106,17 +128,17 @@ public struct LocalFolder: ChangeNotifyingFolder {
         while true {
             let count = read(input, buffer, size)
             if count < 0 && errno == EINTR { continue }
-            guard count >= 0 else { throw Self.error(errno, "cannot read \(source)") }
+            guard count >= 0 else { throw error(errno, "cannot read \(source)") }
             if count == 0 { break }
             var written = 0
             while written < count {
                 let result = write(output, buffer + written, count - written)
                 if result < 0 && errno == EINTR { continue }
-                guard result > 0 else { throw Self.error(errno, "cannot write \(destination)") }
+                guard result > 0 else { throw error(errno, "cannot write \(destination)") }
                 written += result
             }
         }
-        guard fsync(output) == 0 else { throw Self.error(errno, "cannot sync \(destination)") }
+        guard fsync(output) == 0 else { throw error(errno, "cannot sync \(destination)") }
     }
 
     /// `name` with the current UTC time inserted before its extension, for a move that must not overwrite.

@@ -13,7 +13,6 @@ public struct ContentLineReader<Source: ByteSource> {
     private var chunkPosition = 0
     private var endOfSource = false
     private var skipNextLineFeed = false
-    private var atStart = true
     private var physicalLine: [UInt8] = []
     private var physicalLineNumber = 0
     private var logical: [UInt8] = []
@@ -73,12 +72,6 @@ public struct ContentLineReader<Source: ByteSource> {
                     endOfSource = true
                     break
                 }
-                if atStart {
-                    atStart = false
-                    if chunkCount >= 3 && chunk[0] == 0xEF && chunk[1] == 0xBB && chunk[2] == 0xBF {
-                        chunkPosition = 3
-                    }
-                }
             }
             if skipNextLineFeed {
                 skipNextLineFeed = false
@@ -109,12 +102,19 @@ public struct ContentLineReader<Source: ByteSource> {
             if terminator != 0 {
                 chunkPosition += 1
                 if terminator == 0x0D { skipNextLineFeed = true }
-                physicalLineNumber += 1
-                return true
+                return finishPhysicalLine()
             }
         }
         guard sawAny && !physicalLine.isEmpty else { return false }
+        return finishPhysicalLine()
+    }
+
+    /// Counts the line just read; the first loses a UTF-8 byte-order mark, however the bytes arrived.
+    private mutating func finishPhysicalLine() -> Bool {
         physicalLineNumber += 1
+        if physicalLineNumber == 1, physicalLine.starts(with: [0xEF, 0xBB, 0xBF]) {
+            physicalLine.removeFirst(3)
+        }
         return true
     }
 

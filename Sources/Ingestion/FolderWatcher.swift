@@ -46,41 +46,50 @@ public struct FolderWatcher: Service {
         case tick
     }
 
+    /// A claimed version whose fetch or job failed for a reason that may pass: tried again after a backoff.
+    private struct Retry {
+        var ticket: JobTicket
+        var stat: FileStat
+        var attempt: Int
+        var due: Duration
+    }
+
+    /// What became of a claimed version.
+    private enum Outcome {
+        /// Its job ended; `removed` if the after-processing policy took the file out of the folder.
+        case finished(removed: Bool)
+        /// It changed or vanished before it could be fetched: the claim is released and the path seen anew.
+        case gone
+        /// Fetching failed for a reason that may pass (input/output, permissions): try again later.
+        case retry(any Error)
+    }
+
+    /// Whether the service is asked to stop: no new job starts once it is.
+    private var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
     /// Watches the folder until graceful shutdown or cancellation.
+    ///
+    /// Throws only when the folder's staging area or the store cannot be set up; every failure of a
+    /// file, or of the folder while it is watched, is logged and retried.
     public func run() async throws {
         try Self.emptyDirectory(stagingDirectory)
-        try await resumeUnfinishedJobs()
-        let known = try await store.latestFiles(folderId: settings.id).filter { $0.state != .uploading && $0.state != .purged }
+        let known = try await store.latestFiles(folderId: settings.id)
         var tracker = FileTracker(
-            patterns: settings.patterns, stabilityInterval: settings.stabilityInterval,
-            maximumSize: settings.maximumFileSize, settled: known.map { FileStat($0.identity) })
+            patterns: settings.patterns, stabilityInterval: settings.stabilityInterval, maximumSize: settings.maximumFileSize,
+            settled: known.filter { $0.state != .uploading && $0.state != .purged }.map { FileStat($0.identity) })
+        var (retries, startListing) = try await recover(known: known, tracker: &tracker)
         let (triggers, continuation) = AsyncStream.makeStream(of: Trigger.self, bufferingPolicy: .bufferingNewest(8192))
-        var feeds: [Task<Void, Never>] = []
-        if let notifying = source as? any ChangeNotifyingFolder {
-            do {
-                let changes = try notifying.changes()
-                feeds.append(Task { for await change in changes { continuation.yield(.change(change)) } })
-            } catch {
-                logger.error("folder cannot be watched; relying on polling", metadata: ["error": "\(error)"])
-            }
-        }
-        let tick = Self.tickInterval(settings)
-        feeds.append(
-            Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: tick)
-                    continuation.yield(.tick)
-                }
-            })
+        let feeds = startFeeds(continuation)
         defer { feeds.forEach { $0.cancel() } }
 
         let clock = ContinuousClock()
         let origin = clock.now
-        var nextListing = Duration.zero
+        var nextListing = startListing == nil ? Duration.zero : settings.pollInterval
         var backlog: [FileStat] = []
         await withGracefulShutdownHandler {
             continuation.yield(.tick)
             for await trigger in triggers {
+                if stopping { break }
                 let now = clock.now - origin
                 var actions: [FileTracker.Action] = []
                 switch trigger {
@@ -95,7 +104,10 @@ public struct FolderWatcher: Service {
                         actions += await observe(name, tracker: &tracker, at: now)
                     }
                 }
-                if now >= nextListing {
+                if let listing = startListing {
+                    startListing = nil
+                    actions += tracker.listed(listing, at: now)
+                } else if now >= nextListing {
                     nextListing = now + settings.pollInterval
                     do {
                         actions += tracker.listed(try await source.list(), at: now)
@@ -106,16 +118,72 @@ public struct FolderWatcher: Service {
                 for action in actions {
                     if case .ingest(let stat) = action { backlog.append(stat) } else { await record(action) }
                 }
-                let batch = backlog.prefix(settings.maximumFilesPerPoll)
-                backlog.removeFirst(batch.count)
-                for stat in batch {
-                    if await ingest(stat) { tracker.forget(stat.path) }
+                var budget = settings.maximumFilesPerPoll
+                while budget > 0, !stopping, let index = retries.firstIndex(where: { $0.due <= now }) {
+                    budget -= 1
+                    let retry = retries.remove(at: index)
+                    await settle(
+                        await attempt(retry.ticket, retry.stat), retry, now: clock.now - origin, retries: &retries, tracker: &tracker)
+                }
+                while budget > 0, !stopping, !backlog.isEmpty {
+                    budget -= 1
+                    let stat = backlog.removeFirst()
+                    guard let ticket = await claim(stat) else { continue }
+                    let first = Retry(ticket: ticket, stat: stat, attempt: 0, due: now)
+                    await settle(await attempt(ticket, stat), first, now: clock.now - origin, retries: &retries, tracker: &tracker)
                 }
             }
         } onGracefulShutdown: {
             continuation.finish()
         }
         logger.info("folder watcher stopped")
+    }
+
+    /// Starts the feeds of triggers: the folder's change notifications, if it has them, and a steady tick.
+    private func startFeeds(_ continuation: AsyncStream<Trigger>.Continuation) -> [Task<Void, Never>] {
+        var feeds: [Task<Void, Never>] = []
+        if let notifying = source as? any ChangeNotifyingFolder {
+            do {
+                let changes = try notifying.changes()
+                feeds.append(Task { for await change in changes { continuation.yield(.change(change)) } })
+            } catch {
+                logger.error("folder cannot be watched for changes; relying on polling", metadata: ["error": "\(error)"])
+            }
+        }
+        let tick = Self.tickInterval(settings)
+        feeds.append(
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: tick)
+                    continuation.yield(.tick)
+                }
+            })
+        return feeds
+    }
+
+    /// Acts on an attempt's outcome: forget a file taken out of the folder, or schedule the next try with backoff.
+    private func settle(_ outcome: Outcome, _ retry: Retry, now: Duration, retries: inout [Retry], tracker: inout FileTracker) async {
+        switch outcome {
+        case .finished(let removed):
+            if removed { tracker.forget(retry.stat.path) }
+        case .gone:
+            tracker.forget(retry.stat.path)
+        case .retry(let error):
+            let delay = Self.backoff(attempt: retry.attempt + 1, cap: max(settings.pollInterval, .seconds(60)))
+            logger.warning(
+                "file will be tried again",
+                metadata: [
+                    "path": "\(retry.stat.path)", "attempt": "\(retry.attempt + 1)", "in_ms": "\(delay.wholeMilliseconds)",
+                    "error": "\(error)",
+                ])
+            retries.append(Retry(ticket: retry.ticket, stat: retry.stat, attempt: retry.attempt + 1, due: now + delay))
+        }
+    }
+
+    /// The wait before try `attempt`: doubling from 1 s, capped, with up to 20 % jitter so folders do not retry in step.
+    static func backoff(attempt: Int, cap: Duration) -> Duration {
+        let base = min(Duration.seconds(1 << min(attempt - 1, 20)), cap)
+        return base + base * Double.random(in: 0..<0.2)
     }
 
     /// Creates `path` if needed and removes what it holds: staged copies left by a crash are fetched again.
@@ -166,58 +234,96 @@ public struct FolderWatcher: Service {
         }
     }
 
-    /// Claims, fetches and ingests a stable version, then disposes of it; true if the file was removed from the folder.
-    private func ingest(_ stat: FileStat) async -> Bool {
+    /// Claims a stable version for a job; nil if it was claimed before (it is never ingested twice).
+    private func claim(_ stat: FileStat) async -> JobTicket? {
         do {
-            guard let ticket = try await store.claim(identity(stat), kind: FileKind(path: stat.path)) else { return false }
-            return try await process(ticket, stat)
+            return try await store.claim(identity(stat), kind: FileKind(path: stat.path))
         } catch {
-            logger.error("cannot ingest file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
-            return false
+            logger.error("cannot claim file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
+            return nil
         }
     }
 
     /// Fetches the version of `ticket` into staging, runs its job and disposes of the file.
-    private func process(_ ticket: JobTicket, _ stat: FileStat) async throws -> Bool {
+    private func attempt(_ ticket: JobTicket, _ stat: FileStat) async -> Outcome {
         let staged = stagingDirectory + "/\(ticket.file.id)-\(ticket.jobId)"
         defer { unlink(staged) }
-        try await store.setFileState(fileId: ticket.file.id, .downloading, code: nil, message: nil)
         do {
-            try await source.fetch(stat, to: URL(fileURLWithPath: staged))
-        } catch let error as FolderError {
-            try await store.setFileState(fileId: ticket.file.id, .error, code: error.code.rawValue, message: error.message)
-            logger.warning("file fetch failed", metadata: ["path": "\(stat.path)", "code": "\(error.code.rawValue)"])
-            return false
+            try await store.setFileState(fileId: ticket.file.id, .downloading, code: nil, message: nil)
+            do {
+                try await source.fetch(stat, to: URL(fileURLWithPath: staged))
+            } catch let error as FolderError where error.code == .changedDuringFetch || error.code == .notFound {
+                try await store.releaseClaim(ticket)
+                logger.info(
+                    "file changed or vanished before it was fetched", metadata: ["path": "\(stat.path)", "code": "\(error.code.rawValue)"])
+                return .gone
+            } catch let error as FolderError {
+                try await store.setFileState(fileId: ticket.file.id, .pending, code: error.code.rawValue, message: error.message)
+                return .retry(error)
+            }
+            let report = try await runner.run(ticket, stagedFile: staged, settings: settings.jobSettings)
+            return .finished(removed: await dispose(stat, fileId: ticket.file.id, status: report.status))
+        } catch {
+            return .retry(error)
         }
-        let report = try await runner.run(ticket, stagedFile: staged, settings: settings.jobSettings)
-        let disposal = report.status == .handled ? settings.afterHandled : settings.afterFailed
+    }
+
+    /// Applies the after-processing policy for a job that ended with `status`; true if the file left the folder.
+    private func dispose(_ stat: FileStat, fileId: Int64, status: ReportStatus) async -> Bool {
+        let disposal = status == .handled ? settings.afterHandled : settings.afterFailed
         guard disposal != .keep else { return false }
         do {
             try await source.dispose(stat, disposal)
+            if disposal == .delete {
+                try await store.setFileState(fileId: fileId, .deleted, code: nil, message: nil)
+            }
+            return true
+        } catch let error as FolderError where error.code == .changedBeforeDisposal {
+            logger.info("file changed after its job; the new version stays", metadata: ["path": "\(stat.path)"])
         } catch {
             logger.error("cannot dispose of file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
-            return false
         }
-        if disposal == .delete {
-            try await store.setFileState(fileId: ticket.file.id, .deleted, code: nil, message: nil)
-        }
-        return true
+        return false
     }
 
-    /// Runs again the jobs a crash or stop left unfinished, if their file is still the same version.
-    private func resumeUnfinishedJobs() async throws {
+    /// Picks up after a crash or stop: the unfinished jobs to run again (as retries due now), and
+    /// the after-processing policy for finished versions still in the folder. Returns the folder's
+    /// listing too, for the first pass, so the folder is not listed twice at start.
+    ///
+    /// If the folder cannot be listed now (a mount not there yet), the unfinished jobs wait one poll
+    /// interval; a job whose file is gone is released, so the version is taken anew if it comes back.
+    private func recover(known: [StoredFile], tracker: inout FileTracker) async throws -> ([Retry], [FileStat]?) {
         let tickets = try await store.unfinishedJobs(folderId: settings.id)
-        guard !tickets.isEmpty else { return }
-        let present = Set(try await source.list())
+        let listing: [FileStat]
+        do {
+            listing = try await source.list()
+        } catch {
+            logger.error("folder cannot be listed at start", metadata: ["error": "\(error)"])
+            return (tickets.map { Retry(ticket: $0, stat: FileStat($0.file.identity), attempt: 0, due: settings.pollInterval) }, nil)
+        }
+        let present = Set(listing)
+        var retries: [Retry] = []
+        var removed = Set<String>()
         for ticket in tickets {
             let wanted = FileStat(ticket.file.identity)
-            guard present.contains(wanted) else {
-                try await store.setFileState(fileId: ticket.file.id, .purged, code: nil, message: nil)
-                continue
+            if present.contains(wanted) {
+                logger.info("resuming unfinished job", metadata: ["path": "\(wanted.path)", "job": "\(ticket.jobId)"])
+                retries.append(Retry(ticket: ticket, stat: wanted, attempt: 0, due: .zero))
+            } else {
+                try await store.releaseClaim(ticket)
+                tracker.forget(wanted.path)
             }
-            logger.info("resuming unfinished job", metadata: ["path": "\(wanted.path)", "job": "\(ticket.jobId)"])
-            _ = try await process(ticket, wanted)
         }
+        for file in known where file.state == .handled || file.state == .error {
+            let stat = FileStat(file.identity)
+            if present.contains(stat) {
+                if await dispose(stat, fileId: file.id, status: file.state == .handled ? .handled : .error) {
+                    tracker.forget(stat.path)
+                    removed.insert(stat.path)
+                }
+            }
+        }
+        return (retries, listing.filter { !removed.contains($0.path) })
     }
 
     private func identity(_ stat: FileStat) -> FileIdentity {

@@ -1,4 +1,5 @@
 import Crypto
+import DropFolders
 import Foundation
 import ICalendar
 import Logging
@@ -35,13 +36,14 @@ public struct JobRunner: Sendable {
         try await store.setFileState(fileId: ticket.file.id, .processing, code: nil, message: nil)
         let identity = ticket.file.identity
         let kind = FileKind(path: identity.path)
-        let sha256 = try? Self.sha256(of: stagedFile)
+        let sha256 = try? await BlockingWork.run { try Self.sha256(of: stagedFile) }
         let file = FileReport(
             folderId: identity.folderId, path: identity.path, size: identity.size,
             mtime: identity.modified > 0 ? Self.isoNanoseconds(identity.modified) : nil,
             etag: identity.etag.isEmpty ? nil : identity.etag, sha256: sha256)
         let mapper = VEventMapper(partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone)
         let reports = self.reports
+        let logger = self.logger
         @Sendable func report(_ status: ReportStatus, _ items: [ItemReport], code: String? = nil, message: String? = nil) -> IngestionReport
         {
             IngestionReport(
@@ -62,7 +64,7 @@ public struct JobRunner: Sendable {
                 }
                 let done = report(.handled, items)
                 let json = done.json()
-                try reports.write(done, json: json, jobId: ticket.jobId)
+                reports.writeLoggingFailure(done, json: json, jobId: ticket.jobId, logger: logger)
                 try transaction.finish(ticket, report: done, json: json, fileState: .handled, sha256: sha256)
                 return done
             }
@@ -72,7 +74,7 @@ public struct JobRunner: Sendable {
             let failed = outcome
             let json = failed.json()
             try await store.write { transaction in
-                try reports.write(failed, json: json, jobId: ticket.jobId)
+                reports.writeLoggingFailure(failed, json: json, jobId: ticket.jobId, logger: logger)
                 try transaction.finish(ticket, report: failed, json: json, fileState: .error, sha256: sha256)
             }
         }
@@ -87,7 +89,7 @@ public struct JobRunner: Sendable {
             "status": "\(report.status.rawValue)", "added": "\(counts.added)", "updated": "\(counts.updated)",
             "cancelled": "\(counts.cancelled)", "unchanged": "\(counts.unchanged)", "rejected": "\(counts.rejected)",
             "warnings": "\(counts.warnings)",
-            "duration_ms": "\(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)",
+            "duration_ms": "\(duration.wholeMilliseconds)",
         ]
         if let code = report.code {
             metadata["code"] = "\(code)"

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Schedule
 
 /// Writes a job's report into the reports folder: `<folder>/<job>-<name>.json` and a `.txt` summary beside it.
@@ -24,6 +25,18 @@ public struct ReportWriter: Sendable {
         return base + ".json"
     }
 
+    /// Writes the report files inside a job's transaction; a failure is logged and does not fail the job.
+    ///
+    /// The store keeps the report either way. Written before the commit, the files of a job cut off by a
+    /// crash are written again, under the same name, when the job runs again.
+    func writeLoggingFailure(_ report: IngestionReport, json: Data, jobId: Int64, logger: Logger) {
+        do {
+            try write(report, json: json, jobId: jobId)
+        } catch {
+            logger.error("cannot write report files", metadata: ["job": "\(jobId)", "directory": "\(directory)", "error": "\(error)"])
+        }
+    }
+
     /// A short text summary for people: the file, the outcome, the counts, and every rejection and warning.
     public static func summary(_ report: IngestionReport, jobId: Int64) -> String {
         let counts = report.counts
@@ -47,9 +60,16 @@ public struct ReportWriter: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// A name safe as one path component: separators and control characters replaced.
+    /// A name safe as one path component: separators and control characters replaced, and at most
+    /// 180 bytes of UTF-8 (cut between characters), leaving room for the job id and extension within 255.
     static func safe(_ name: String) -> String {
-        let cleaned = String(name.unicodeScalars.map { $0 == "/" || $0.value < 0x20 || $0 == "\u{7F}" ? "_" : Character($0) })
-        return cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "_" : String(cleaned.prefix(200))
+        var cleaned = ""
+        for character in name {
+            let replaced: Character =
+                character == "/" || character.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } ? "_" : character
+            guard cleaned.utf8.count + String(replaced).utf8.count <= 180 else { break }
+            cleaned.append(replaced)
+        }
+        return cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "_" : cleaned
     }
 }

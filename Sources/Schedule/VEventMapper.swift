@@ -33,7 +33,7 @@ public struct VEventMapper: Sendable {
         } catch let error as ICalendarError {
             return .failure(ValidationError(error))
         } catch {
-            return .failure(ValidationError(.missingStart, "\(error)"))
+            return .failure(ValidationError(.unreadable, "\(error)"))
         }
     }
 
@@ -44,6 +44,10 @@ public struct VEventMapper: Sendable {
             !uid.isEmpty
         else {
             throw ValidationError(.missingUID, "VEVENT at line \(component.line) has no UID (the event's reference id)")
+        }
+        if let recurrence = ["RRULE", "RDATE", "RECURRENCE-ID"].first(where: { component.property($0) != nil }) {
+            throw ValidationError(
+                .recurrenceNotSupported, "VEVENT \(uid) has \(recurrence); recurring events are not ingested by this version yet")
         }
         guard let startProperty = component.property("DTSTART") else {
             throw ValidationError(.missingStart, "VEVENT \(uid) has no DTSTART")

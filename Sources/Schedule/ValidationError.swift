@@ -16,6 +16,11 @@ public struct ValidationError: Error, Equatable, Sendable {
         case endAndDuration = "event.endAndDuration"
         /// SEQUENCE is not a non-negative integer.
         case invalidSequence = "event.invalidSequence"
+        /// RRULE, RDATE or RECURRENCE-ID: recurring events are not expanded by this version, so the
+        /// event is not stored rather than stored wrong (a series as its first occurrence, an override over its series).
+        case recurrenceNotSupported = "event.recurrenceNotSupported"
+        /// The VEVENT could not be read for a reason no other code names.
+        case unreadable = "event.unreadable"
         /// The stored event has a higher SEQUENCE; the item was not applied (a warning).
         case staleSequence = "event.staleSequence"
     }

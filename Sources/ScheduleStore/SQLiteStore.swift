@@ -75,13 +75,15 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
-    /// Sets `purged` on the path's rows that are not in work, deleted or purged.
+    /// Deletes the path's `uploading` row and sets `purged` on its handled, failed and ignored rows.
     public func markPurged(folderId: String, path: String) async throws {
         try await pool.write { db in
             try db.execute(
+                sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = 'uploading'", arguments: [folderId, path])
+            try db.execute(
                 sql: """
                     UPDATE files SET state = 'purged', updated_at = ?
-                    WHERE folder_id = ? AND path = ? AND state IN ('uploading', 'handled', 'error', 'ignored')
+                    WHERE folder_id = ? AND path = ? AND state IN ('handled', 'error', 'ignored')
                     """,
                 arguments: [Self.now(), folderId, path]
             )
@@ -95,6 +97,18 @@ public final class SQLiteStore: ScheduleStore {
             try Self.deleteUploadingRow(db, identity)
             let fileId = try Self.insertFile(db, identity, state: .pending)
             return try Self.insertJob(db, fileId: fileId, kind: kind, identity: identity, state: .pending)
+        }
+    }
+
+    /// Deletes the job (it has no report) and the version's row if no job of it has a report.
+    public func releaseClaim(_ ticket: JobTicket) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM jobs WHERE id = ? AND NOT EXISTS (SELECT 1 FROM reports WHERE job_id = jobs.id)",
+                arguments: [ticket.jobId])
+            try db.execute(
+                sql: "DELETE FROM files WHERE id = ? AND NOT EXISTS (SELECT 1 FROM jobs WHERE file_id = files.id)",
+                arguments: [ticket.file.id])
         }
     }
 

@@ -14,12 +14,17 @@ public protocol ScheduleStore: Sendable {
     func recordUploading(_ identity: FileIdentity) async throws
     /// Records a version that will not be ingested, with the reason; does nothing if the version is known.
     func recordIgnored(_ identity: FileIdentity, code: String, message: String) async throws
-    /// Marks every live version of a path `purged`: it vanished from the folder.
+    /// Marks every finished version of a path `purged`: it vanished from the folder.
+    ///
+    /// A version that was still uploading is forgotten instead, so the same bytes uploaded again are a version like any other.
     func markPurged(folderId: String, path: String) async throws
     /// Claims a stable version for ingestion: stores it `pending` with a new job.
     ///
     /// Returns nil when the identity is already known: a version is never ingested twice.
     func claim(_ identity: FileIdentity, kind: FileKind) async throws -> JobTicket?
+    /// Undoes the claim of a version whose file vanished or changed before its job committed anything:
+    /// the job goes, and the version's row too unless an earlier job of it finished, so the same version can be claimed again.
+    func releaseClaim(_ ticket: JobTicket) async throws
     /// Opens a new job for a version whatever its history (one-shot ingestion and reprocessing).
     func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket
     /// The jobs of a folder that did not finish (interrupted by a crash or a stop), oldest first.

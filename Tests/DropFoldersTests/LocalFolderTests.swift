@@ -35,6 +35,30 @@ import Testing
         #expect((files.first?.modified ?? 0) > 1_600_000_000 * 1_000_000_000)
     }
 
+    @Test func symbolicLinksAreNeverFollowedAndBadEntriesDoNotFailTheListing() async throws {
+        let directory = try TemporaryDirectory()
+        let elsewhere = try TemporaryDirectory()
+        try elsewhere.write("other-partner.ics", "BEGIN:VCALENDAR")
+        try directory.write("mine.ics", "x")
+        try FileManager.default.createSymbolicLink(
+            atPath: directory.path + "/theirs.ics", withDestinationPath: elsewhere.path + "/other-partner.ics")
+        try FileManager.default.createSymbolicLink(atPath: directory.path + "/loop.ics", withDestinationPath: "loop.ics")
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        #expect(try await folder.list().map(\.path) == ["mine.ics"])
+        #expect(try await folder.stat("theirs.ics") == nil)
+    }
+
+    @Test func disposalLeavesANewerVersionAlone() async throws {
+        let directory = try TemporaryDirectory()
+        try directory.write("a.ics", "version one")
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        let processed = try #require(try await folder.stat("a.ics"))
+        try directory.write("a.ics", "version two, uploaded while one was processed")
+        let error = await #expect(throws: FolderError.self) { try await folder.dispose(processed, .delete) }
+        #expect(error?.code == .changedBeforeDisposal)
+        #expect(try String(contentsOfFile: directory.path + "/a.ics", encoding: .utf8).hasPrefix("version two"))
+    }
+
     @Test func listingAMissingFolderIsNotFound() async throws {
         let folder = LocalFolder(id: "f", directory: "/nonexistent/folder")
         let error = await #expect(throws: FolderError.self) { try await folder.list() }

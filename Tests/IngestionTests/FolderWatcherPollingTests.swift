@@ -1,6 +1,8 @@
 import DropFolders
 import Foundation
+import Logging
 import ScheduleStore
+import ServiceLifecycle
 import Synchronization
 import TestSupport
 import Testing
@@ -14,6 +16,9 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     let id = "drop"
     private let files = Mutex<[String: (FileStat, Data)]>([:])
     private let listings = Atomic<Int>(0)
+    private let fetches = Atomic<Int>(0)
+    private let failures = Mutex<(count: Int, error: FolderError?)>((0, nil))
+    private let fetchHook = Mutex<(@Sendable (String) async -> Void)?>(nil)
     let stream: AsyncStream<FolderChange>
     let continuation: AsyncStream<FolderChange>.Continuation
 
@@ -23,6 +28,19 @@ final class ScriptedFolder: ChangeNotifyingFolder {
 
     /// How many times the folder was listed.
     var listCount: Int { listings.load(ordering: .relaxed) }
+
+    /// How many times a file was fetched.
+    var fetchCount: Int { fetches.load(ordering: .relaxed) }
+
+    /// Makes the next `count` fetches fail with `error`.
+    func failFetches(_ count: Int, with error: FolderError) {
+        failures.withLock { $0 = (count, error) }
+    }
+
+    /// Runs `hook` with the file's name at the start of every fetch.
+    func onFetch(_ hook: @escaping @Sendable (String) async -> Void) {
+        fetchHook.withLock { $0 = hook }
+    }
 
     /// Puts a file in the folder without telling anyone.
     func put(_ name: String, _ text: String, modified: Int64) {
@@ -40,6 +58,14 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     func changes() throws -> AsyncStream<FolderChange> { stream }
 
     func fetch(_ file: FileStat, to destination: URL) async throws {
+        fetches.add(1, ordering: .relaxed)
+        if let hook = fetchHook.withLock({ $0 }) { await hook(file.path) }
+        let failure: FolderError? = failures.withLock { state in
+            guard state.count > 0, let error = state.error else { return nil }
+            state.count -= 1
+            return error
+        }
+        if let failure { throw failure }
         guard let (stat, data) = files.withLock({ $0[file.path] }), stat == file else {
             throw FolderError(.changedDuringFetch, file.path)
         }
@@ -91,5 +117,75 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         try await waitUntil("the staging area is emptied") {
             (try? FileManager.default.contentsOfDirectory(atPath: staging))?.isEmpty == true
         }
+    }
+}
+
+@Suite struct FolderWatcherRecoveryTests {
+    @Test func gracefulShutdownFinishesTheJobInHandAndStartsNoOther() async throws {
+        let harness = try Harness(stability: .zero)
+        let folder = ScriptedFolder()
+        for index in 1...3 { folder.put("f\(index).ics", calendar(events: 1, uidPrefix: "f\(index)-"), modified: 1) }
+        let watcher = FolderWatcher(
+            source: folder, settings: harness.settings, store: harness.store, runner: harness.runner,
+            stagingDirectory: harness.data + "/staging", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let group = ServiceGroup(services: [watcher], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        folder.onFetch { _ in await group.triggerGracefulShutdown() }
+        try await group.run()
+        var handled = 0
+        for index in 1...3 {
+            handled += try await harness.versions("f\(index).ics").filter { $0.state == .handled }.count
+        }
+        #expect(handled == 1, "the job in hand finished; no other started")
+        #expect(try await harness.store.eventCount(partnerId: 5) == 1)
+    }
+
+    @Test func transientFetchFailuresAreRetriedWithBackoff() async throws {
+        let harness = try Harness(stability: .milliseconds(100))
+        let folder = ScriptedFolder()
+        folder.failFetches(2, with: FolderError(.ioFailed, "staging disk full"))
+        folder.put("a.ics", calendar(events: 2), modified: 1)
+        let watcher = harness.startWatcher(source: folder)
+        defer { watcher.cancel() }
+        try await harness.waitForState("a.ics", .handled)
+        #expect(folder.fetchCount == 3)
+        let versions = try await harness.versions("a.ics")
+        #expect(versions.count == 1)
+        #expect(try await harness.store.finishedJobCount(fileId: versions[0].id) == 1)
+    }
+
+    @Test func unfinishedJobWaitsForAFolderThatIsMissingAtStart() async throws {
+        let harness = try Harness()
+        try harness.drop("a.ics", calendar(events: 1))
+        let stat = try #require(try await LocalFolder(id: "drop", directory: harness.drop).stat("a.ics"))
+        _ = try await harness.store.claim(
+            FileIdentity(folderId: "drop", path: "a.ics", size: stat.size, modified: stat.modified), kind: .ical)
+        let parked = harness.root.path + "/parked"
+        try FileManager.default.moveItem(atPath: harness.drop, toPath: parked)
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try await Task.sleep(for: .milliseconds(500))
+        try FileManager.default.moveItem(atPath: parked, toPath: harness.drop)
+        try await harness.waitForState("a.ics", .handled)
+        #expect(try await harness.store.eventCount(partnerId: 5) == 1)
+    }
+
+    @Test(arguments: [true, false])
+    func policyIsAppliedAtStartToAFileACrashLeftBehind(delete: Bool) async throws {
+        let archive = try TemporaryDirectory()
+        let harness = try Harness(afterHandled: delete ? .delete : .move(to: archive.path))
+        try harness.drop("a.ics", calendar(events: 1))
+        let stat = try #require(try await LocalFolder(id: "drop", directory: harness.drop).stat("a.ics"))
+        let ticket = try #require(
+            try await harness.store.claim(
+                FileIdentity(folderId: "drop", path: "a.ics", size: stat.size, modified: stat.modified), kind: .ical))
+        // The job committed, then the process died before deleting the file.
+        _ = try await harness.runner.run(ticket, stagedFile: harness.drop + "/a.ics", settings: harness.settings.jobSettings)
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try await waitUntil("a.ics leaves the folder") { !FileManager.default.fileExists(atPath: harness.drop + "/a.ics") }
+        try await Task.sleep(for: .seconds(1))
+        #expect(try await harness.versions("a.ics").map(\.state) == [delete ? .deleted : .handled], "disposed, not purged")
+        #expect(FileManager.default.fileExists(atPath: archive.path + "/a.ics") == !delete)
+        #expect(try await harness.store.finishedJobCount(fileId: ticket.file.id) == 1)
     }
 }

@@ -102,6 +102,26 @@ private func ingest(_ harness: Harness, _ name: String, _ text: String, modified
         #expect(report.code == "job.unsupportedKind")
     }
 
+    @Test func longMultiByteFileNameGetsItsReportFiles() async throws {
+        let harness = try Harness()
+        let name = String(repeating: "日", count: 82) + ".ics"
+        #expect(name.utf8.count == 250)
+        let report = try await ingest(harness, name, calendar(events: 1), modified: 1)
+        #expect(report.status == .handled)
+        let written = try FileManager.default.contentsOfDirectory(atPath: harness.data + "/reports/drop")
+        #expect(written.count == 2)
+        #expect(written.allSatisfy { $0.utf8.count <= 255 && $0.hasPrefix("1-日") })
+    }
+
+    @Test func unwritableReportsFolderDoesNotFailTheJob() async throws {
+        let harness = try Harness()
+        try Data("a file where the reports folder should be".utf8).write(to: URL(fileURLWithPath: harness.data + "/reports"))
+        let report = try await ingest(harness, "a.ics", calendar(events: 1), modified: 1)
+        #expect(report.status == .handled)
+        #expect(try await harness.reports("a.ics") == [report], "the store keeps the report")
+        #expect(try await harness.versions("a.ics").map(\.state) == [.handled])
+    }
+
     @Test func reportFilesMatchTheStoredReport() async throws {
         let harness = try Harness()
         let report = try await ingest(harness, "a.ics", calendar(events: 2), modified: 1)

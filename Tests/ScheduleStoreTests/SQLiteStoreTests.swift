@@ -104,6 +104,15 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(try await store.latestFiles(folderId: "f").map(\.state) == [.purged])
     }
 
+    @Test func aVersionThatVanishedWhileUploadingCanStillBeClaimed() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        try await store.recordUploading(identity())
+        try await store.markPurged(folderId: "f", path: "a.ics")
+        #expect(try await store.versions(folderId: "f", path: "a.ics").isEmpty)
+        #expect(try await store.claim(identity(), kind: .ical) != nil, "the same bytes and mtime uploaded again")
+    }
+
     @Test func databaseIsInWALMode() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")

@@ -104,6 +104,9 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
         ("UID:a\nDTSTART:2025-07-15", "ical.invalidDateTime"),
         ("UID:a\nDTSTART;TZID=Nowhere/Land:20250715T090000", "ical.unknownTimeZone"),
         ("UID:a\nDTSTART:20250715T090000Z\nDURATION:1 hour", "ical.invalidDuration"),
+        ("UID:a\nDTSTART:20250715T090000Z\nRRULE:FREQ=WEEKLY;COUNT=3", "event.recurrenceNotSupported"),
+        ("UID:a\nDTSTART:20250715T090000Z\nRDATE:20250722T090000Z", "event.recurrenceNotSupported"),
+        ("UID:a\nRECURRENCE-ID:20250722T090000Z\nDTSTART:20250723T090000Z", "event.recurrenceNotSupported"),
     ])
     func invalidEventsAreRejectedWithTheirCode(event: String, code: String) throws {
         guard case .failure(let error) = try map(calendar(event)) else {
