@@ -7,115 +7,44 @@ public struct ContentLineReader<Source: ByteSource> {
     /// The longest unfolded content line accepted, in bytes.
     public static var maximumLineLength: Int { 8 << 20 }
 
-    private var source: Source
-    private var chunk: [UInt8]
-    private var chunkCount = 0
-    private var chunkPosition = 0
-    private var endOfSource = false
-    private var skipNextLineFeed = false
-    private var physicalLine: [UInt8] = []
-    private var physicalLineNumber = 0
+    private var lines: LineReader<Source>
     private var logical: [UInt8] = []
     private var logicalLineNumber = 0
     private var hasLogical = false
 
     /// Creates a reader over `source`.
     public init(_ source: Source, chunkSize: Int = 1 << 16) {
-        self.source = source
-        self.chunk = [UInt8](repeating: 0, count: chunkSize)
-        physicalLine.reserveCapacity(256)
+        lines = LineReader(source, chunkSize: chunkSize, maximumLength: Self.maximumLineLength)
         logical.reserveCapacity(256)
     }
 
     /// The number of physical lines read so far.
-    public var linesRead: Int { physicalLineNumber }
+    public var linesRead: Int { lines.lineNumber }
 
     /// Returns the next content line, or nil at the end of the data.
     public mutating func next() throws -> ContentLine? {
         while true {
-            guard try readPhysicalLine() else {
+            guard try lines.next() else {
                 guard hasLogical else { return nil }
                 hasLogical = false
                 return try Self.parse(logical, line: logicalLineNumber)
             }
-            if physicalLine.isEmpty { continue }
-            let first = physicalLine[0]
+            let physical = lines.line
+            guard let first = physical.first else { continue }
             if (first == 0x20 || first == 0x09) && hasLogical {
-                guard logical.count + physicalLine.count <= Self.maximumLineLength else {
+                guard logical.count + physical.count <= Self.maximumLineLength else {
                     throw ICalendarError(.lineTooLong, line: logicalLineNumber, "content line longer than \(Self.maximumLineLength) bytes")
                 }
-                logical.append(contentsOf: physicalLine[1...])
+                logical.append(contentsOf: physical[1...])
                 continue
             }
-            if hasLogical {
-                let parsed = try Self.parse(logical, line: logicalLineNumber)
-                swap(&logical, &physicalLine)
-                logicalLineNumber = physicalLineNumber
-                return parsed
-            }
-            swap(&logical, &physicalLine)
-            logicalLineNumber = physicalLineNumber
+            let parsed = hasLogical ? try Self.parse(logical, line: logicalLineNumber) : nil
+            logical.removeAll(keepingCapacity: true)
+            logical.append(contentsOf: physical)
+            logicalLineNumber = lines.lineNumber
             hasLogical = true
+            if let parsed { return parsed }
         }
-    }
-
-    /// Reads the next physical line into `physicalLine`; false at the end of the data.
-    private mutating func readPhysicalLine() throws -> Bool {
-        physicalLine.removeAll(keepingCapacity: true)
-        var sawAny = false
-        while true {
-            if chunkPosition == chunkCount {
-                if endOfSource { break }
-                chunkCount = try chunk.withUnsafeMutableBytes { try source.read(into: $0) }
-                chunkPosition = 0
-                if chunkCount == 0 {
-                    endOfSource = true
-                    break
-                }
-            }
-            if skipNextLineFeed {
-                skipNextLineFeed = false
-                if chunk[chunkPosition] == 0x0A {
-                    chunkPosition += 1
-                    continue
-                }
-            }
-            sawAny = true
-            let start = chunkPosition
-            var end = start
-            var terminator: UInt8 = 0
-            chunk.withUnsafeBufferPointer { bytes in
-                while end < chunkCount {
-                    let byte = bytes[end]
-                    if byte == 0x0A || byte == 0x0D {
-                        terminator = byte
-                        break
-                    }
-                    end += 1
-                }
-            }
-            if physicalLine.count + (end - start) > Self.maximumLineLength {
-                throw ICalendarError(.lineTooLong, line: physicalLineNumber + 1, "line longer than \(Self.maximumLineLength) bytes")
-            }
-            physicalLine.append(contentsOf: chunk[start..<end])
-            chunkPosition = end
-            if terminator != 0 {
-                chunkPosition += 1
-                if terminator == 0x0D { skipNextLineFeed = true }
-                return finishPhysicalLine()
-            }
-        }
-        guard sawAny && !physicalLine.isEmpty else { return false }
-        return finishPhysicalLine()
-    }
-
-    /// Counts the line just read; the first loses a UTF-8 byte-order mark, however the bytes arrived.
-    private mutating func finishPhysicalLine() -> Bool {
-        physicalLineNumber += 1
-        if physicalLineNumber == 1, physicalLine.starts(with: [0xEF, 0xBB, 0xBF]) {
-            physicalLine.removeFirst(3)
-        }
-        return true
     }
 
     /// Parses one unfolded line: name, parameters (quoted values too) and value.

@@ -2,8 +2,6 @@
 public struct JobError: Error, Equatable, Sendable {
     /// The stable identity of a file-level failure.
     public enum Code: String, Sendable, Codable, CaseIterable {
-        /// The file's kind has no job yet (an events CSV, or resources before they are supported).
-        case unsupportedKind = "job.unsupportedKind"
         /// The folder is strict and at least one item was rejected, so nothing was committed.
         case strictRejection = "job.strictRejection"
         /// The staged file could not be read.

@@ -54,17 +54,18 @@ public struct JobRunner: Sendable {
         do {
             outcome = try await store.write { transaction in
                 guard sha256 != nil else { throw JobError(.readFailed, "the staged copy of \(identity.path) cannot be read") }
-                guard kind == .ical else {
-                    throw JobError(.unsupportedKind, "\(kind.rawValue) files are not ingested yet")
-                }
-                let items = try ICalJob(mapper: mapper).ingest(path: stagedFile, into: transaction)
+                let output =
+                    kind == .ical
+                    ? JobOutput(items: try ICalJob(mapper: mapper).ingest(path: stagedFile, into: transaction))
+                    : try ResourceJob(partnerId: settings.partnerId).ingest(path: stagedFile, into: transaction)
+                let items = output.items
                 let rejected = items.filter { $0.result == .rejected }
                 if settings.strict && !rejected.isEmpty {
                     throw StrictRejection(items: rejected)
                 }
                 let done = report(.handled, items)
                 let json = done.json()
-                reports.writeLoggingFailure(done, json: json, jobId: ticket.jobId, logger: logger)
+                reports.writeLoggingFailure(done, json: json, kalturaLog: output.kalturaLog, jobId: ticket.jobId, logger: logger)
                 try transaction.finish(ticket, report: done, json: json, fileState: .handled, sha256: sha256)
                 return done
             }
@@ -104,6 +105,7 @@ public struct JobRunner: Sendable {
         switch error {
         case let error as ICalendarError:
             (error.code.rawValue, error.line > 0 ? "line \(error.line): \(error.message)" : error.message, [])
+        case let error as CSVError: (error.code.rawValue, error.placedMessage, [])
         case let error as JobError: (error.code.rawValue, error.message, [])
         case let error as StrictRejection:
             (

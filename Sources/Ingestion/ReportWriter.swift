@@ -14,13 +14,15 @@ public struct ReportWriter: Sendable {
         self.directory = directory
     }
 
-    /// Writes both files of a report, `json` being its encoding, and returns the JSON file's path.
+    /// Writes both files of a report, `json` being its encoding, and Kaltura's CSV log beside them
+    /// (`<job>-<name>.log.csv`) when there is one; returns the JSON file's path.
     @discardableResult
-    public func write(_ report: IngestionReport, json: Data, jobId: Int64) throws -> String {
+    public func write(_ report: IngestionReport, json: Data, kalturaLog: Data? = nil, jobId: Int64) throws -> String {
         let folder = directory + "/" + Self.safe(report.file.folderId)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
         try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
+        try kalturaLog?.write(to: URL(fileURLWithPath: base + ".log.csv"), options: .atomic)
         try Data(Self.summary(report, jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
         return base + ".json"
     }
@@ -29,9 +31,9 @@ public struct ReportWriter: Sendable {
     ///
     /// The store keeps the report either way. Written before the commit, the files of a job cut off by a
     /// crash are written again, under the same name, when the job runs again.
-    func writeLoggingFailure(_ report: IngestionReport, json: Data, jobId: Int64, logger: Logger) {
+    func writeLoggingFailure(_ report: IngestionReport, json: Data, kalturaLog: Data? = nil, jobId: Int64, logger: Logger) {
         do {
-            try write(report, json: json, jobId: jobId)
+            try write(report, json: json, kalturaLog: kalturaLog, jobId: jobId)
         } catch {
             logger.error("cannot write report files", metadata: ["job": "\(jobId)", "directory": "\(directory)", "error": "\(error)"])
         }

@@ -23,6 +23,30 @@ public struct ValidationError: Error, Equatable, Sendable {
         case unreadable = "event.unreadable"
         /// The stored event has a higher SEQUENCE; the item was not applied (a warning).
         case staleSequence = "event.staleSequence"
+        /// A resource row that adds has no name.
+        case missingName = "resource.missingName"
+        /// The action is not 1, 2, 3 or 6.
+        case unknownAction = "resource.unknownAction"
+        /// The type is not location, camera or live_entry.
+        case unknownType = "resource.unknownType"
+        /// The parent type is not location, camera or live_entry.
+        case unknownParentType = "resource.unknownParentType"
+        /// The resourceId is not a positive integer.
+        case invalidResourceId = "resource.invalidResourceId"
+        /// An update or delete names neither a resourceId nor a systemName.
+        case missingKey = "resource.missingKey"
+        /// The row has more non-empty cells than its header has columns.
+        case extraFields = "resource.extraFields"
+        /// Another resource of the partner and type already has the systemName.
+        case duplicateSystemName = "resource.duplicateSystemName"
+        /// No resource of the partner has the parent type and system name, in the store or the file.
+        case parentMissing = "resource.parentMissing"
+        /// The parents lead back to the resource itself.
+        case parentCycle = "resource.parentCycle"
+        /// The resource to update or delete does not exist for the partner.
+        case notFound = "resource.notFound"
+        /// Typographic quotes (“…” or ”…”) were read as quotes (a warning).
+        case typographicQuotes = "csv.typographicQuotes"
     }
 
     /// The stable code; for problems found while reading a value, the iCalendar code's text.

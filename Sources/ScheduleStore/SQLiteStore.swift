@@ -165,6 +165,14 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// The partner's resource rows ordered by id.
+    public func resources(partnerId: Int) async throws -> [ScheduleResource] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM resources WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
+                .map(SQLiteTransaction.resource)
+        }
+    }
+
     /// The number of the partner's event rows.
     public func eventCount(partnerId: Int) async throws -> Int {
         try await pool.read { db in
@@ -184,6 +192,14 @@ public final class SQLiteStore: ScheduleStore {
     public func finishedJobCount(fileId: Int64) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM reports WHERE file_id = ?", arguments: [fileId]) ?? 0
+        }
+    }
+
+    /// SQLite's plan for `sql` (its `EXPLAIN QUERY PLAN` details joined by "; "), to check that lookups use their index.
+    func queryPlan(_ sql: String, arguments: StatementArguments) async throws -> String {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: arguments).map { $0["detail"] as String }
+                .joined(separator: "; ")
         }
     }
 

@@ -36,6 +36,8 @@ public protocol ScheduleStore: Sendable {
 
     /// The events of a partner, by id.
     func events(partnerId: Int) async throws -> [ScheduleEvent]
+    /// The resources of a partner (deleted ones too), by id.
+    func resources(partnerId: Int) async throws -> [ScheduleResource]
     /// How many events a partner has.
     func eventCount(partnerId: Int) async throws -> Int
     /// The reports of a file version, oldest first.
@@ -52,6 +54,14 @@ public protocol StoreTransaction {
     func insert(_ event: ScheduleEvent) throws -> Int64
     /// Overwrites a stored event (its `id` must be set).
     func update(_ event: ScheduleEvent) throws
+    /// The resource with this id, if it is the partner's.
+    func resource(partnerId: Int, id: Int64) throws -> ScheduleResource?
+    /// The partner's resource of this type and system name (deleted ones too), if any.
+    func resource(partnerId: Int, type: ResourceType, systemName: String) throws -> ScheduleResource?
+    /// Adds a resource and returns its new id.
+    func insert(_ resource: ScheduleResource) throws -> Int64
+    /// Overwrites a stored resource (its `id` must be set).
+    func update(_ resource: ScheduleResource) throws
     /// Ends a job: stores its report (`json` is its encoding), sets the file's state and error, and marks the job done.
     func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws
 }

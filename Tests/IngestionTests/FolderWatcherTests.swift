@@ -175,6 +175,24 @@ import Testing
         #expect(try await harness.versions("good.ics").map(\.state) == [.deleted], "a disposed file is not purged")
     }
 
+    @Test func droppedResourceCSVIsIngestedThroughTheSameJobPath() async throws {
+        let harness = try Harness()
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        let sample = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../samples/resources.csv")
+        try FileManager.default.copyItem(atPath: sample.standardizedFileURL.path, toPath: harness.drop + "/resources.csv")
+        try await harness.waitForState("resources.csv", .handled)
+        let report = try #require(try await harness.reports("resources.csv").first)
+        #expect(report.kind == .resourceCsv)
+        #expect(report.counts.added == 12)
+        #expect(report.counts.rejected == 0)
+        let resources = try await harness.store.resources(partnerId: 5)
+        let byName = Dictionary(uniqueKeysWithValues: resources.map { ($0.systemName, $0) })
+        #expect(byName["cam-s1-front"]?.parentId == byName["room-s1"]?.id)
+        #expect(byName["room-s1"]?.parentId == byName["bldg-sci"]?.id)
+        #expect(byName["bldg-sci"]?.tags == "building,science")
+    }
+
     @Test func vanishedFileIsPurged() async throws {
         let harness = try Harness()
         let watcher = harness.startWatcher()

@@ -7,7 +7,7 @@ import Testing
 @testable import Ingestion
 
 /// Runs one job over `text` as the file `name` (a new version each call) and returns its report.
-private func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64, strict: Bool = false) async throws
+func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64, strict: Bool = false) async throws
     -> IngestionReport
 {
     let path = harness.data + "/" + name
@@ -93,13 +93,6 @@ private func ingest(_ harness: Harness, _ name: String, _ text: String, modified
         let stored = try await harness.versions("b.ics")
         #expect(stored.map(\.state) == [.error])
         #expect(stored.first?.errorCode == "ical.unterminatedComponent")
-    }
-
-    @Test func resourceCSVIsNotIngestedYetAndSaysSo() async throws {
-        let harness = try Harness()
-        let report = try await ingest(harness, "rooms.csv", "1,Room,location\n", modified: 1)
-        #expect(report.kind == .resourceCsv)
-        #expect(report.code == "job.unsupportedKind")
     }
 
     @Test func longMultiByteFileNameGetsItsReportFiles() async throws {
