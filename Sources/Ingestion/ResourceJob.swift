@@ -29,19 +29,16 @@ struct ResourceJob {
         var lines: [ResourceCSVLine] = []
         while let line = try reader.next() { lines.append(line) }
         var items: [ItemReport?] = Array(repeating: nil, count: lines.count)
-        var rows: [Int: ResourceRow] = [:]
+        var rows: [ResourceRow?] = lines.map { try? $0.row.get() }
         for (index, line) in lines.enumerated() {
-            switch line.row {
-            case .success(let row): rows[index] = row
-            case .failure(let error): items[index] = rejected(line, error)
-            }
+            if case .failure(let error) = line.row { items[index] = rejected(line, error) }
         }
+        let valid = rows.indices.filter { rows[$0] != nil }
 
         // The first row of the file that may create each (type, systemName): an add or add-or-update.
         var definers: [Key: Int] = [:]
-        for index in rows.keys.sorted() {
-            let row = rows[index]!
-            guard !row.systemName.isEmpty, row.action == .add || row.action == .addOrUpdate else { continue }
+        for index in valid {
+            guard let row = rows[index], !row.systemName.isEmpty, row.action == .add || row.action == .addOrUpdate else { continue }
             let key = Key(type: row.type, systemName: row.systemName)
             if let first = definers[key] {
                 if row.action == .add && rows[first]?.action == .add {
@@ -62,7 +59,7 @@ struct ResourceJob {
         }
 
         var resolved: [Key: Int64] = [:]
-        for index in Self.dependencyOrder(rows.keys.sorted(), parent: parentDefiner) {
+        for index in Self.dependencyOrder(valid.filter { rows[$0] != nil }, parent: parentDefiner) {
             guard let row = rows[index] else { continue }
             let item: ItemReport
             do {
@@ -82,8 +79,8 @@ struct ResourceJob {
             items[index] = item
         }
         // Rows never reached are in a cycle, or hang below one.
-        for index in rows.keys.sorted() where items[index] == nil {
-            let row = rows[index]!
+        for index in valid where items[index] == nil {
+            guard let row = rows[index] else { continue }
             let inCycle = Self.isInCycle(index, parent: parentDefiner)
             let error =
                 inCycle
@@ -249,14 +246,14 @@ struct ResourceJob {
     /// Kaltura's bulk-upload log: each data row as read, plus resultStatus (1 error, 2 OK), objectId,
     /// objectStatus and errorDescription.
     static func kalturaLog(_ lines: [ResourceCSVLine], _ items: [ItemReport]) -> Data {
-        var text = ""
+        var text = Data()
         for (line, item) in zip(lines, items) {
             let ok = item.result != .rejected
             let status = ok ? (line.actionName == ResourceAction.delete.name ? ResourceStatus.deleted : .active).rawValue : nil
             let extra = [ok ? "2" : "1", item.id.map(String.init) ?? "", status.map(String.init) ?? "", item.message ?? ""]
-            text += (line.cells + extra).map(csvField).joined(separator: ",") + "\r\n"
+            text.append(contentsOf: ((line.cells + extra).map(csvField).joined(separator: ",") + "\r\n").utf8)
         }
-        return Data(text.utf8)
+        return text
     }
 
     /// A CSV field, quoted when it must be.
