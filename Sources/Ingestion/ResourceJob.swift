@@ -5,22 +5,27 @@ import ScheduleStore
 
 /// Ingests a resource CSV into the store, inside the job's transaction.
 ///
-/// Rows are applied in dependency order, not file order: a row whose parent is added by another
-/// row of the file (anywhere in it) is applied after that row. A parent is otherwise looked up in
-/// the store, as it is when the row adding it was rejected. Rows whose parents lead back to themselves are rejected as a cycle.
-/// Update changes only the fields whose cells are not empty, and never a resource's type (type
-/// and system name identify a resource); delete is soft. Each row is one item, reported in file
-/// order with its line.
+/// Rows are applied in dependency order, not file order: a row waits for the row of the file that
+/// adds its parent (anywhere in the file), and for the previous row about the same resource, so rows
+/// about one resource keep their file order. A parent not added by the file is looked up in the
+/// store, as it is when the row adding it was rejected. Rows whose parents lead back to themselves
+/// are rejected as a cycle, and rows waiting on them as missing their parent. Update changes only the
+/// fields whose cells are not empty, and never a resource's type (type and system name identify a
+/// resource); delete is soft. Each row is one item, reported in file order with its line. Linear in
+/// the rows, apart from the store lookups each row makes.
 struct ResourceJob {
     /// The partner that owns the resources.
     let partnerId: Int
 
-    /// The most parents followed when checking a new parent against the store for a cycle.
-    static let maximumDepth = 64
-
     private struct Key: Hashable {
         var type: ResourceType
         var systemName: String
+    }
+
+    /// What a row is about within the file: its resourceId when given, else its type and system name.
+    private enum Identity: Hashable {
+        case id(Int64)
+        case key(Key)
     }
 
     /// Reads the file at `path` and applies every row; throws `CSVError` for a file that cannot be read.
@@ -29,68 +34,74 @@ struct ResourceJob {
         var lines: [ResourceCSVLine] = []
         while let line = try reader.next() { lines.append(line) }
         var items: [ItemReport?] = Array(repeating: nil, count: lines.count)
-        var rows: [ResourceRow?] = lines.map { try? $0.row.get() }
+        var statuses: [ResourceStatus?] = Array(repeating: nil, count: lines.count)
+        let rows: [ResourceRow?] = lines.map { try? $0.row.get() }
         for (index, line) in lines.enumerated() {
             if case .failure(let error) = line.row { items[index] = rejected(line, error) }
         }
         let valid = rows.indices.filter { rows[$0] != nil }
 
         // The first row of the file that may create each (type, systemName): an add or add-or-update.
-        var definers: [Key: Int] = [:]
+        var adders: [Key: Int] = [:]
         for index in valid {
             guard let row = rows[index], !row.systemName.isEmpty, row.action == .add || row.action == .addOrUpdate else { continue }
             let key = Key(type: row.type, systemName: row.systemName)
-            if let first = definers[key] {
-                if row.action == .add && rows[first]?.action == .add {
-                    items[index] = rejected(
-                        lines[index],
-                        ValidationError(
-                            .duplicateSystemName, "\(row.type.csvName) '\(row.systemName)' is already added at line \(lines[first].line)"))
-                    rows[index] = nil
-                }
-            } else {
-                definers[key] = index
-            }
+            if adders[key] == nil { adders[key] = index }
         }
-        /// The row of the file that defines a row's parent (the row itself if it names itself), if any.
-        func parentDefiner(_ index: Int) -> Int? {
-            guard let row = rows[index], !row.parentSystemName.isEmpty else { return nil }
-            return definers[Key(type: row.parentType, systemName: row.parentSystemName)]
+        var prerequisites: [Int: [Int]] = [:]
+        var lastAbout: [Identity: Int] = [:]
+        for index in valid {
+            let row = rows[index]!
+            var waitsFor: [Int] = []
+            if row.action != .delete, !row.parentSystemName.isEmpty,
+                let adder = adders[Key(type: row.parentType, systemName: row.parentSystemName)], adder != index
+            {
+                waitsFor.append(adder)
+            }
+            let identity: Identity? =
+                row.resourceId.map(Identity.id) ?? (row.systemName.isEmpty ? nil : .key(Key(type: row.type, systemName: row.systemName)))
+            if let identity {
+                if let previous = lastAbout[identity] { waitsFor.append(previous) }
+                lastAbout[identity] = index
+            }
+            prerequisites[index] = waitsFor
         }
 
+        let (order, blocked) = Self.dependencyOrder(valid, prerequisites: prerequisites)
         var resolved: [Key: Int64] = [:]
-        for index in Self.dependencyOrder(valid.filter { rows[$0] != nil }, parent: parentDefiner) {
-            guard let row = rows[index] else { continue }
-            let item: ItemReport
+        for index in order {
+            let row = rows[index]!
             do {
-                let parentId = try resolveParent(
-                    of: row, index: index, definer: parentDefiner(index), lines: lines, items: items, resolved: resolved,
-                    transaction: transaction)
+                let parentId = try resolveParent(of: row, resolved: resolved, adders: adders, lines: lines, transaction: transaction)
                 let (result, resource) = try apply(row, parentId: parentId, transaction: transaction)
-                item = ItemReport(
+                items[index] = ItemReport(
                     line: row.line, systemName: lines[index].systemName, action: row.action.name, result: result, id: resource.id,
                     warnings: row.warnings)
-                if result != .rejected && resource.status != .deleted && !resource.systemName.isEmpty {
+                statuses[index] = resource.status
+                if resource.status != .deleted && !resource.systemName.isEmpty {
                     resolved[Key(type: resource.type, systemName: resource.systemName)] = resource.id
                 }
             } catch let error as ValidationError {
-                item = rejected(lines[index], error, warnings: row.warnings)
+                items[index] = rejected(lines[index], error, warnings: row.warnings)
             }
-            items[index] = item
         }
-        // Rows never reached are in a cycle, or hang below one.
-        for index in valid where items[index] == nil {
-            guard let row = rows[index] else { continue }
-            let inCycle = Self.isInCycle(index, parent: parentDefiner)
-            let error =
-                inCycle
-                ? ValidationError(.parentCycle, "the parents of \(row.type.csvName) '\(row.systemName)' lead back to it")
-                : ValidationError(
-                    .parentMissing, "parent \(row.parentType.csvName) '\(row.parentSystemName)' is in a cycle and was rejected")
+        let inCycle = Self.cycleMembers(blocked, prerequisites: prerequisites)
+        let blockedRows = Set(blocked)
+        for index in blocked {
+            let row = rows[index]!
+            let error: ValidationError
+            if inCycle.contains(index) {
+                error = ValidationError(.parentCycle, "the parents of \(row.type.csvName) '\(row.systemName)' lead back to it")
+            } else {
+                let waited = (prerequisites[index] ?? []).first { blockedRows.contains($0) } ?? index
+                error = ValidationError(
+                    .parentMissing,
+                    "parent \(row.parentType.csvName) '\(row.parentSystemName)' could not be applied (line \(lines[waited].line))")
+            }
             items[index] = rejected(lines[index], error, warnings: row.warnings)
         }
         let reports = items.map { $0! }
-        return JobOutput(items: reports, kalturaLog: Self.kalturaLog(lines, reports))
+        return JobOutput(items: reports, kalturaLog: Self.kalturaLog(lines, reports, statuses: statuses))
     }
 
     private func rejected(_ line: ResourceCSVLine, _ error: ValidationError, warnings: [ReportWarning] = []) -> ItemReport {
@@ -99,23 +110,22 @@ struct ResourceJob {
             message: error.message, warnings: warnings)
     }
 
-    /// The id of a row's parent: from the row of the file that defines it (applied before), or from the store.
+    /// The id of a row's parent: the resource a row of the file added (applied before), or the store's.
     private func resolveParent(
-        of row: ResourceRow, index: Int, definer: Int?, lines: [ResourceCSVLine], items: [ItemReport?], resolved: [Key: Int64],
-        transaction: any StoreTransaction
+        of row: ResourceRow, resolved: [Key: Int64], adders: [Key: Int], lines: [ResourceCSVLine], transaction: any StoreTransaction
     ) throws -> Int64? {
-        guard !row.parentSystemName.isEmpty else { return nil }
+        guard row.action != .delete, !row.parentSystemName.isEmpty else { return nil }
         let key = Key(type: row.parentType, systemName: row.parentSystemName)
-        let name = "\(row.parentType.csvName) '\(row.parentSystemName)'"
-        if definer == index {
+        if key == Key(type: row.type, systemName: row.systemName) {
             throw ValidationError(.parentCycle, "\(row.type.csvName) '\(row.systemName)' is its own parent")
         }
         if let id = resolved[key] { return id }
         guard let parent = try transaction.resource(partnerId: partnerId, type: row.parentType, systemName: row.parentSystemName),
             parent.status != .deleted, let id = parent.id
         else {
-            let rejectedDefiner = definer.map { " (the row adding it at line \(lines[$0].line) was rejected)" } ?? ""
-            throw ValidationError(.parentMissing, "no \(name) exists for partner \(partnerId)\(rejectedDefiner)")
+            let rejectedAdder = adders[key].map { " (the row adding it at line \(lines[$0].line) was rejected)" } ?? ""
+            throw ValidationError(
+                .parentMissing, "no \(row.parentType.csvName) '\(row.parentSystemName)' exists for partner \(partnerId)\(rejectedAdder)")
         }
         return id
     }
@@ -123,6 +133,9 @@ struct ResourceJob {
     /// Applies one row and returns its result and the resource as it now stands.
     private func apply(_ row: ResourceRow, parentId: Int64?, transaction: any StoreTransaction) throws -> (ItemResult, ScheduleResource) {
         let existing = try find(row, transaction: transaction)
+        if row.action == .addOrUpdate, row.resourceId != nil, existing?.status == .deleted {
+            throw ValidationError(.notFound, "resource \(row.resourceId!) was deleted; add it anew without a resourceId")
+        }
         switch row.action {
         case .delete:
             guard var resource = existing, resource.status != .deleted else {
@@ -154,9 +167,10 @@ struct ResourceJob {
         }
     }
 
-    /// The stored resource a row names: by resourceId when given, else by type and system name.
+    /// The stored resource a row names: by resourceId when given (but never for an add, which is about
+    /// its type and system name), else by type and system name.
     private func find(_ row: ResourceRow, transaction: any StoreTransaction) throws -> ScheduleResource? {
-        if let id = row.resourceId { return try transaction.resource(partnerId: partnerId, id: id) }
+        if let id = row.resourceId, row.action != .add { return try transaction.resource(partnerId: partnerId, id: id) }
         guard !row.systemName.isEmpty else { return nil }
         return try transaction.resource(partnerId: partnerId, type: row.type, systemName: row.systemName)
     }
@@ -183,7 +197,7 @@ struct ResourceJob {
             }
             updated.systemName = row.systemName
         }
-        if let parentId {
+        if let parentId, parentId != resource.parentId {
             try checkNoCycle(resource: resource, newParent: parentId, transaction: transaction)
             updated.parentId = parentId
         }
@@ -194,63 +208,76 @@ struct ResourceJob {
 
     /// Throws `parentCycle` if `newParent` is `resource` or one of its descendants in the store.
     private func checkNoCycle(resource: ScheduleResource, newParent: Int64, transaction: any StoreTransaction) throws {
+        var seen = Set<Int64>()
         var current: Int64? = newParent
-        for _ in 0..<Self.maximumDepth {
-            guard let id = current else { return }
+        while let id = current, seen.insert(id).inserted {
             if id == resource.id {
                 throw ValidationError(.parentCycle, "the new parent of \(resource.type.csvName) '\(resource.systemName)' descends from it")
             }
             current = try transaction.resource(partnerId: partnerId, id: id)?.parentId
         }
-        throw ValidationError(
-            .parentCycle, "the parents of \(resource.type.csvName) '\(resource.systemName)' go deeper than \(Self.maximumDepth)")
     }
 
-    /// The rows in an order where every row comes after the row adding its parent; rows in or below a cycle are left out.
+    /// The rows in an order where every row comes after its prerequisites, and the rows left blocked
+    /// (in a cycle, or waiting on one).
     ///
-    /// Rows free to go are taken in file order, each followed at once (depth-first) by the rows that
-    /// waited for it, so a file already in order is applied in file order. Linear in the rows.
-    static func dependencyOrder(_ indices: [Int], parent: (Int) -> Int?) -> [Int] {
-        var children: [Int: [Int]] = [:]
-        var free: [Int] = []
+    /// Rows free to go are taken in file order, each followed at once (depth-first) by the rows it
+    /// freed, so a file already in order is applied in file order. Linear in rows and prerequisites.
+    static func dependencyOrder(_ indices: [Int], prerequisites: [Int: [Int]]) -> (order: [Int], blocked: [Int]) {
+        var unmet: [Int: Int] = [:]
+        var dependents: [Int: [Int]] = [:]
         for index in indices {
-            if let parent = parent(index), parent != index {
-                children[parent, default: []].append(index)
-            } else {
-                free.append(index)
-            }
+            let waitsFor = prerequisites[index] ?? []
+            unmet[index] = waitsFor.count
+            for prerequisite in waitsFor { dependents[prerequisite, default: []].append(index) }
         }
         var order: [Int] = []
         order.reserveCapacity(indices.count)
+        let free = indices.filter { unmet[$0] == 0 }
         for root in free {
             var stack = [root]
             while let next = stack.popLast() {
                 order.append(next)
-                stack.append(contentsOf: (children[next] ?? []).reversed())
+                var freed: [Int] = []
+                for dependent in dependents[next] ?? [] {
+                    unmet[dependent]! -= 1
+                    if unmet[dependent] == 0 { freed.append(dependent) }
+                }
+                stack.append(contentsOf: freed.reversed())
             }
         }
-        return order
+        let applied = Set(order)
+        return (order, indices.filter { !applied.contains($0) })
     }
 
-    /// Whether following parents from `index` through the file comes back to it.
-    static func isInCycle(_ index: Int, parent: (Int) -> Int?) -> Bool {
-        var seen = Set<Int>()
-        var current = parent(index)
-        while let next = current, seen.insert(next).inserted {
-            if next == index { return true }
-            current = parent(next)
+    /// The blocked rows that lie on a cycle: what remains after peeling, again and again, the rows no other blocked row waits for.
+    static func cycleMembers(_ blocked: [Int], prerequisites: [Int: [Int]]) -> Set<Int> {
+        var remaining = Set(blocked)
+        var waitedOnBy: [Int: Int] = [:]
+        for index in blocked {
+            for prerequisite in prerequisites[index] ?? [] where remaining.contains(prerequisite) {
+                waitedOnBy[prerequisite, default: 0] += 1
+            }
         }
-        return false
+        var sinks = blocked.filter { waitedOnBy[$0, default: 0] == 0 }
+        while let sink = sinks.popLast() {
+            remaining.remove(sink)
+            for prerequisite in prerequisites[sink] ?? [] where remaining.contains(prerequisite) {
+                waitedOnBy[prerequisite]! -= 1
+                if waitedOnBy[prerequisite] == 0 { sinks.append(prerequisite) }
+            }
+        }
+        return remaining
     }
 
     /// Kaltura's bulk-upload log: each data row as read, plus resultStatus (1 error, 2 OK), objectId,
     /// objectStatus and errorDescription.
-    static func kalturaLog(_ lines: [ResourceCSVLine], _ items: [ItemReport]) -> Data {
+    static func kalturaLog(_ lines: [ResourceCSVLine], _ items: [ItemReport], statuses: [ResourceStatus?]) -> Data {
         var text = Data()
-        for (line, item) in zip(lines, items) {
+        for (index, (line, item)) in zip(lines, items).enumerated() {
             let ok = item.result != .rejected
-            let status = ok ? (line.actionName == ResourceAction.delete.name ? ResourceStatus.deleted : .active).rawValue : nil
-            let extra = [ok ? "2" : "1", item.id.map(String.init) ?? "", status.map(String.init) ?? "", item.message ?? ""]
+            let status = statuses[index].map { String($0.rawValue) } ?? ""
+            let extra = [ok ? "2" : "1", item.id.map(String.init) ?? "", status, item.message ?? ""]
             text.append(contentsOf: ((line.cells + extra).map(csvField).joined(separator: ",") + "\r\n").utf8)
         }
         return text

@@ -8,6 +8,8 @@ public struct CSVError: Error, Equatable, Sendable {
         case unterminatedQuote = "csv.unterminatedQuote"
         /// Text follows a quoted field's closing quote before the next comma.
         case textAfterQuote = "csv.textAfterQuote"
+        /// A record (a quoted field spanning lines) is longer than the reader accepts.
+        case recordTooLong = "csv.recordTooLong"
         /// A record is not valid UTF-8.
         case invalidUTF8 = "csv.invalidUTF8"
         /// A header line names a column a resource CSV does not have (it may be another kind of CSV).

@@ -8,6 +8,8 @@ public struct CSVRecord: Equatable, Sendable {
     public var line: Int
     /// Whether a field was quoted with typographic quotes (“…” or ”…”), as text copied from a web page is.
     public var typographicQuotes: Bool
+    /// Whether the first field was quoted (so a leading `#` or `*` in it is data, not a comment or header).
+    public var firstFieldQuoted: Bool
 }
 
 /// Reads RFC 4180 CSV from a byte source, one record at a time, in bounded memory.
@@ -45,34 +47,58 @@ public struct CSVReader<Source: ByteSource> {
             && (bytes[index + 2] == 0x9C || bytes[index + 2] == 0x9D)
     }
 
+    /// The longest record accepted, in bytes (a stray quote must not pull the rest of a file into memory).
+    public static var maximumRecordLength: Int { 8 << 20 }
+
     private mutating func readRecord() throws -> CSVRecord {
         let startLine = lines.lineNumber
         var bytes = lines.line
+        // Where each physical line of the record starts, for the line and column of errors.
+        var lineStarts = [(offset: 0, line: startLine)]
         var fields: [String] = []
         var typographic = false
+        var firstQuoted = false
+        // No typographic quote closes a field at or after this offset: a failed search is not repeated.
+        var noTypographicCloseFrom = Int.max
         var index = 0
-        func text(_ slice: ArraySlice<UInt8>, line: Int) throws -> String {
+        func text(_ slice: ArraySlice<UInt8>) throws -> String {
             guard let value = String(validating: slice, as: UTF8.self) else {
-                throw CSVError(.invalidUTF8, line: line, "the record is not valid UTF-8")
+                throw CSVError(.invalidUTF8, line: startLine, "the record is not valid UTF-8")
             }
             return value
         }
-        func column(_ byteIndex: Int) -> Int {
-            (String(decoding: bytes[..<min(byteIndex, bytes.count)], as: UTF8.self).count) + 1
+        func error(_ code: CSVError.Code, at byteIndex: Int, _ message: String) -> CSVError {
+            let start = lineStarts.last { $0.offset <= byteIndex } ?? lineStarts[0]
+            let column = String(decoding: bytes[start.offset..<min(byteIndex, bytes.count)], as: UTF8.self).count + 1
+            return CSVError(code, line: start.line, column: column, message)
+        }
+        /// The closing quote of a field opened by a typographic quote at `opening`, remembering a failed search.
+        func typographicClose(openingAt opening: Int) -> Int? {
+            guard Self.isTypographicQuote(bytes, at: opening), opening + 3 < noTypographicCloseFrom else { return nil }
+            if let close = Self.typographicClose(bytes, from: opening + 3) { return close }
+            noTypographicCloseFrom = opening + 3
+            return nil
         }
         while true {
             if index < bytes.count, bytes[index] == Self.quote {
+                if fields.isEmpty { firstQuoted = true }
                 let open = index
                 var value: [UInt8] = []
                 index += 1
                 while true {
                     if index == bytes.count {
                         guard try lines.next() else {
-                            throw CSVError(.unterminatedQuote, line: startLine, column: column(open), "a quoted field is not closed")
+                            throw error(.unterminatedQuote, at: open, "a quoted field is not closed")
+                        }
+                        guard bytes.count + 1 + lines.line.count <= Self.maximumRecordLength else {
+                            throw CSVError(
+                                .recordTooLong, line: startLine,
+                                "a quoted field runs past \(Self.maximumRecordLength) bytes; is a closing quote missing?")
                         }
                         value.append(0x0A)
                         bytes.append(0x0A)
                         index = bytes.count
+                        lineStarts.append((index, lines.lineNumber))
                         bytes.append(contentsOf: lines.line)
                         continue
                     }
@@ -90,18 +116,17 @@ public struct CSVReader<Source: ByteSource> {
                     index += 1
                 }
                 if index < bytes.count, bytes[index] != Self.comma {
-                    throw CSVError(
-                        .textAfterQuote, line: lines.lineNumber, column: column(index), "text after a quoted field's closing quote")
+                    throw error(.textAfterQuote, at: index, "text after a quoted field's closing quote")
                 }
-                fields.append(try text(value[...], line: startLine))
-            } else if Self.isTypographicQuote(bytes, at: index), let close = Self.typographicClose(bytes, from: index + 3) {
+                fields.append(try text(value[...]))
+            } else if let close = typographicClose(openingAt: index) {
                 typographic = true
-                fields.append(try text(bytes[(index + 3)..<close], line: startLine))
+                fields.append(try text(bytes[(index + 3)..<close]))
                 index = close + 3
             } else {
                 let start = index
                 while index < bytes.count, bytes[index] != Self.comma { index += 1 }
-                fields.append(try text(bytes[start..<index], line: startLine))
+                fields.append(try text(bytes[start..<index]))
             }
             guard index < bytes.count else { break }
             index += 1
@@ -110,7 +135,7 @@ public struct CSVReader<Source: ByteSource> {
                 break
             }
         }
-        return CSVRecord(fields: fields, line: startLine, typographicQuotes: typographic)
+        return CSVRecord(fields: fields, line: startLine, typographicQuotes: typographic, firstFieldQuoted: firstQuoted)
     }
 
     /// The index of a typographic quote that closes a field opened at `from`: one followed by a comma or the line end.

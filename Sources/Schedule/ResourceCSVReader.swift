@@ -53,7 +53,7 @@ public struct ResourceCSVLine: Sendable {
 /// Reads a resource CSV (SPEC §3.3, the seed's "Configuring Resources") row by row.
 ///
 /// Blank lines are skipped; a line whose first cell starts with `#` is a comment; a line whose
-/// first cell starts with `*` is a header that sets the columns of the rows after it, matched
+/// first cell starts with `*` is a header (a quoted first cell is data either way) that sets the columns of the rows after it, matched
 /// case-insensitively (a file may change its order part-way). Before any header the default order
 /// applies. A header naming an unknown column fails the file: it is not a resource CSV.
 public struct ResourceCSVReader<Source: ByteSource> {
@@ -70,8 +70,8 @@ public struct ResourceCSVReader<Source: ByteSource> {
         while let record = try csv.next() {
             let cells = record.fields.map(\.trimmingSpaces)
             guard let first = cells.first, cells.contains(where: { !$0.isEmpty }) else { continue }
-            if first.hasPrefix("#") { continue }
-            if first.hasPrefix("*") {
+            if !record.firstFieldQuoted && first.hasPrefix("#") { continue }
+            if !record.firstFieldQuoted && first.hasPrefix("*") {
                 columns = try Self.header(cells, line: record.line)
                 continue
             }

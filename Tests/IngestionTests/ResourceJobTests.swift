@@ -141,12 +141,78 @@ import Testing
         #expect(try await harness.store.resources(partnerId: 5).isEmpty)
     }
 
-    @Test func dependencyOrderPutsParentsFirstAndLeavesCyclesOut() {
-        // 0 -> 2 (parent), 1 free, 2 free, 3 <-> 4 cycle, 5 -> 3
-        let parents: [Int: Int] = [0: 2, 3: 4, 4: 3, 5: 3]
-        let order = ResourceJob.dependencyOrder(Array(0...5)) { parents[$0] }
-        #expect(order == [1, 2, 0])
-        #expect(ResourceJob.isInCycle(3) { parents[$0] })
-        #expect(!ResourceJob.isInCycle(5) { parents[$0] })
+    @Test func rowsAboutOneResourceKeepTheirFileOrder() async throws {
+        let harness = try Harness()
+        let text = """
+            1,Room,location,room1,,,location,bldg
+            *action,name,systemName
+            2,Renamed room,room1
+            6,Renamed again,room1
+            *action,name,type,systemName
+            1,Building,location,bldg
+            """
+        let report = try await ingest(harness, "a.csv", text, modified: 1)
+        #expect(report.items.map(\.result) == [.added, .updated, .updated, .added])
+        let room = try #require(try await harness.store.resources(partnerId: 5).first { $0.systemName == "room1" })
+        #expect(room.name == "Renamed again", "the last row about a resource wins")
+
+        let deleting = "1,Hall,location,hall,,,location,campus\n3,,location,hall\n1,Campus,location,campus\n"
+        let deleted = try await ingest(harness, "b.csv", deleting, modified: 1)
+        #expect(deleted.items.map(\.result) == [.added, .deleted, .added])
+        #expect(try await harness.store.resources(partnerId: 5).first { $0.systemName == "hall" }?.status == .deleted)
+    }
+
+    @Test func aSecondAddSucceedsWhenTheFirstWasRejected() async throws {
+        let harness = try Harness()
+        let report = try await ingest(
+            harness, "a.csv", "1,Room,location,r1,,,location,missing\n1,Room,location,r1\n1,Room,location,r1\n", modified: 1)
+        #expect(report.items.map(\.code) == ["resource.parentMissing", nil, "resource.duplicateSystemName"])
+    }
+
+    @Test func deepTreesAreNotMistakenForCycles() async throws {
+        let harness = try Harness()
+        var text = "6,Root,location,n0\n"
+        for depth in 1...150 { text += "6,Node \(depth),location,n\(depth),,,location,n\(depth - 1)\n" }
+        let first = try await ingest(harness, "a.csv", text, modified: 1)
+        #expect(first.counts.added == 151)
+        let again = try await ingest(harness, "a.csv", text, modified: 2)
+        #expect(again.counts.unchanged == 151, "re-ingesting a deep tree changes nothing")
+        let reparent = "*action,systemName,parentSystemName\n2,n0,n150\n2,n150,n0\n"
+        let moved = try await ingest(harness, "b.csv", reparent, modified: 1)
+        #expect(moved.items.map(\.code) == ["resource.parentCycle", nil], "n150 below n0 would be a cycle; n150 moved up to n0 is not")
+        #expect(moved.items.last?.result == .updated)
+    }
+
+    @Test func cycleMembersAndRowsBelowThemAreToldApart() async throws {
+        let harness = try Harness()
+        var text = "1,A,location,a,,,location,b\n1,B,location,b,,,location,a\n"
+        for index in 1...2000 { text += "1,C\(index),location,c\(index),,,location,\(index == 1 ? "a" : "c\(index - 1)")\n" }
+        let report = try await ingest(harness, "a.csv", text, modified: 1)
+        #expect(report.items.prefix(2).map(\.code) == ["resource.parentCycle", "resource.parentCycle"])
+        #expect(report.items.dropFirst(2).allSatisfy { $0.code == "resource.parentMissing" })
+        #expect(report.items[3].message?.contains("line 3") == true, "names the row it waited for")
+    }
+
+    @Test func deletedResourceIsNotRevivedThroughItsId() async throws {
+        let harness = try Harness()
+        let added = try await ingest(harness, "a.csv", "1,Old hall,location,old\n1,Hall,location,hall\n", modified: 1)
+        let oldId = try #require(added.items[0].id)
+        _ = try await ingest(harness, "b.csv", "3,,location,old\n", modified: 1)
+        let text = "*action,resourceId,name,type,systemName\n6,\(oldId),Hall,camera,hall\n1,\(oldId),Old hall,location,old\n"
+        let report = try await ingest(harness, "c.csv", text, modified: 1)
+        #expect(report.items.map(\.code) == ["resource.notFound", nil])
+        #expect(report.items[1].id == oldId, "an add by system name revives the deleted resource")
+        let resources = try await harness.store.resources(partnerId: 5)
+        #expect(resources.first { $0.id == oldId }?.type == .location)
+        #expect(resources.first { $0.id == oldId }?.status == .active)
+    }
+
+    @Test func dependencyOrderPutsPrerequisitesFirstAndFindsCycles() {
+        // 0 waits for 2; 1 and 2 are free; 3 and 4 wait for each other; 5 waits for 3; 6 waits for 0 and 1.
+        let prerequisites: [Int: [Int]] = [0: [2], 3: [4], 4: [3], 5: [3], 6: [0, 1]]
+        let (order, blocked) = ResourceJob.dependencyOrder(Array(0...6), prerequisites: prerequisites)
+        #expect(order == [1, 2, 0, 6])
+        #expect(blocked == [3, 4, 5])
+        #expect(ResourceJob.cycleMembers(blocked, prerequisites: prerequisites) == [3, 4])
     }
 }

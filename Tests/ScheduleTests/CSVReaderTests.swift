@@ -60,6 +60,32 @@ func records(bytes: [UInt8]) throws -> [CSVRecord] {
         #expect(error?.column == 6, "columns count characters, not bytes")
     }
 
+    @Test func errorsInRecordsSpanningLinesNameThePhysicalLine() throws {
+        let after = #expect(throws: CSVError.self) { try records("\"x\ny\"z\n") }
+        #expect(after?.code == .textAfterQuote)
+        #expect(after?.line == 2)
+        #expect(after?.column == 3)
+        let open = #expect(throws: CSVError.self) { try records("\"a\nb\",\"c\nd\n") }
+        #expect(open?.code == .unterminatedQuote)
+        #expect(open?.line == 2)
+        #expect(open?.column == 4)
+    }
+
+    @Test func aStrayQuoteCannotPullTheRestOfTheFileIntoOneRecord() throws {
+        let line = String(repeating: "x", count: 1000) + "\n"
+        let text = "a,\"stray\n" + String(repeating: line, count: 9000)
+        let error = #expect(throws: CSVError.self) { try records(text) }
+        #expect(error?.code == .recordTooLong)
+    }
+
+    @Test func manyTypographicOpenersOnOneLineAreReadAsText() throws {
+        let fields = 20_000
+        let record = try #require(try records(String(repeating: "“a,", count: fields)).first)
+        #expect(record.fields.count == fields + 1)
+        #expect(record.fields[0] == "“a")
+        #expect(!record.typographicQuotes)
+    }
+
     @Test func invalidUTF8IsAFileError() throws {
         let error = #expect(throws: CSVError.self) { try records(bytes: Array("a,b\nc,".utf8) + [0xFF, 0x0A]) }
         #expect(error?.code == .invalidUTF8)
@@ -129,6 +155,11 @@ func records(bytes: [UInt8]) throws -> [CSVRecord] {
             return
         }
         #expect(error.code == code)
+    }
+
+    @Test func quotedFirstCellsAreDataNotCommentsOrHeaders() throws {
+        let read = try lines("*name,systemName\n\"#1 Studio\",s1\n\"*Main hall\",h\n#real comment\n")
+        #expect(try read.map { try $0.row.get().name } == ["#1 Studio", "*Main hall"])
     }
 
     @Test func invalidResourceIdIsRejected() throws {
