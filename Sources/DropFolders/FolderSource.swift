@@ -34,6 +34,8 @@ public enum Disposal: Equatable, Sendable {
 public protocol FolderSource: Sendable {
     /// The folder's configured id.
     var id: String { get }
+    /// The kind of folder, as the configuration names it: `local`, `ftp`, `ftps`, `sftp`, `s3`.
+    var kind: String { get }
     /// The files of the folder that are there now (regular files at its top level).
     func list() async throws -> [FileStat]
     /// Copies the version `file` to `destination`, failing with `changedDuringFetch` if it changed meanwhile.

@@ -14,6 +14,8 @@ public struct LocalFolder: ChangeNotifyingFolder {
     public let id: String
     /// The directory watched.
     public let directory: String
+    /// `local`.
+    public var kind: String { "local" }
 
     /// Creates a local folder over `directory`.
     public init(id: String, directory: String) {

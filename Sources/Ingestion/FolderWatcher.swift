@@ -109,11 +109,7 @@ public struct FolderWatcher: Service {
                     actions += tracker.listed(listing, at: now)
                 } else if now >= nextListing {
                     nextListing = now + settings.pollInterval
-                    do {
-                        actions += tracker.listed(try await source.list(), at: now)
-                    } catch {
-                        logger.error("folder listing failed", metadata: ["error": "\(error)"])
-                    }
+                    if let listing = await list() { actions += tracker.listed(listing, at: now) }
                 }
                 for action in actions {
                     if case .ingest(let stat) = action { backlog.append(stat) } else { await record(action) }
@@ -137,6 +133,28 @@ public struct FolderWatcher: Service {
             continuation.finish()
         }
         logger.info("folder watcher stopped")
+    }
+
+    /// Lists the folder and records the poll in the store; nil (logged) if the listing failed.
+    private func list() async -> [FileStat]? {
+        var outcome: (code: String, message: String)?
+        var listing: [FileStat]?
+        do {
+            listing = try await source.list()
+        } catch {
+            let folderError = error as? FolderError ?? FolderError(.ioFailed, "\(error)")
+            outcome = (folderError.code.rawValue, folderError.message)
+            logger.error("folder listing failed", metadata: ["code": "\(folderError.code.rawValue)", "error": "\(folderError.message)"])
+        }
+        do {
+            let before = try await store.recordPoll(folderId: settings.id, kind: source.kind, error: outcome)
+            if outcome == nil && before > 0 {
+                logger.notice("folder listing works again", metadata: ["failures": "\(before)"])
+            }
+        } catch {
+            logger.error("cannot record folder status", metadata: ["error": "\(error)"])
+        }
+        return listing
     }
 
     /// Starts the feeds of triggers: the folder's change notifications, if it has them, and a steady tick.
@@ -294,11 +312,7 @@ public struct FolderWatcher: Service {
     /// interval; a job whose file is gone is released, so the version is taken anew if it comes back.
     private func recover(known: [StoredFile], tracker: inout FileTracker) async throws -> ([Retry], [FileStat]?) {
         let tickets = try await store.unfinishedJobs(folderId: settings.id)
-        let listing: [FileStat]
-        do {
-            listing = try await source.list()
-        } catch {
-            logger.error("folder cannot be listed at start", metadata: ["error": "\(error)"])
+        guard let listing = await list() else {
             return (tickets.map { Retry(ticket: $0, stat: FileStat($0.file.identity), attempt: 0, due: settings.pollInterval) }, nil)
         }
         let present = Set(listing)

@@ -23,6 +23,9 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v1: events, resources, files, jobs, reports") { db in
             try db.execute(sql: Schema.version1)
         }
+        migrator.registerMigration("v2: folder status") { db in
+            try db.execute(sql: Schema.version2)
+        }
         return migrator
     }
 
@@ -162,6 +165,47 @@ public final class SQLiteStore: ScheduleStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
                 .map(SQLiteTransaction.event)
+        }
+    }
+
+    /// Upserts the folder's status row: a success clears the error and the failure count.
+    @discardableResult
+    public func recordPoll(folderId: String, kind: String, error: (code: String, message: String)?) async throws -> Int {
+        let now = Self.now()
+        return try await pool.write { db in
+            let before =
+                try Int.fetchOne(db, sql: "SELECT consecutive_failures FROM folder_status WHERE folder_id = ?", arguments: [folderId]) ?? 0
+            try db.execute(
+                sql: """
+                    INSERT INTO folder_status (folder_id, kind, last_poll_at, last_success_at, last_error_code, last_error_message,
+                    consecutive_failures) VALUES (?1, ?2, ?3, CASE WHEN ?4 IS NULL THEN ?3 END, ?4, ?5, CASE WHEN ?4 IS NULL THEN 0 ELSE 1 END)
+                    ON CONFLICT (folder_id) DO UPDATE SET kind = ?2, last_poll_at = ?3,
+                    last_success_at = CASE WHEN ?4 IS NULL THEN ?3 ELSE last_success_at END,
+                    last_error_code = ?4, last_error_message = ?5,
+                    consecutive_failures = CASE WHEN ?4 IS NULL THEN 0 ELSE consecutive_failures + 1 END
+                    """,
+                arguments: [folderId, kind, now, error?.code, error?.message])
+            return before
+        }
+    }
+
+    /// Every folder with a status row or a file, by id, with its files counted by state.
+    public func folderStatuses() async throws -> [FolderStatus] {
+        try await pool.read { db in
+            var statuses: [String: FolderStatus] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM folder_status") {
+                let id: String = row["folder_id"]
+                statuses[id] = FolderStatus(
+                    folderId: id, kind: row["kind"], lastPollAt: row["last_poll_at"], lastSuccessAt: row["last_success_at"],
+                    lastErrorCode: row["last_error_code"], lastErrorMessage: row["last_error_message"],
+                    consecutiveFailures: row["consecutive_failures"])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT folder_id, state, count(*) AS n FROM files GROUP BY folder_id, state") {
+                let id: String = row["folder_id"]
+                guard let state = FileState(rawValue: row["state"]) else { continue }
+                statuses[id, default: FolderStatus(folderId: id, kind: "")].files[state] = row["n"]
+            }
+            return statuses.values.sorted { $0.folderId < $1.folderId }
         }
     }
 

@@ -87,4 +87,17 @@ enum Schema {
         );
         CREATE INDEX reports_by_file ON reports (file_id);
         """
+
+    /// The status of each folder's polling.
+    static let version2 = """
+        CREATE TABLE folder_status (
+            folder_id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            last_poll_at INTEGER,
+            last_success_at INTEGER,
+            last_error_code TEXT,
+            last_error_message TEXT,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0
+        );
+        """
 }

@@ -14,9 +14,11 @@ import Testing
 /// Inotify's queue overflow cannot be caused on demand; the real inotify folder is tested in DropFoldersTests.
 final class ScriptedFolder: ChangeNotifyingFolder {
     let id = "drop"
+    let kind = "scripted"
     private let files = Mutex<[String: (FileStat, Data)]>([:])
     private let listings = Atomic<Int>(0)
     private let fetches = Atomic<Int>(0)
+    private let listingFails = Atomic<Bool>(false)
     private let failures = Mutex<(count: Int, error: FolderError?)>((0, nil))
     private let fetchHook = Mutex<(@Sendable (String) async -> Void)?>(nil)
     let stream: AsyncStream<FolderChange>
@@ -31,6 +33,11 @@ final class ScriptedFolder: ChangeNotifyingFolder {
 
     /// How many times a file was fetched.
     var fetchCount: Int { fetches.load(ordering: .relaxed) }
+
+    /// Makes every listing fail (with `folder.notFound`) until set back.
+    func failListings(_ fail: Bool) {
+        listingFails.store(fail, ordering: .relaxed)
+    }
 
     /// Makes the next `count` fetches fail with `error`.
     func failFetches(_ count: Int, with error: FolderError) {
@@ -50,6 +57,7 @@ final class ScriptedFolder: ChangeNotifyingFolder {
 
     func list() async throws -> [FileStat] {
         listings.add(1, ordering: .relaxed)
+        if listingFails.load(ordering: .relaxed) { throw FolderError(.notFound, "the share is not mounted") }
         return files.withLock { $0.values.map(\.0) }
     }
 
@@ -92,6 +100,31 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         try await harness.waitForState("quiet.ics", .handled)
         #expect(folder.listCount == 2)
         #expect(try await harness.store.eventCount(partnerId: 5) == 2)
+    }
+
+    @Test func listingFailuresAndRecoveryAreRecordedAsTheFolderStatus() async throws {
+        let harness = try Harness(pollInterval: .milliseconds(100))
+        let folder = ScriptedFolder()
+        folder.failListings(true)
+        let watcher = harness.startWatcher(source: folder)
+        defer { watcher.cancel() }
+        try await waitUntil("two failures are recorded") {
+            try await harness.store.folderStatuses().first?.consecutiveFailures ?? 0 >= 2
+        }
+        let failing = try #require(try await harness.store.folderStatuses().first)
+        #expect(failing.folderId == "drop")
+        #expect(failing.kind == "scripted")
+        #expect(failing.lastErrorCode == "folder.notFound")
+        #expect(failing.lastErrorMessage == "the share is not mounted")
+        #expect(failing.lastSuccessAt == nil)
+        folder.failListings(false)
+        folder.put("a.ics", calendar(events: 1), modified: 1)
+        try await harness.waitForState("a.ics", .handled)
+        let recovered = try #require(try await harness.store.folderStatuses().first)
+        #expect(recovered.consecutiveFailures == 0)
+        #expect(recovered.lastErrorCode == nil)
+        #expect(recovered.lastSuccessAt != nil)
+        #expect(recovered.files[.handled] == 1)
     }
 
     @Test func filesBeyondTheLimitPerPollWaitForTheNextPass() async throws {

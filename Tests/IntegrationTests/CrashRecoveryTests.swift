@@ -87,6 +87,55 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: root.path + "/data/scheduledrop.sqlite"), "the default data folder is ./data")
     }
 
+    @Test func statusShowsEveryFolderAsATableAndAsJSON() async throws {
+        let root = try TemporaryDirectory()
+        try """
+        dataDirectory: \(root.path)/data
+        log: { format: json }
+        folders:
+          - id: inbox
+            path: \(root.path)/inbox
+            fileSizeCheckInterval: 0.2
+          - id: quiet
+            path: \(root.path)/quiet
+        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        let daemon = try Daemon(["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log")
+        try await daemon.waitForOutput("scheduledrop started")
+        try largeCalendar(events: 2).write(toFile: root.path + "/inbox/good.ics", atomically: true, encoding: .utf8)
+        try "garbage".write(toFile: root.path + "/inbox/bad.ics", atomically: true, encoding: .utf8)
+        try "x".write(toFile: root.path + "/inbox/.hidden.ics", atomically: true, encoding: .utf8)
+        try await daemon.waitForOutput("\"msg\":\"file", count: 2)
+        #expect(daemon.stop(SIGTERM) == 0)
+
+        let json = try Daemon(
+            ["status", "--json", "--config", "config.yaml"], in: root.path, logPath: root.path + "/status.log",
+            stdoutPath: root.path + "/status.json")
+        json.process.waitUntilExit()
+        #expect(json.process.terminationStatus == 0)
+        let object = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: root.path + "/status.json"))) as? [String: Any])
+        let folders = try #require(object["folders"] as? [[String: Any]])
+        #expect(folders.map { $0["id"] as? String } == ["inbox", "quiet"])
+        let inbox = folders[0]
+        #expect(inbox["kind"] as? String == "local")
+        #expect(inbox["configured"] as? Bool == true)
+        #expect(inbox["consecutiveFailures"] as? Int == 0)
+        #expect((inbox["lastPollAt"] as? String)?.hasSuffix("Z") == true)
+        let files = try #require(inbox["files"] as? [String: Int])
+        #expect(files["handled"] == 1)
+        #expect(files["error"] == 1)
+        #expect(files["ignored"] == 1)
+
+        let table = try Daemon(["status", "--config", "config.yaml"], in: root.path, logPath: root.path + "/table.txt")
+        table.process.waitUntilExit()
+        let lines = table.output.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasPrefix("FOLDER") == true)
+        #expect(lines.count == 3)
+        let columns = lines[1].split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+        #expect(columns.first == "inbox")
+        #expect(Array(columns[4...8]) == ["0", "1", "1", "1", "0"], "in work, handled, error, ignored, failures")
+    }
+
     @Test func checkConfigNamesUnknownKeysWithTheirPath() async throws {
         let root = try TemporaryDirectory()
         try "folders:\n  - id: a\n    path: ./in\n    partnerID: 3\n".write(

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import Schedule
+import ScheduleStore
+
+/// `scheduledrop status`: every folder's polling and files, from the store.
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show every folder: kind, last poll, last success, files in work, handled, failed and ignored, last error.",
+        discussion: "Folders in the configuration and folders the store knows are both shown; `configured` tells them apart."
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    /// One folder's line of the report.
+    struct FolderLine: Encodable {
+        struct LastError: Encodable {
+            var code: String
+            var message: String
+        }
+        var id: String
+        var kind: String
+        var configured: Bool
+        var lastPollAt: String?
+        var lastSuccessAt: String?
+        var consecutiveFailures: Int
+        var lastError: LastError?
+        var files: [String: Int]
+    }
+
+    func run() async throws {
+        let configuration = try options.load()
+        let store = try SQLiteStore(path: configuration.databasePath)
+        let lines = Self.lines(configured: configuration.folders, statuses: try await store.folderStatuses())
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(["folders": lines]) + Data("\n".utf8))
+        } else {
+            print(Self.table(lines))
+        }
+    }
+
+    /// The configured folders in configuration order, then the store's other folders.
+    static func lines(configured: [FolderConfiguration], statuses: [FolderStatus]) -> [FolderLine] {
+        var byId = Dictionary(uniqueKeysWithValues: statuses.map { ($0.folderId, $0) })
+        var lines: [FolderLine] = []
+        func line(_ id: String, kind: String, configured: Bool) -> FolderLine {
+            let status = byId.removeValue(forKey: id)
+            return FolderLine(
+                id: id, kind: status.map { $0.kind.isEmpty ? kind : $0.kind } ?? kind, configured: configured,
+                lastPollAt: status?.lastPollAt.map(isoTime), lastSuccessAt: status?.lastSuccessAt.map(isoTime),
+                consecutiveFailures: status?.consecutiveFailures ?? 0,
+                lastError: status?.lastErrorCode.map { FolderLine.LastError(code: $0, message: status?.lastErrorMessage ?? "") },
+                files: Dictionary(uniqueKeysWithValues: FileState.allCases.map { ($0.rawValue, status?.files[$0] ?? 0) }))
+        }
+        for folder in configured { lines.append(line(folder.id, kind: folder.type.rawValue, configured: true)) }
+        for id in byId.keys.sorted() { lines.append(line(id, kind: byId[id]?.kind ?? "", configured: false)) }
+        return lines
+    }
+
+    /// The lines as an aligned table.
+    static func table(_ lines: [FolderLine]) -> String {
+        let header = ["FOLDER", "KIND", "LAST POLL", "LAST SUCCESS", "IN WORK", "HANDLED", "ERROR", "IGNORED", "FAILURES", "LAST ERROR"]
+        let rows = lines.map { line -> [String] in
+            let inWork = ["uploading", "pending", "downloading", "processing"].reduce(0) { $0 + (line.files[$1] ?? 0) }
+            return [
+                line.id + (line.configured ? "" : " (not configured)"), line.kind.isEmpty ? "-" : line.kind, line.lastPollAt ?? "never",
+                line.lastSuccessAt ?? "never", String(inWork), String(line.files["handled"] ?? 0), String(line.files["error"] ?? 0),
+                String(line.files["ignored"] ?? 0), String(line.consecutiveFailures),
+                line.lastError.map { "\($0.code): \($0.message)" } ?? "-",
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n")
+    }
+}
