@@ -232,6 +232,54 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// The filter's conditions as one parameterized query over reports joined to their files.
+    public func reportSummaries(_ filter: ReportFilter) async throws -> [ReportSummary] {
+        var conditions: [String] = []
+        var arguments: StatementArguments = []
+        if filter.failedOnly { conditions.append("(reports.status = 'error' OR reports.rejected > 0)") }
+        if let since = filter.since {
+            conditions.append("reports.created_at >= ?")
+            arguments += [since]
+        }
+        if let folder = filter.folderId {
+            conditions.append("reports.folder_id = ?")
+            arguments += [folder]
+        }
+        if let text = filter.pathContains {
+            conditions.append("instr(files.path, ?) > 0")
+            arguments += [text]
+        }
+        arguments += [filter.limit]
+        let sql = """
+            SELECT reports.*, files.path FROM reports JOIN files ON files.id = reports.file_id
+            \(conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")) ORDER BY reports.id DESC LIMIT ?
+            """
+        let bound = arguments
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: bound).map { row in
+                var counts = ReportCounts()
+                counts.added = row["added"]
+                counts.updated = row["updated"]
+                counts.cancelled = row["cancelled"]
+                counts.deleted = row["deleted"]
+                counts.unchanged = row["unchanged"]
+                counts.rejected = row["rejected"]
+                counts.warnings = row["warnings"]
+                return ReportSummary(
+                    id: row["id"], jobId: row["job_id"], folderId: row["folder_id"], path: row["path"], status: row["status"],
+                    code: row["code"], counts: counts, createdAt: row["created_at"])
+            }
+        }
+    }
+
+    /// The stored JSON of the report, decoded, with its job id.
+    public func report(id: Int64) async throws -> (jobId: Int64, report: IngestionReport)? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT job_id, json FROM reports WHERE id = ?", arguments: [id]) else { return nil }
+            return (row["job_id"], try JSONDecoder().decode(IngestionReport.self, from: row["json"] as Data))
+        }
+    }
+
     /// The number of reports stored for the version.
     public func finishedJobCount(fileId: Int64) async throws -> Int {
         try await pool.read { db in

@@ -48,6 +48,10 @@ public protocol ScheduleStore: Sendable {
     func eventCount(partnerId: Int) async throws -> Int
     /// The reports of a file version, oldest first.
     func reports(fileId: Int64) async throws -> [IngestionReport]
+    /// The reports a filter selects, newest first.
+    func reportSummaries(_ filter: ReportFilter) async throws -> [ReportSummary]
+    /// One stored report by its id, with its job's id.
+    func report(id: Int64) async throws -> (jobId: Int64, report: IngestionReport)?
     /// How many jobs of a file version committed a report.
     func finishedJobCount(fileId: Int64) async throws -> Int
 }

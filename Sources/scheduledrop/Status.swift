@@ -74,11 +74,6 @@ struct Status: AsyncParsableCommand {
                 line.lastError.map { "\($0.code): \($0.message)" } ?? "-",
             ]
         }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
+        return alignedTable(header, rows)
     }
 }

@@ -136,6 +136,52 @@ import Testing
         #expect(Array(columns[4...8]) == ["0", "1", "1", "1", "0"], "in work, handled, error, ignored, failures")
     }
 
+    @Test func reportsListsFiltersAndShowsReports() async throws {
+        let root = try TemporaryDirectory()
+        try largeCalendar(events: 2).write(toFile: root.path + "/good.ics", atomically: true, encoding: .utf8)
+        try "garbage".write(toFile: root.path + "/bad.ics", atomically: true, encoding: .utf8)
+        try "1,Room,location,r1\n4,Odd,location,r2\n".write(toFile: root.path + "/rooms.csv", atomically: true, encoding: .utf8)
+        for file in ["good.ics", "bad.ics", "rooms.csv"] {
+            let ingest = try Daemon(["ingest", file], in: root.path, logPath: root.path + "/ingest.log")
+            ingest.process.waitUntilExit()
+        }
+        func run(_ arguments: [String]) throws -> String {
+            let name = "/out-\(UUID().uuidString)"
+            let command = try Daemon(arguments, in: root.path, logPath: root.path + name + ".log", stdoutPath: root.path + name)
+            command.process.waitUntilExit()
+            #expect(command.process.terminationStatus == 0, "\(arguments): \(command.output)")
+            return (try? String(contentsOfFile: root.path + name, encoding: .utf8)) ?? ""
+        }
+        let table = try run(["reports"]).split(separator: "\n").map(String.init)
+        #expect(table.first?.hasPrefix("ID") == true)
+        #expect(table.count == 4)
+        #expect(table[1].contains("rooms.csv"), "newest first")
+
+        let failed = try JSONSerialization.jsonObject(with: Data(try run(["reports", "--failed", "--json"]).utf8)) as? [String: Any]
+        let failedPaths = (failed?["reports"] as? [[String: Any]])?.compactMap {
+            ($0["path"] as? String)?.split(separator: "/").last.map(String.init)
+        }
+        #expect(failedPaths == ["rooms.csv", "bad.ics"], "a failed file, and a file with a rejected row")
+
+        let byFile = try run(["reports", "--file", "good", "--folder", "cli", "--since", "1d", "--json"])
+        let objects = (try JSONSerialization.jsonObject(with: Data(byFile.utf8)) as? [String: Any])?["reports"] as? [[String: Any]]
+        #expect(objects?.count == 1)
+        let id = try #require(objects?.first?["id"] as? Int)
+        #expect((objects?.first?["counts"] as? [String: Int])?["added"] == 2)
+        #expect(try run(["reports", "--since", "2999-01-01"]).split(separator: "\n").count == 1, "only the header")
+
+        let text = try run(["reports", "show", String(id)])
+        #expect(text.contains("counts:  added 2"))
+        let json = try run(["reports", "show", "--json", String(id)])
+        let report = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect(report?["status"] as? String == "handled")
+
+        let missing = try Daemon(["reports", "show", "999"], in: root.path, logPath: root.path + "/missing.log")
+        missing.process.waitUntilExit()
+        #expect(missing.process.terminationStatus != 0)
+        #expect(missing.output.contains("no report 999"))
+    }
+
     @Test func checkConfigNamesUnknownKeysWithTheirPath() async throws {
         let root = try TemporaryDirectory()
         try "folders:\n  - id: a\n    path: ./in\n    partnerID: 3\n".write(
