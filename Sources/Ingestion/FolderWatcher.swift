@@ -25,6 +25,8 @@ public struct FolderWatcher: Service {
     public let stagingDirectory: String
     /// Where folder-level events go.
     public let logger: Logger
+    /// Stops this watcher alone (a folder removed or changed by a reload).
+    public let stopToken = StopToken()
 
     /// Creates a watcher.
     public init(
@@ -65,9 +67,9 @@ public struct FolderWatcher: Service {
     }
 
     /// Whether the service is asked to stop: no new job starts once it is.
-    private var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+    private var stopping: Bool { Task.isCancelled || Task.isShuttingDownGracefully || stopToken.isStopped }
 
-    /// Watches the folder until graceful shutdown or cancellation.
+    /// Watches the folder until graceful shutdown, cancellation, or its stop token.
     ///
     /// Throws only when the folder's staging area or the store cannot be set up; every failure of a
     /// file, or of the folder while it is watched, is logged and retried.

@@ -66,6 +66,96 @@ import Testing
         #expect(log.components(separatedBy: "\"msg\":\"file ingested\"").count - 1 == 1, "one log line per file outcome")
     }
 
+    @Test func sigtermDuringALargeJobExitsCleanlyWithNothingHalfCommitted() async throws {
+        let root = try TemporaryDirectory()
+        let drop = root.path + "/drop"
+        try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
+        try """
+        dataDirectory: \(root.path)/data
+        log: { format: json }
+        folders:
+          - id: inbox
+            path: \(drop)
+            partnerId: 42
+            fileSizeCheckInterval: 0.2
+        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        try largeCalendar(events: Self.eventCount).write(toFile: drop + "/big.ics", atomically: true, encoding: .utf8)
+        try largeCalendar(events: 10, uidPrefix: "n").write(toFile: drop + "/next.ics", atomically: true, encoding: .utf8)
+        let arguments = ["run", "--config", root.path + "/config.yaml"]
+        let daemon = try Daemon(arguments, in: root.path, logPath: root.path + "/daemon.log")
+        try await daemon.waitForOutput("scheduledrop started")
+        let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
+        try await waitUntil("a job is processing") {
+            try await store.latestFiles(folderId: "inbox").contains { $0.state == .processing }
+        }
+        let stopped = ContinuousClock.now
+        #expect(daemon.stop(SIGTERM) == 0)
+        #expect(ContinuousClock.now - stopped < .seconds(60))
+        let events = try await store.eventCount(partnerId: 42)
+        let handled = try await store.latestFiles(folderId: "inbox").filter { $0.state == .handled }.map(\.identity.path)
+        #expect(handled.count == 1, "the job in hand finished and no other started: \(handled)")
+        #expect(events == (handled == ["big.ics"] ? Self.eventCount : 10), "all of the job's events, or none")
+        #expect(try await store.unfinishedJobs(folderId: "inbox").isEmpty)
+
+        let again = try Daemon(arguments, in: root.path, logPath: root.path + "/daemon.log")
+        try await waitUntil("both files are handled", timeout: .seconds(120)) {
+            try await store.latestFiles(folderId: "inbox").filter { $0.state == .handled }.count == 2
+        }
+        #expect(again.stop(SIGTERM) == 0)
+        #expect(try await store.eventCount(partnerId: 42) == Self.eventCount + 10)
+    }
+
+    @Test func sighupAddsAFolderWhileAnotherIsBusyAndRemovesOne() async throws {
+        let root = try TemporaryDirectory()
+        for folder in ["busy", "added"] {
+            try FileManager.default.createDirectory(atPath: root.path + "/" + folder, withIntermediateDirectories: true)
+        }
+        func configure(_ folders: [String], extra: String = "") throws {
+            var text = "dataDirectory: \(root.path)/data\nlog: { format: json }\n\(extra)folders:\n"
+            for folder in folders {
+                text += "  - id: \(folder)\n    path: \(root.path)/\(folder)\n    partnerId: 42\n    fileSizeCheckInterval: 0.2\n"
+            }
+            try text.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        }
+        let big = 60_000
+        try configure(["busy"])
+        try largeCalendar(events: big).write(toFile: root.path + "/busy/big.ics", atomically: true, encoding: .utf8)
+        try largeCalendar(events: 3, uidPrefix: "a").write(toFile: root.path + "/added/small.ics", atomically: true, encoding: .utf8)
+        let daemon = try Daemon(["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log")
+        try await daemon.waitForOutput("scheduledrop started")
+        let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
+        try await waitUntil("the busy folder's job runs") {
+            try await store.latestFiles(folderId: "busy").first?.state == .processing
+        }
+
+        try configure(["busy", "added"])
+        kill(daemon.process.processIdentifier, SIGHUP)
+        try await daemon.waitForOutput("configuration reloaded")
+        #expect(
+            try await store.latestFiles(folderId: "busy").first?.state == .processing,
+            "the reload took effect while the busy folder's job went on undisturbed")
+        // SQLite has one writer: the added folder's first write waits for the busy job's commit.
+        try await waitUntil("both folders' files are handled", timeout: .seconds(120)) {
+            let busy = try await store.latestFiles(folderId: "busy").first?.state
+            let added = try await store.latestFiles(folderId: "added").first?.state
+            return busy == .handled && added == .handled
+        }
+        let bigFile = try #require(try await store.latestFiles(folderId: "busy").first)
+        #expect(try await store.finishedJobCount(fileId: bigFile.id) == 1)
+        #expect(try await store.eventCount(partnerId: 42) == big + 3)
+
+        try configure(["busy", "added"], extra: "unknownSetting: 1\n")
+        kill(daemon.process.processIdentifier, SIGHUP)
+        try await daemon.waitForOutput("configuration not reloaded")
+        try configure(["added"])
+        kill(daemon.process.processIdentifier, SIGHUP)
+        try await daemon.waitForOutput("folder removed")
+        try await daemon.waitForOutput("configuration reloaded", count: 2)
+        #expect(daemon.stop(SIGTERM) == 0)
+        #expect(daemon.output.contains("\"folders\":\"added\""), "the last reload runs the added folder alone")
+        #expect(try await store.finishedJobCount(fileId: bigFile.id) == 1, "nothing was ingested again")
+    }
+
     @Test func ingestCommandPrintsTheJSONReportAndRejectsBadInputWithoutCrashing() async throws {
         let root = try TemporaryDirectory()
         try largeCalendar(events: 3).write(toFile: root.path + "/good.ics", atomically: true, encoding: .utf8)
@@ -104,7 +194,8 @@ import Testing
         try largeCalendar(events: 2).write(toFile: root.path + "/inbox/good.ics", atomically: true, encoding: .utf8)
         try "garbage".write(toFile: root.path + "/inbox/bad.ics", atomically: true, encoding: .utf8)
         try "x".write(toFile: root.path + "/inbox/.hidden.ics", atomically: true, encoding: .utf8)
-        try await daemon.waitForOutput("\"msg\":\"file", count: 2)
+        try await daemon.waitForOutput("\"msg\":\"file ingested\"")
+        try await daemon.waitForOutput("\"msg\":\"file failed\"")
         #expect(daemon.stop(SIGTERM) == 0)
 
         let json = try Daemon(

@@ -57,13 +57,13 @@ final class Daemon {
     }
 }
 
-/// A VCALENDAR of `count` one-hour events with UIDs `e1`…`eN`, folded descriptions included.
-func largeCalendar(events count: Int) -> String {
+/// A VCALENDAR of `count` one-hour events with UIDs `<uidPrefix>1`…`<uidPrefix>N`, folded descriptions included.
+func largeCalendar(events count: Int, uidPrefix: String = "e") -> String {
     var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
     text.reserveCapacity(count * 260)
     for index in 1...count {
         let day = 20300101 + (index % 28)
-        text += "BEGIN:VEVENT\r\nUID:e\(index)\r\nDTSTART;TZID=Europe/Berlin:\(day)T\(10 + index % 8)0000\r\n"
+        text += "BEGIN:VEVENT\r\nUID:\(uidPrefix)\(index)\r\nDTSTART;TZID=Europe/Berlin:\(day)T\(10 + index % 8)0000\r\n"
         text += "DURATION:PT1H\r\nSUMMARY:Lecture \(index)\r\nDESCRIPTION:A description long enough to be folded ov\r\n"
         text += " er two lines\\, with escapes\\; for realism\r\nEND:VEVENT\r\n"
     }
