@@ -42,7 +42,7 @@ struct Run: AsyncParsableCommand {
             ])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: supervisor), .init(service: reloader)],
+                services: [.init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier())],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

@@ -16,7 +16,9 @@ final class Daemon {
 
     /// Starts `scheduledrop` with `arguments` in `directory`, appending its standard error (and its
     /// standard output, unless `stdoutPath` is given) to `logPath`.
-    init(_ arguments: [String], in directory: String, logPath: String, stdoutPath: String? = nil) throws {
+    init(_ arguments: [String], in directory: String, logPath: String, stdoutPath: String? = nil, environment: [String: String] = [:])
+        throws
+    {
         self.logPath = logPath
         func appending(_ path: String) throws -> FileHandle {
             if !FileManager.default.fileExists(atPath: path) {
@@ -29,6 +31,7 @@ final class Daemon {
         let log = try appending(logPath)
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         process.standardOutput = try stdoutPath.map(appending) ?? log
         process.standardError = log
