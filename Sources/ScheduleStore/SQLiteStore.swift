@@ -287,6 +287,11 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// The identifiers of the schema migrations applied to this database, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await pool.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+
     /// SQLite's plan for `sql` (its `EXPLAIN QUERY PLAN` details joined by "; "), to check that lookups use their index.
     func queryPlan(_ sql: String, arguments: StatementArguments) async throws -> String {
         try await pool.read { db in

@@ -23,14 +23,30 @@ struct LineLogHandler: LogHandler {
 
     let label: String
     let format: Format
+    /// Whether each line starts with its syslog priority (`<6>`), as journald reads it from a service's output.
+    let journalPriorities: Bool
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
     var metadataProvider: Logger.MetadataProvider?
 
-    init(label: String, format: Format, level: Logger.Level) {
+    /// Creates a handler; priorities are prefixed when standard error is systemd's journal (`$JOURNAL_STREAM` set).
+    init(label: String, format: Format, level: Logger.Level, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.label = label
         self.format = format.resolved
         self.logLevel = level
+        self.journalPriorities = !(environment["JOURNAL_STREAM"] ?? "").isEmpty
+    }
+
+    /// The syslog priority of a level, as sd-daemon(3) prefixes it.
+    static func priority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: 7
+        case .info: 6
+        case .notice: 5
+        case .warning: 4
+        case .error: 3
+        case .critical: 2
+        }
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -47,7 +63,8 @@ struct LineLogHandler: LogHandler {
             format == .json
             ? Self.json(time: time, level: event.level, message: "\(event.message)", metadata: merged)
             : Self.logfmt(time: time, level: event.level, message: "\(event.message)", metadata: merged)
-        var bytes = Array((line + "\n").utf8)
+        let prefix = journalPriorities ? "<\(Self.priority(event.level))>" : ""
+        var bytes = Array((prefix + line + "\n").utf8)
         bytes.withUnsafeMutableBytes { _ = write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 

@@ -275,6 +275,40 @@ import Testing
         #expect(missing.output.contains("no report 999"))
     }
 
+    @Test func migrateCreatesTheStoreAndListsItsMigrations() async throws {
+        let root = try TemporaryDirectory()
+        let migrate = try Daemon(["migrate", "--data", "store"], in: root.path, logPath: root.path + "/out")
+        migrate.process.waitUntilExit()
+        #expect(migrate.process.terminationStatus == 0)
+        #expect(
+            migrate.output.split(separator: "\n").map(String.init) == ["v1: events, resources, files, jobs, reports", "v2: folder status"])
+        #expect(FileManager.default.fileExists(atPath: root.path + "/store/scheduledrop.sqlite"))
+    }
+
+    @Test func logLinesCarryTheirPriorityWhenWrittenToTheJournal() async throws {
+        let root = try TemporaryDirectory()
+        try largeCalendar(events: 1).write(toFile: root.path + "/a.ics", atomically: true, encoding: .utf8)
+        try "broken".write(toFile: root.path + "/b.ics", atomically: true, encoding: .utf8)
+        let ingest = try Daemon(
+            ["ingest", "a.ics", "b.ics"], in: root.path, logPath: root.path + "/log", stdoutPath: root.path + "/out",
+            environment: ["JOURNAL_STREAM": "8:12345"])
+        ingest.process.waitUntilExit()
+        let lines = ingest.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix("<6>{") && $0.contains("\"msg\":\"file ingested\"") })
+        #expect(lines.contains { $0.hasPrefix("<4>{") && $0.contains("\"msg\":\"file failed\"") })
+    }
+
+    @Test(arguments: ["samples/config.yaml", "deploy/config.example.yaml"])
+    func shippedConfigurationsAreValid(path: String) async throws {
+        let root = try TemporaryDirectory()
+        let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let check = try Daemon(
+            ["check-config", "--config", repository.appendingPathComponent(path).path], in: root.path, logPath: root.path + "/out")
+        check.process.waitUntilExit()
+        #expect(check.process.terminationStatus == 0, "\(check.output)")
+        #expect(check.output.contains("configuration OK"))
+    }
+
     @Test func checkConfigNamesUnknownKeysWithTheirPath() async throws {
         let root = try TemporaryDirectory()
         try "folders:\n  - id: a\n    path: ./in\n    partnerID: 3\n".write(
