@@ -30,11 +30,24 @@ public struct JobRunner: Sendable {
 
     /// Runs the job of `ticket` over the bytes at `stagedFile` and returns its report.
     public func run(_ ticket: JobTicket, stagedFile: String, settings: JobSettings) async throws -> IngestionReport {
+        try await execute(ticket.file.identity, stagedFile: stagedFile, settings: settings, committing: ticket)
+    }
+
+    /// Runs the same parse, validation and store changes as a job, in a transaction that is always rolled
+    /// back, and returns the report the job would give: nothing is stored, written or recorded.
+    public func dryRun(_ identity: FileIdentity, stagedFile: String, settings: JobSettings) async throws -> IngestionReport {
+        try await execute(identity, stagedFile: stagedFile, settings: settings, committing: nil)
+    }
+
+    private func execute(
+        _ identity: FileIdentity, stagedFile: String, settings: JobSettings, committing ticket: JobTicket?
+    ) async throws -> IngestionReport {
         let clock = ContinuousClock()
         let began = clock.now
         let startedAt = isoTime(Int64(Date().timeIntervalSince1970))
-        try await store.setFileState(fileId: ticket.file.id, .processing, code: nil, message: nil)
-        let identity = ticket.file.identity
+        if let ticket {
+            try await store.setFileState(fileId: ticket.file.id, .processing, code: nil, message: nil)
+        }
         let kind = FileKind(path: identity.path)
         let sha256 = try? await BlockingWork.run { try Self.sha256(of: stagedFile) }
         let file = FileReport(
@@ -64,29 +77,35 @@ public struct JobRunner: Sendable {
                     throw StrictRejection(items: rejected)
                 }
                 let done = report(.handled, items)
+                guard let ticket else { throw DryRunRollback(report: done) }
                 let json = done.json()
                 reports.writeLoggingFailure(done, json: json, kalturaLog: output.kalturaLog, jobId: ticket.jobId, logger: logger)
                 try transaction.finish(ticket, report: done, json: json, fileState: .handled, sha256: sha256)
                 return done
             }
+        } catch let rollback as DryRunRollback {
+            outcome = rollback.report
         } catch {
             guard let failure = Self.fileFailure(error) else { throw error }
             outcome = report(.error, failure.items, code: failure.code, message: failure.message)
-            let failed = outcome
-            let json = failed.json()
-            try await store.write { transaction in
-                reports.writeLoggingFailure(failed, json: json, jobId: ticket.jobId, logger: logger)
-                try transaction.finish(ticket, report: failed, json: json, fileState: .error, sha256: sha256)
+            if let ticket {
+                let failed = outcome
+                let json = failed.json()
+                try await store.write { transaction in
+                    reports.writeLoggingFailure(failed, json: json, jobId: ticket.jobId, logger: logger)
+                    try transaction.finish(ticket, report: failed, json: json, fileState: .error, sha256: sha256)
+                }
             }
         }
-        log(outcome, jobId: ticket.jobId, duration: clock.now - began)
+        log(outcome, jobId: ticket?.jobId, duration: clock.now - began)
         return outcome
     }
 
-    private func log(_ report: IngestionReport, jobId: Int64, duration: Duration) {
+    /// Logs the file's outcome; a dry run (no job) says so.
+    private func log(_ report: IngestionReport, jobId: Int64?, duration: Duration) {
         let counts = report.counts
         var metadata: Logger.Metadata = [
-            "folder": "\(report.file.folderId)", "path": "\(report.file.path)", "job": "\(jobId)",
+            "folder": "\(report.file.folderId)", "path": "\(report.file.path)", "job": "\(jobId.map(String.init) ?? "dry run")",
             "status": "\(report.status.rawValue)", "added": "\(counts.added)", "updated": "\(counts.updated)",
             "cancelled": "\(counts.cancelled)", "unchanged": "\(counts.unchanged)", "rejected": "\(counts.rejected)",
             "warnings": "\(counts.warnings)",
@@ -136,6 +155,11 @@ public struct JobRunner: Sendable {
         let digits = String(fraction)
         return whole.dropLast() + "." + String(repeating: "0", count: 9 - digits.count) + digits + "Z"
     }
+}
+
+/// A dry run's transaction is rolled back by throwing its finished report.
+struct DryRunRollback: Error {
+    let report: IngestionReport
 }
 
 /// A strict folder's file had rejected items: the transaction rolls back and the file fails.

@@ -40,10 +40,11 @@ public struct ReportWriter: Sendable {
     }
 
     /// A short text summary for people: the file, the outcome, the counts, and every rejection and warning.
-    public static func summary(_ report: IngestionReport, jobId: Int64) -> String {
+    /// A nil `jobId` is a dry run, and the summary says nothing was stored.
+    public static func summary(_ report: IngestionReport, jobId: Int64?) -> String {
         let counts = report.counts
         var lines = [
-            "scheduledrop report, job \(jobId)",
+            jobId.map { "scheduledrop report, job \($0)" } ?? "scheduledrop report, dry run (nothing was stored)",
             "file:    \(report.file.folderId):\(report.file.path) (\(report.file.size) bytes, sha256 \(report.file.sha256 ?? "-"))",
             "status:  \(report.status.rawValue), partner \(report.partnerId), \(report.kind.rawValue), \(report.startedAt) to \(report.finishedAt)",
             "counts:  added \(counts.added), updated \(counts.updated), cancelled \(counts.cancelled), deleted \(counts.deleted), "

@@ -24,6 +24,9 @@ struct Ingest: AsyncParsableCommand {
     @Flag(help: "Print the JSON report (SPEC §4) instead of the text summary.")
     var json = false
 
+    @Flag(help: "Check the files and report what would happen, in a transaction rolled back: nothing is stored.")
+    var dryRun = false
+
     @Argument(help: "The .ics/.ical or .csv files to ingest.")
     var files: [String]
 
@@ -38,7 +41,7 @@ struct Ingest: AsyncParsableCommand {
         let settings = JobSettings(
             partnerId: partner ?? folder?.partnerId ?? 1, strict: folder?.strict ?? false,
             defaultEventType: folder?.defaultEventType ?? .record, timeZone: folder?.timeZone ?? TimeZone(identifier: "UTC")!)
-        var reports: [(Int64, IngestionReport)] = []
+        var reports: [(Int64?, IngestionReport)] = []
         for file in files {
             let path = URL(fileURLWithPath: file).standardizedFileURL.path
             let attributes: [FileAttributeKey: Any]
@@ -50,8 +53,12 @@ struct Ingest: AsyncParsableCommand {
             let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1_000_000_000) } ?? 0
             let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
             let identity = FileIdentity(folderId: "cli", path: path, size: size, modified: modified)
-            let ticket = try await store.openJob(for: identity, kind: FileKind(path: path))
-            reports.append((ticket.jobId, try await runner.run(ticket, stagedFile: path, settings: settings)))
+            if dryRun {
+                reports.append((nil, try await runner.dryRun(identity, stagedFile: path, settings: settings)))
+            } else {
+                let ticket = try await store.openJob(for: identity, kind: FileKind(path: path))
+                reports.append((ticket.jobId, try await runner.run(ticket, stagedFile: path, settings: settings)))
+            }
         }
         if json {
             let data = reports.count == 1 ? reports[0].1.json() : IngestionReport.jsonArray(reports.map(\.1))

@@ -95,6 +95,26 @@ func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64,
         #expect(stored.first?.errorCode == "ical.unterminatedComponent")
     }
 
+    @Test func dryRunReportsWhatWouldHappenAndStoresNothing() async throws {
+        let harness = try Harness()
+        _ = try await ingest(harness, "a.ics", calendar(events: 2), modified: 1)
+        let path = harness.data + "/edit.ics"
+        let text = calendar(events: 3, summary: "Edited")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let identity = FileIdentity(folderId: "drop", path: "edit.ics", size: Int64(text.utf8.count), modified: 9)
+        let report = try await harness.runner.dryRun(identity, stagedFile: path, settings: JobSettings(partnerId: 5))
+        #expect(report.status == .handled)
+        #expect(report.items.map(\.result) == [.updated, .updated, .added])
+        #expect(try await harness.store.eventCount(partnerId: 5) == 2)
+        #expect(try await harness.store.events(partnerId: 5).allSatisfy { $0.summary?.hasPrefix("Lecture") == true })
+        #expect(try await harness.versions("edit.ics").isEmpty, "no file version, job or report is recorded")
+
+        try Data("not a calendar".utf8).write(to: URL(fileURLWithPath: path))
+        let broken = try await harness.runner.dryRun(identity, stagedFile: path, settings: JobSettings(partnerId: 5))
+        #expect(broken.code == "ical.notICalendar")
+        #expect(try await harness.versions("edit.ics").isEmpty)
+    }
+
     @Test func longMultiByteFileNameGetsItsReportFiles() async throws {
         let harness = try Harness()
         let name = String(repeating: "日", count: 82) + ".ics"

@@ -172,6 +172,14 @@ import Testing
         #expect(object["partnerId"] as? Int == 9)
         #expect((object["counts"] as? [String: Int])?["added"] == 3)
 
+        let dry = try Daemon(
+            ["ingest", "--dry-run", "--partner", "9", "good.ics"], in: root.path, logPath: root.path + "/dry.log",
+            stdoutPath: root.path + "/dry.txt")
+        dry.process.waitUntilExit()
+        let dryText = try String(contentsOfFile: root.path + "/dry.txt", encoding: .utf8)
+        #expect(dryText.hasPrefix("scheduledrop report, dry run (nothing was stored)"))
+        #expect(dryText.contains("unchanged 3"))
+
         let bad = try Daemon(["ingest", "bad.ics"], in: root.path, logPath: root.path + "/bad.txt")
         bad.process.waitUntilExit()
         #expect(bad.process.terminationStatus == 1)
