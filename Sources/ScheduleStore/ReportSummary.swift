@@ -6,6 +6,8 @@ public struct ReportSummary: Equatable, Sendable {
     public var id: Int64
     /// The job that wrote it.
     public var jobId: Int64
+    /// The file version it is about (what `reprocess` takes).
+    public var fileId: Int64
     /// The folder of the file.
     public var folderId: String
     /// The file's path in its folder.
@@ -21,10 +23,12 @@ public struct ReportSummary: Equatable, Sendable {
 
     /// Creates a report summary.
     public init(
-        id: Int64, jobId: Int64, folderId: String, path: String, status: String, code: String?, counts: ReportCounts, createdAt: Int64
+        id: Int64, jobId: Int64, fileId: Int64, folderId: String, path: String, status: String, code: String?, counts: ReportCounts,
+        createdAt: Int64
     ) {
         self.id = id
         self.jobId = jobId
+        self.fileId = fileId
         self.folderId = folderId
         self.path = path
         self.status = status

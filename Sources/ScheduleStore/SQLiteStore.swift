@@ -42,6 +42,11 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// The row with this id.
+    public func file(id: Int64) async throws -> StoredFile? {
+        try await pool.read { db in try Row.fetchOne(db, sql: "SELECT * FROM files WHERE id = ?", arguments: [id]).map(Self.storedFile) }
+    }
+
     /// Every row of one path, oldest first.
     public func versions(folderId: String, path: String) async throws -> [StoredFile] {
         try await pool.read { db in
@@ -266,7 +271,8 @@ public final class SQLiteStore: ScheduleStore {
                 counts.rejected = row["rejected"]
                 counts.warnings = row["warnings"]
                 return ReportSummary(
-                    id: row["id"], jobId: row["job_id"], folderId: row["folder_id"], path: row["path"], status: row["status"],
+                    id: row["id"], jobId: row["job_id"], fileId: row["file_id"], folderId: row["folder_id"], path: row["path"],
+                    status: row["status"],
                     code: row["code"], counts: counts, createdAt: row["created_at"])
             }
         }

@@ -10,6 +10,8 @@ public protocol ScheduleStore: Sendable {
     func latestFiles(folderId: String) async throws -> [StoredFile]
     /// Every version of one path, oldest first.
     func versions(folderId: String, path: String) async throws -> [StoredFile]
+    /// One file version by its id.
+    func file(id: Int64) async throws -> StoredFile?
     /// Records a path seen but not yet stable: updates its `uploading` row, or adds one.
     func recordUploading(_ identity: FileIdentity) async throws
     /// Records a version that will not be ingested, with the reason; does nothing if the version is known.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DropFolders
 import Foundation
 import Ingestion
 import Logging
@@ -44,14 +45,13 @@ struct Ingest: AsyncParsableCommand {
         var reports: [(Int64?, IngestionReport)] = []
         for file in files {
             let path = URL(fileURLWithPath: file).standardizedFileURL.path
-            let attributes: [FileAttributeKey: Any]
-            do {
-                attributes = try FileManager.default.attributesOfItem(atPath: path)
-            } catch {
-                throw ValidationError("cannot read \(file): \(error.localizedDescription)")
+            let url = URL(fileURLWithPath: path)
+            guard let stat = try? await LocalFolder(id: "cli", directory: url.deletingLastPathComponent().path).stat(url.lastPathComponent)
+            else {
+                throw ValidationError("cannot read \(file): not a regular file")
             }
-            let modified = (attributes[.modificationDate] as? Date).map { Int64($0.timeIntervalSince1970 * 1_000_000_000) } ?? 0
-            let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
+            let size = stat.size
+            let modified = stat.modified
             let identity = FileIdentity(folderId: "cli", path: path, size: size, modified: modified)
             if dryRun {
                 reports.append((nil, try await runner.dryRun(identity, stagedFile: path, settings: settings)))

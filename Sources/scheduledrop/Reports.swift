@@ -63,6 +63,7 @@ struct Reports: AsyncParsableCommand {
         struct Line: Encodable {
             var id: Int64
             var job: Int64
+            var fileId: Int64
             var folderId: String
             var path: String
             var status: String
@@ -73,6 +74,7 @@ struct Reports: AsyncParsableCommand {
             init(_ summary: ReportSummary) {
                 id = summary.id
                 job = summary.jobId
+                fileId = summary.fileId
                 folderId = summary.folderId
                 path = summary.path
                 status = summary.status
@@ -96,13 +98,15 @@ struct Reports: AsyncParsableCommand {
         /// The summaries as an aligned table.
         static func table(_ summaries: [ReportSummary]) -> String {
             let header = [
-                "ID", "JOB", "FOLDER", "FILE", "STATUS", "ADDED", "UPDATED", "CANCELLED", "DELETED", "UNCHANGED", "REJECTED", "COMMITTED",
+                "ID", "JOB", "FILE ID", "FOLDER", "FILE", "STATUS", "ADDED", "UPDATED", "CANCELLED", "DELETED", "UNCHANGED", "REJECTED",
+                "COMMITTED",
                 "CODE",
             ]
             let rows = summaries.map { summary -> [String] in
                 let counts = summary.counts
                 return [
-                    String(summary.id), String(summary.jobId), summary.folderId, summary.path, summary.status, String(counts.added),
+                    String(summary.id), String(summary.jobId), String(summary.fileId), summary.folderId, summary.path, summary.status,
+                    String(counts.added),
                     String(counts.updated), String(counts.cancelled), String(counts.deleted), String(counts.unchanged),
                     String(counts.rejected), isoTime(summary.createdAt), summary.code ?? "-",
                 ]

@@ -8,7 +8,7 @@ struct Scheduledrop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheduledrop",
         abstract: "Ingests recording schedules (iCalendar and resource CSV) from drop folders into a schedule store.",
-        subcommands: [Run.self, Ingest.self, Status.self, Reports.self, CheckConfig.self, Migrate.self]
+        subcommands: [Run.self, Ingest.self, Status.self, Reports.self, Reprocess.self, CheckConfig.self, Migrate.self]
     )
 }
 

@@ -283,6 +283,55 @@ import Testing
         #expect(missing.output.contains("no report 999"))
     }
 
+    @Test func reprocessRunsAFailedFileAgainAfterItsParentWasAdded() async throws {
+        let root = try TemporaryDirectory()
+        try """
+        dataDirectory: \(root.path)/data
+        log: { format: json }
+        folders:
+          - id: rooms
+            path: \(root.path)/drop
+            partnerId: 3
+            strict: true
+            afterProcessing: move
+            fileSizeCheckInterval: 0.2
+        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        let daemon = try Daemon(["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log")
+        try await daemon.waitForOutput("scheduledrop started")
+        try "1,Front camera,camera,cam-1,,,location,room-1\n".write(
+            toFile: root.path + "/drop/cameras.csv", atomically: true, encoding: .utf8)
+        try await daemon.waitForOutput("\"msg\":\"file failed\"")
+        let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
+        try await waitUntil("the failed file is quarantined") {
+            FileManager.default.fileExists(atPath: root.path + "/drop/.failed/cameras.csv")
+        }
+        #expect(daemon.stop(SIGTERM) == 0)
+        let failed = try #require(try await store.reportSummaries(ReportFilter()).first)
+        #expect(failed.code == "job.strictRejection")
+
+        try "1,Room 1,location,room-1\n".write(toFile: root.path + "/rooms.csv", atomically: true, encoding: .utf8)
+        let fix = try Daemon(
+            ["ingest", "--config", "config.yaml", "--partner", "3", "rooms.csv"], in: root.path, logPath: root.path + "/fix.log")
+        fix.process.waitUntilExit()
+        #expect(fix.process.terminationStatus == 0)
+
+        let reprocess = try Daemon(
+            ["reprocess", "--config", "config.yaml", String(failed.fileId)], in: root.path, logPath: root.path + "/reprocess.log",
+            stdoutPath: root.path + "/reprocess.txt")
+        reprocess.process.waitUntilExit()
+        #expect(reprocess.process.terminationStatus == 0, "\(reprocess.output)")
+        #expect(try String(contentsOfFile: root.path + "/reprocess.txt", encoding: .utf8).contains("added 1"))
+        #expect(try await store.versions(folderId: "rooms", path: "cameras.csv").map(\.state) == [.handled])
+        #expect(try await store.reports(fileId: failed.fileId).map(\.status) == [.error, .handled])
+        let camera = try #require(try await store.resources(partnerId: 3).first { $0.systemName == "cam-1" })
+        #expect(camera.parentId == (try await store.resources(partnerId: 3).first { $0.systemName == "room-1" }?.id))
+
+        let missing = try Daemon(["reprocess", "--config", "config.yaml", "9999"], in: root.path, logPath: root.path + "/missing.log")
+        missing.process.waitUntilExit()
+        #expect(missing.process.terminationStatus != 0)
+        #expect(missing.output.contains("no file version 9999"))
+    }
+
     @Test func migrateCreatesTheStoreAndListsItsMigrations() async throws {
         let root = try TemporaryDirectory()
         let migrate = try Daemon(["migrate", "--data", "store"], in: root.path, logPath: root.path + "/out")
