@@ -8,8 +8,8 @@ import Testing
 @Suite(.serialized) struct CrashRecoveryTests {
     static let eventCount = 40_000
 
-    @Test func killedMidJobTheFileIsCommittedExactlyOnceAfterRestart() async throws {
-        let root = try TemporaryDirectory()
+    /// Writes `config.yaml` in `root` for one folder `inbox` of partner 42 at `root/drop`, and returns the folder's path.
+    static func inbox(in root: TemporaryDirectory) throws -> String {
         let drop = root.path + "/drop"
         try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
         try """
@@ -22,6 +22,12 @@ import Testing
             fileSizeCheckInterval: 0.2
             pollInterval: 1
         """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        return drop
+    }
+
+    @Test func killedMidJobTheFileIsCommittedExactlyOnceAfterRestart() async throws {
+        let root = try TemporaryDirectory()
+        let drop = try Self.inbox(in: root)
         try largeCalendar(events: Self.eventCount).write(toFile: drop + "/big.ics", atomically: true, encoding: .utf8)
         let arguments = ["run", "--config", root.path + "/config.yaml"]
         let logPath = root.path + "/daemon.log"
@@ -68,17 +74,7 @@ import Testing
 
     @Test func sigtermDuringALargeJobExitsCleanlyWithNothingHalfCommitted() async throws {
         let root = try TemporaryDirectory()
-        let drop = root.path + "/drop"
-        try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
-        try """
-        dataDirectory: \(root.path)/data
-        log: { format: json }
-        folders:
-          - id: inbox
-            path: \(drop)
-            partnerId: 42
-            fileSizeCheckInterval: 0.2
-        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        let drop = try Self.inbox(in: root)
         try largeCalendar(events: Self.eventCount).write(toFile: drop + "/big.ics", atomically: true, encoding: .utf8)
         let arguments = ["run", "--config", root.path + "/config.yaml"]
         let daemon = try Daemon(arguments, in: root.path, logPath: root.path + "/daemon.log")
