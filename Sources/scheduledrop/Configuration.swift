@@ -17,6 +17,8 @@ struct Configuration: Decodable {
     var log = LogConfiguration()
     /// The drop folders; default one local folder `./dropfolder` of partner 1.
     var folders = [FolderConfiguration.embeddedDefault]
+    /// The line of each setting in the file read, by dotted path (`folders[0].partnerId`); empty for the embedded default.
+    var lines: [String: Int] = [:]
 
     /// The embedded default: what runs when no configuration file is given.
     init() {}
@@ -43,11 +45,49 @@ struct Configuration: Decodable {
         } catch {
             throw ConfigurationError(path: "", message: "cannot read \(path): \(error.localizedDescription)")
         }
+        let source = text.isEmpty ? "{}" : text
+        var lines: [String: Int] = [:]
+        if let node = try? Yams.compose(yaml: source) { Self.index(node, path: "", into: &lines) }
         do {
-            return try YAMLDecoder().decode(Configuration.self, from: text.isEmpty ? "{}" : text)
+            var configuration = try YAMLDecoder().decode(Configuration.self, from: source)
+            configuration.lines = lines
+            return configuration
         } catch {
-            throw Self.explain(error)
+            var explained = Self.explain(error)
+            explained.line = Self.line(of: explained.path, in: lines)
+            throw explained
         }
+    }
+
+    /// Records the line of every setting below `node`, by dotted path.
+    static func index(_ node: Node, path: String, into lines: inout [String: Int]) {
+        switch node {
+        case .mapping(let mapping):
+            for (key, value) in mapping {
+                let child = path.isEmpty ? key.string ?? "" : path + "." + (key.string ?? "")
+                lines[child] = key.mark?.line
+                index(value, path: child, into: &lines)
+            }
+        case .sequence(let sequence):
+            for (position, value) in sequence.enumerated() {
+                let child = path + "[\(position)]"
+                lines[child] = value.mark?.line
+                index(value, path: child, into: &lines)
+            }
+        case .scalar, .alias:
+            break
+        }
+    }
+
+    /// The line of a setting, or of the nearest setting around it that the file has (a missing key's mapping).
+    static func line(of path: String, in lines: [String: Int]) -> Int? {
+        var current = path
+        while !current.isEmpty {
+            if let line = lines[current] { return line }
+            guard let cut = current.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
+            current = String(current[..<cut])
+        }
+        return nil
     }
 
     /// The configuration error an error of decoding stands for, with the setting's path.
@@ -80,7 +120,11 @@ struct Configuration: Decodable {
             }
             problems += folder.problems(path: path)
         }
-        return problems
+        return problems.map { problem in
+            var placed = problem
+            placed.line = Self.line(of: problem.path, in: lines)
+            return placed
+        }
     }
 
     /// The reports folder in force.
@@ -112,14 +156,19 @@ struct LogConfiguration: Decodable {
     }
 }
 
-/// One problem in a configuration, with the YAML path of the setting (`folders[0].partnerId`).
+/// One problem in a configuration, with the YAML path of the setting (`folders[0].partnerId`) and its line.
 struct ConfigurationError: Error, CustomStringConvertible {
     /// The dotted path of the setting; empty for the file as a whole.
     var path: String
     /// What is wrong.
     var message: String
+    /// The 1-based line of the setting in the file, when known.
+    var line: Int? = nil
 
-    var description: String { path.isEmpty ? message : "\(path): \(message)" }
+    var description: String {
+        let place = path.isEmpty ? "" : line.map { "\(path) (line \($0)): " } ?? "\(path): "
+        return place + message
+    }
 }
 
 /// A coding key for any name, to list the keys a YAML mapping really has.

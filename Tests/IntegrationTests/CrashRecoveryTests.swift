@@ -369,14 +369,20 @@ import Testing
         let check = try Daemon(["check-config", "--config", "c.yaml"], in: root.path, logPath: root.path + "/out")
         check.process.waitUntilExit()
         #expect(check.process.terminationStatus == 1)
-        #expect(check.output.contains("folders[0].partnerID: unknown setting"))
+        #expect(check.output.contains("folders[0].partnerID (line 4): unknown setting"))
 
         try "folders:\n  - id: a\n    path: ./in\n    timeZone: Mars/Base\n".write(
             toFile: root.path + "/d.yaml", atomically: true, encoding: .utf8)
         let zone = try Daemon(["check-config", "--config", "d.yaml"], in: root.path, logPath: root.path + "/out2")
         zone.process.waitUntilExit()
         #expect(zone.process.terminationStatus == 1)
-        #expect(zone.output.contains("folders[0].timeZone"))
+        #expect(zone.output.contains("folders[0].timeZone (line 4): Mars/Base is not an IANA time zone"))
+
+        try "log:\n  level: info\nfolders:\n  - path: ./in\n".write(toFile: root.path + "/e.yaml", atomically: true, encoding: .utf8)
+        let missing = try Daemon(["check-config", "--config", "e.yaml"], in: root.path, logPath: root.path + "/out4")
+        missing.process.waitUntilExit()
+        #expect(missing.process.terminationStatus == 1)
+        #expect(missing.output.contains("folders[0].id (line 4): required, and missing"), "the line of the entry that lacks it")
 
         let fine = try Daemon(["check-config"], in: root.path, logPath: root.path + "/out3")
         fine.process.waitUntilExit()
