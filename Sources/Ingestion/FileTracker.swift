@@ -110,9 +110,4 @@ public struct FileTracker: Sendable {
             return nil
         }.sorted()
     }
-
-    /// How many files are seen but not yet stable.
-    public var watchingCount: Int {
-        entries.values.count { if case .watching = $0 { true } else { false } }
-    }
 }

@@ -15,16 +15,14 @@ public struct ReportWriter: Sendable {
     }
 
     /// Writes both files of a report, `json` being its encoding, and Kaltura's CSV log beside them
-    /// (`<job>-<name>.log.csv`) when there is one; returns the JSON file's path.
-    @discardableResult
-    public func write(_ report: IngestionReport, json: Data, kalturaLog: Data? = nil, jobId: Int64) throws -> String {
+    /// (`<job>-<name>.log.csv`) when there is one.
+    public func write(_ report: IngestionReport, json: Data, kalturaLog: Data? = nil, jobId: Int64) throws {
         let folder = directory + "/" + Self.safe(report.file.folderId)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
         try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
         try kalturaLog?.write(to: URL(fileURLWithPath: base + ".log.csv"), options: .atomic)
         try Data(Self.summary(report, jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
-        return base + ".json"
     }
 
     /// Writes the report files inside a job's transaction; a failure is logged and does not fail the job.

@@ -127,6 +127,13 @@ struct Configuration: Decodable {
         }
     }
 
+    /// The settings of a job for a file given on the command line: the first folder's, with `partner` when given.
+    func commandLineJobSettings(partner: Int?) -> JobSettings {
+        var settings = folders.first?.settings.jobSettings ?? JobSettings(partnerId: 1)
+        if let partner { settings.partnerId = partner }
+        return settings
+    }
+
     /// The reports folder in force.
     var reportsPath: String { reportsDirectory ?? dataDirectory + "/reports" }
     /// The SQLite database file.

@@ -38,10 +38,7 @@ struct Ingest: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: configuration.reportsPath, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: configuration.databasePath)
         let runner = JobRunner(store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger)
-        let folder = configuration.folders.first?.settings
-        let settings = JobSettings(
-            partnerId: partner ?? folder?.partnerId ?? 1, strict: folder?.strict ?? false,
-            defaultEventType: folder?.defaultEventType ?? .record, timeZone: folder?.timeZone ?? TimeZone(identifier: "UTC")!)
+        let settings = configuration.commandLineJobSettings(partner: partner)
         var reports: [(Int64?, IngestionReport)] = []
         for file in files {
             let path = URL(fileURLWithPath: file).standardizedFileURL.path

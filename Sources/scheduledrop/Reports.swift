@@ -51,9 +51,7 @@ struct Reports: AsyncParsableCommand {
             }
             let summaries = try await SQLiteStore(path: configuration.databasePath).reportSummaries(filter)
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                FileHandle.standardOutput.write(try encoder.encode(["reports": summaries.map(Line.init)]) + Data("\n".utf8))
+                try printJSON(["reports": summaries.map(Line.init)])
             } else {
                 print(Self.table(summaries))
             }

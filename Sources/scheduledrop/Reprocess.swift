@@ -39,13 +39,7 @@ struct Reprocess: AsyncParsableCommand {
         let settings: JobSettings
         if identity.folderId == "cli" {
             places = [identity.path]
-            let partner = try await store.reports(fileId: fileId).last?.partnerId ?? configuration.folders.first?.partnerId ?? 1
-            settings =
-                configuration.folders.first.map { folder in
-                    var settings = folder.settings.jobSettings
-                    settings.partnerId = partner
-                    return settings
-                } ?? JobSettings(partnerId: partner)
+            settings = configuration.commandLineJobSettings(partner: try await store.reports(fileId: fileId).last?.partnerId)
         } else {
             guard let folder = configuration.folders.first(where: { $0.id == identity.folderId }) else {
                 throw ValidationError("folder \(identity.folderId) of file version \(fileId) is not in the configuration")

@@ -40,6 +40,13 @@ struct ConfigurationProblems: Error, CustomStringConvertible {
     }
 }
 
+/// Prints `value` as pretty JSON with sorted keys on standard output: the commands' `--json` form.
+func printJSON<Value: Encodable>(_ value: Value) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    FileHandle.standardOutput.write(try encoder.encode(value) + Data("\n".utf8))
+}
+
 /// Sends every logger's output through `LineLogHandler` with the configured format and level.
 func bootstrapLogging(_ configuration: LogConfiguration) {
     LoggingSystem.bootstrap { label in

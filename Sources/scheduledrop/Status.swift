@@ -36,9 +36,7 @@ struct Status: AsyncParsableCommand {
         let store = try SQLiteStore(path: configuration.databasePath)
         let lines = Self.lines(configured: configuration.folders, statuses: try await store.folderStatuses())
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            FileHandle.standardOutput.write(try encoder.encode(["folders": lines]) + Data("\n".utf8))
+            try printJSON(["folders": lines])
         } else {
             print(Self.table(lines))
         }

@@ -51,7 +51,7 @@ private func tracker(settled: [FileStat] = [], maximumSize: Int64 = .max) -> Fil
         var tracker = tracker()
         #expect(tracker.observe(stat("notes.txt"), at: .seconds(0)) == [])
         #expect(tracker.vanished("notes.txt") == [])
-        #expect(tracker.watchingCount == 0)
+        #expect(tracker.due(at: .seconds(100)).isEmpty, "nothing is waiting to become stable")
     }
 
     @Test func tooLargeFilesAreIgnoredOnceStable() {
@@ -71,7 +71,7 @@ private func tracker(settled: [FileStat] = [], maximumSize: Int64 = .max) -> Fil
     @Test func listingObservesEveryFile() {
         var tracker = tracker()
         #expect(tracker.listed([stat("a.ics"), stat("b.ics")], at: .seconds(0)) == [.uploading(stat("a.ics")), .uploading(stat("b.ics"))])
-        #expect(tracker.watchingCount == 2)
+        #expect(tracker.due(at: .seconds(5)) == ["a.ics", "b.ics"], "both wait to become stable")
         #expect(tracker.listed([stat("a.ics"), stat("b.ics")], at: .seconds(5)) == [.ingest(stat("a.ics")), .ingest(stat("b.ics"))])
     }
 
