@@ -46,6 +46,7 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        .executableTarget(name: "ical-bench", dependencies: ["ICalendar"], path: "Benchmarks/ICalBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "ICalendar"]),
