@@ -3,17 +3,17 @@
 /// Several VCALENDAR objects in one stream are read in turn. Memory holds one component at a
 /// time, so a file of any size is read in bounded memory. Structural errors (no VCALENDAR,
 /// mismatched END, data ending inside a component) are thrown with the line they were found on.
-public struct CalendarReader<Source: ByteSource> {
+public struct CalendarReader {
     /// The deepest nesting of components accepted below VCALENDAR.
     public static var maximumDepth: Int { 16 }
 
-    private var lines: ContentLineReader<Source>
+    private var lines: ContentLineReader
     private var calendarProperties: [ContentLine] = []
     private var inCalendar = false
     private var calendarCount = 0
 
     /// Creates a reader over `source`.
-    public init(_ source: Source) {
+    public init<Source: ByteSource>(_ source: Source) {
         lines = ContentLineReader(source)
     }
 
@@ -72,8 +72,9 @@ public struct CalendarReader<Source: ByteSource> {
             throw ICalendarError(.malformedContentLine, line: line, "BEGIN without a component name")
         }
         var stack = [Component(name: name, line: line)]
+        stack[0].properties.reserveCapacity(24)
         while let next = try lines.next() {
-            switch next.name {
+            switch next.name.utf8.count <= 5 ? next.name : "" {
             case "BEGIN":
                 guard stack.count < Self.maximumDepth else {
                     throw ICalendarError(.nestingTooDeep, line: next.line, "components nested deeper than \(Self.maximumDepth)")

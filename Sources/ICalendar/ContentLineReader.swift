@@ -1,109 +1,115 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Reads unfolded content lines from a byte source, one at a time, in bounded memory.
 ///
 /// Accepts a UTF-8 byte-order mark, CRLF, LF or lone CR line ends, and folding by a leading
-/// space or tab. Folded pieces are joined as bytes before UTF-8 decoding, so a fold that splits
-/// a multi-byte character is read correctly. Blank lines are skipped.
-public struct ContentLineReader<Source: ByteSource> {
+/// space or tab (also after blank lines, as common readers do). Folded pieces are joined as bytes
+/// before UTF-8 decoding, so a fold that splits a multi-byte character is read correctly. Blank
+/// lines are skipped.
+public struct ContentLineReader {
     /// The longest unfolded content line accepted, in bytes.
     public static var maximumLineLength: Int { 8 << 20 }
 
-    private var lines: LineReader<Source>
-    private var logical: [UInt8] = []
-    private var logicalLineNumber = 0
-    private var hasLogical = false
+    private let window: ByteWindow
+    private var physicalLines = 0
+    private var startChecked = false
+    private var joined: [UInt8] = []
+    private var folds: [Range<Int>] = []
+    private var parser = ContentLineParser()
 
-    /// Creates a reader over `source`.
-    public init(_ source: Source, chunkSize: Int = 1 << 16) {
-        lines = LineReader(source, chunkSize: chunkSize, maximumLength: Self.maximumLineLength)
-        logical.reserveCapacity(256)
+    /// Creates a reader over `source`, reading `chunkSize` bytes at a time.
+    public init<Source: ByteSource>(_ source: Source, chunkSize: Int = 1 << 18) {
+        window = ByteWindow(source: source, chunkSize: chunkSize)
     }
 
     /// The number of physical lines read so far.
-    public var linesRead: Int { lines.lineNumber }
+    public var linesRead: Int { physicalLines }
 
     /// Returns the next content line, or nil at the end of the data.
     public mutating func next() throws -> ContentLine? {
+        if !startChecked {
+            startChecked = true
+            if try window.byte(at: 0) == 0xEF, try window.byte(at: 1) == 0xBB, try window.byte(at: 2) == 0xBF {
+                window.consume(3)
+            }
+        }
+        try skipBlankLines()
+        guard try window.byte(at: 0) != nil else { return nil }
+        let firstLine = physicalLines + 1
+        if !folds.isEmpty { folds.removeAll(keepingCapacity: true) }
+        var scanned = 0
+        var length = 0
+        var terminator = 0
         while true {
-            guard try lines.next() else {
-                guard hasLogical else { return nil }
-                hasLogical = false
-                return try Self.parse(logical, line: logicalLineNumber)
+            guard let end = try lineEnd(from: scanned) else {
+                length = window.available
+                physicalLines += 1
+                break
             }
-            let physical = lines.line
-            guard let first = physical.first else { continue }
-            if (first == 0x20 || first == 0x09) && hasLogical {
-                guard logical.count + physical.count <= Self.maximumLineLength else {
-                    throw ICalendarError(.lineTooLong, line: logicalLineNumber, "content line longer than \(Self.maximumLineLength) bytes")
-                }
-                logical.append(contentsOf: physical[1...])
-                continue
+            let ending = try window.byte(at: end) == 0x0D && window.byte(at: end + 1) == 0x0A ? 2 : 1
+            var next = end + ending
+            var crossed = 1
+            while let byte = try window.byte(at: next), byte == 0x0D || byte == 0x0A {
+                next += try byte == 0x0D && window.byte(at: next + 1) == 0x0A ? 2 : 1
+                crossed += 1
             }
-            let parsed = hasLogical ? try Self.parse(logical, line: logicalLineNumber) : nil
-            logical.removeAll(keepingCapacity: true)
-            logical.append(contentsOf: physical)
-            logicalLineNumber = lines.lineNumber
-            hasLogical = true
-            if let parsed { return parsed }
+            guard let byte = try window.byte(at: next), byte == 0x20 || byte == 0x09 else {
+                length = end
+                terminator = ending
+                physicalLines += 1
+                break
+            }
+            folds.append(end..<next + 1)
+            physicalLines += crossed
+            scanned = next + 1
+        }
+        defer { window.consume(length + terminator) }
+        guard folds.isEmpty else {
+            joined.removeAll(keepingCapacity: true)
+            var from = 0
+            let bytes = window.bytes
+            for fold in folds {
+                joined.append(contentsOf: bytes[from..<fold.lowerBound])
+                from = fold.upperBound
+            }
+            joined.append(contentsOf: bytes[from..<length])
+            return try joined.withUnsafeBufferPointer { try parser.parse($0, line: firstLine) }
+        }
+        return try parser.parse(UnsafeBufferPointer(rebasing: window.bytes[0..<length]), line: firstLine)
+    }
+
+    /// Consumes line ends standing alone (blank lines), counting them.
+    private mutating func skipBlankLines() throws {
+        while let byte = try window.byte(at: 0), byte == 0x0D || byte == 0x0A {
+            let ending = try byte == 0x0D && window.byte(at: 1) == 0x0A ? 2 : 1
+            window.consume(ending)
+            physicalLines += 1
         }
     }
 
-    /// Parses one unfolded line: name, parameters (quoted values too) and value.
-    static func parse(_ bytes: [UInt8], line: Int) throws -> ContentLine {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ICalendarError(.invalidUTF8, line: line, "content line is not valid UTF-8")
-        }
-        let utf8 = text.utf8
-        var index = utf8.startIndex
-        func malformed(_ why: String) -> ICalendarError {
-            ICalendarError(.malformedContentLine, line: line, "\(why): \(excerpt(text))")
-        }
-        func isNameByte(_ byte: UInt8) -> Bool {
-            (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D
-                || byte == 0x5F
-        }
-        func readName() -> String {
-            let start = index
-            while index < utf8.endIndex, isNameByte(utf8[index]) { index = utf8.index(after: index) }
-            return String(text[start..<index]).asciiUppercased
-        }
-        let name = readName()
-        guard !name.isEmpty else { throw malformed("content line has no name") }
-        var parameters: [Parameter] = []
-        while index < utf8.endIndex, utf8[index] == UInt8(ascii: ";") {
-            index = utf8.index(after: index)
-            let parameterName = readName()
-            guard !parameterName.isEmpty, index < utf8.endIndex, utf8[index] == UInt8(ascii: "=") else {
-                throw malformed("malformed parameter")
-            }
-            index = utf8.index(after: index)
-            var values: [String] = []
-            while true {
-                if index < utf8.endIndex, utf8[index] == UInt8(ascii: "\"") {
-                    let start = utf8.index(after: index)
-                    guard let close = utf8[start...].firstIndex(of: UInt8(ascii: "\"")) else {
-                        throw malformed("unterminated quoted parameter value")
-                    }
-                    values.append(String(text[start..<close]))
-                    index = utf8.index(after: close)
-                } else {
-                    let start = index
-                    while index < utf8.endIndex {
-                        let byte = utf8[index]
-                        if byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: ":") { break }
-                        index = utf8.index(after: index)
-                    }
-                    values.append(String(text[start..<index]))
+    /// The offset of the first CR or LF at or after `offset`, reading more as needed; nil when the data ends first.
+    private func lineEnd(from offset: Int) throws -> Int? {
+        var offset = offset
+        while true {
+            let bytes = window.bytes
+            if offset < bytes.count, let base = bytes.baseAddress {
+                let rest = bytes.count - offset
+                let feed = memchr(base + offset, 0x0A, rest).map { UnsafeRawPointer($0) - UnsafeRawPointer(base + offset) } ?? rest
+                if let ret = memchr(base + offset, 0x0D, feed) {
+                    return offset + (UnsafeRawPointer(ret) - UnsafeRawPointer(base + offset))
                 }
-                guard index < utf8.endIndex, utf8[index] == UInt8(ascii: ",") else { break }
-                index = utf8.index(after: index)
+                if feed < rest { return offset + feed }
+                offset = bytes.count
             }
-            parameters.append(Parameter(name: parameterName, values: values))
+            guard offset <= Self.maximumLineLength else {
+                throw ICalendarError(.lineTooLong, line: physicalLines + 1, "content line longer than \(Self.maximumLineLength) bytes")
+            }
+            guard try window.fill() else { return nil }
         }
-        guard index < utf8.endIndex, utf8[index] == UInt8(ascii: ":") else {
-            throw malformed("content line has no ':' after its name")
-        }
-        let value = String(text[utf8.index(after: index)...])
-        return ContentLine(name: name, parameters: parameters, value: value, line: line)
     }
 }
 

@@ -87,4 +87,31 @@ func contentLines(bytes: [UInt8], chunkSize: Int = 1 << 16) throws -> [ContentLi
         let error = #expect(throws: ICalendarError.self) { try contentLines("X;CN=\"open:value\n") }
         #expect(error?.code == .malformedContentLine)
     }
+
+    @Test func everyChunkSizeReadsTheSameLines() throws {
+        let text =
+            "\u{FEFF}BEGIN:VCALENDAR\r\nDESCRIPTION;LANGUAGE=fr:Réunion\r\n  d'équipe\r\n\tsuite\rX-A:1\n\r\n\nX-B;P=\"a:b\",c:"
+            + String(repeating: "é", count: 90) + "\r\n " + String(repeating: "z", count: 40) + "\r\nEND:VCALENDAR"
+        let whole = try contentLines(text)
+        #expect(whole.map(\.name) == ["BEGIN", "DESCRIPTION", "X-A", "X-B", "END"])
+        #expect(whole[1].value == "Réunion d'équipesuite")
+        #expect(whole.map(\.line) == [1, 2, 5, 8, 10])
+        for chunkSize in [1, 2, 3, 5, 7, 16, 100] {
+            #expect(try contentLines(text, chunkSize: chunkSize) == whole, "chunk size \(chunkSize)")
+        }
+    }
+
+    @Test func foldingCarriesOverBlankLinesAsCommonReadersDo() throws {
+        #expect(try contentLines("SUMMARY:a\r\n\r\n b\r\nX:1\r\n").map(\.value) == ["ab", "1"])
+    }
+
+    @Test(
+        arguments: [[0xC3, 0x28], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC0, 0xAF], [0xE2, 0x82]] as [[UInt8]]
+    )
+    func malformedUTF8AnywhereInTheLineIsAnError(bad: [UInt8]) throws {
+        for prefix in ["SUMMARY:", "X;CN=", "X;CN=\""] {
+            let error = #expect(throws: ICalendarError.self) { try contentLines(bytes: Array(prefix.utf8) + bad + Array("\":v\n".utf8)) }
+            #expect(error?.code == .invalidUTF8, "\(prefix) \(bad)")
+        }
+    }
 }

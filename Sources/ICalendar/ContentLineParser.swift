@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Splits one unfolded content line into name, parameters and value.
+///
+/// Names are upper-cased and kept in a small table, so the names a file repeats on every event
+/// are made once. The whole line must be valid UTF-8.
+struct ContentLineParser {
+    private var names = NameTable()
+
+    /// Parses `bytes`, the unfolded line that starts on physical line `line`.
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> ContentLine {
+        guard isValidUTF8(bytes) else {
+            throw ICalendarError(.invalidUTF8, line: line, "content line is not valid UTF-8")
+        }
+        func text(_ from: Int, _ to: Int) -> String {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
+        }
+        func malformed(_ why: String) -> ICalendarError {
+            ICalendarError(.malformedContentLine, line: line, "\(why): \(excerpt(String(decoding: bytes, as: UTF8.self)))")
+        }
+        var index = 0
+        let count = bytes.count
+        func nameEnd(from start: Int) -> Int {
+            var end = start
+            while end < count, isNameByte(bytes[end]) { end += 1 }
+            return end
+        }
+        var end = nameEnd(from: 0)
+        guard end > 0 else { throw malformed("content line has no name") }
+        let name = names.name(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+        index = end
+        var parameters: [Parameter] = []
+        while index < count, bytes[index] == UInt8(ascii: ";") {
+            end = nameEnd(from: index + 1)
+            guard end > index + 1, end < count, bytes[end] == UInt8(ascii: "=") else {
+                throw malformed("malformed parameter")
+            }
+            let parameterName = names.name(UnsafeBufferPointer(rebasing: bytes[index + 1..<end]))
+            index = end + 1
+            var values: [String] = []
+            while true {
+                if index < count, bytes[index] == UInt8(ascii: "\"") {
+                    var close = index + 1
+                    while close < count, bytes[close] != UInt8(ascii: "\"") { close += 1 }
+                    guard close < count else { throw malformed("unterminated quoted parameter value") }
+                    values.append(text(index + 1, close))
+                    index = close + 1
+                } else {
+                    let start = index
+                    while index < count {
+                        let byte = bytes[index]
+                        if byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: ":") { break }
+                        index += 1
+                    }
+                    values.append(text(start, index))
+                }
+                guard index < count, bytes[index] == UInt8(ascii: ",") else { break }
+                index += 1
+            }
+            parameters.append(Parameter(name: parameterName, values: values))
+        }
+        guard index < count, bytes[index] == UInt8(ascii: ":") else {
+            throw malformed("content line has no ':' after its name")
+        }
+        return ContentLine(name: name, parameters: parameters, value: text(index + 1, count), line: line)
+    }
+}
+
+/// Whether `byte` may appear in a property or parameter name (letters, digits, `-`, and `_` as some writers use).
+private func isNameByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+        UInt8(ascii: "-"), UInt8(ascii: "_"):
+        true
+    default: false
+    }
+}
+
+/// Upper-cased names for the byte sequences a file repeats, made once each.
+struct NameTable {
+    private static let slotCount = 512
+    private var keys = [[UInt8]](repeating: [], count: NameTable.slotCount)
+    private var values = [String](repeating: "", count: NameTable.slotCount)
+
+    /// The upper-cased name spelled by `bytes` (non-empty ASCII).
+    mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let count = bytes.count
+        let slot = (count &* 131 &+ Int(bytes[0]) &* 31 &+ Int(bytes[count - 1]) &* 7 &+ Int(bytes[count >> 1])) & (Self.slotCount - 1)
+        let known = keys[slot].withUnsafeBufferPointer { key in
+            key.count == count && memcmp(key.baseAddress!, bytes.baseAddress!, count) == 0
+        }
+        if known { return values[slot] }
+        let name = String(decoding: bytes.lazy.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+        if count <= 64 {
+            keys[slot] = Array(bytes)
+            values[slot] = name
+        }
+        return name
+    }
+}
+
+/// Whether `bytes` is well-formed UTF-8 (RFC 3629: no overlong forms, surrogates or values above U+10FFFF).
+func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = bytes.baseAddress else { return true }
+    var index = 0
+    let count = bytes.count
+    while index + 8 <= count {
+        if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+        index += 8
+    }
+    while index < count {
+        let lead = base[index]
+        if lead < 0x80 {
+            index += 1
+            continue
+        }
+        let length: Int
+        var lower: UInt8 = 0x80
+        var upper: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0:
+            length = 3
+            lower = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED:
+            length = 3
+            upper = 0x9F
+        case 0xF0:
+            length = 4
+            lower = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4:
+            length = 4
+            upper = 0x8F
+        default: return false
+        }
+        guard index + length <= count, (lower...upper).contains(base[index + 1]) else { return false }
+        for continuation in 2..<max(2, length) where base[index + continuation] & 0xC0 != 0x80 {
+            return false
+        }
+        index += length
+    }
+    return true
+}
