@@ -50,6 +50,18 @@ public struct ContentLineReader {
                 physicalLines += 1
                 break
             }
+            let bytes = window.bytes
+            if end + 2 < bytes.count {
+                // The common case, decided without reading more: the line end and the byte after it are in the buffer.
+                let ending = bytes[end] == 0x0D && bytes[end + 1] == 0x0A ? 2 : 1
+                let after = bytes[end + ending]
+                if after != 0x20 && after != 0x09 && after != 0x0D && after != 0x0A {
+                    length = end
+                    terminator = ending
+                    physicalLines += 1
+                    break
+                }
+            }
             let ending = try window.byte(at: end) == 0x0D && window.byte(at: end + 1) == 0x0A ? 2 : 1
             var next = end + ending
             var crossed = 1

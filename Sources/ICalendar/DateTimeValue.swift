@@ -83,3 +83,30 @@ func decimalFields<Bytes: Collection>(_ bytes: Bytes, widths: [Int]) -> [Int]? w
     }
     return iterator.next() == nil ? result : nil
 }
+
+extension DateTimeValue {
+    /// Every value of a list property such as `EXDATE:20250301T090000,20250308T090000`, each read with the property's `VALUE` and `TZID`.
+    public static func list(_ property: ContentLine) throws -> [DateTimeValue] {
+        try property.value.split(separator: ",", omittingEmptySubsequences: true).map { piece in
+            var single = property
+            single.value = String(piece)
+            return try DateTimeValue(single)
+        }
+    }
+
+    /// The same kind of value `days` calendar days later (earlier when negative).
+    public func adding(days: Int) -> DateTimeValue {
+        adding(seconds: Int64(days) * 86_400)
+    }
+
+    /// The value moved by `seconds` on its own wall clock (a DATE stays a DATE when moved by whole days).
+    public func adding(seconds: Int64) -> DateTimeValue {
+        let moved = LocalDateTime(wallSeconds: local.wallSeconds + seconds)
+        switch self {
+        case .date: return seconds % 86_400 == 0 ? .date(moved) : .floating(moved)
+        case .utc: return .utc(moved)
+        case .floating: return .floating(moved)
+        case .zoned(_, let tzid): return .zoned(moved, tzid: tzid)
+        }
+    }
+}

@@ -26,6 +26,8 @@ public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertibl
         case invalidDuration = "ical.invalidDuration"
         /// A TZID names no IANA zone and no VTIMEZONE of the file.
         case unknownTimeZone = "ical.unknownTimeZone"
+        /// An event makes more instances than the expander allows in one window.
+        case tooManyOccurrences = "ical.tooManyOccurrences"
         /// The data could not be read from its source.
         case readFailed = "ical.readFailed"
     }

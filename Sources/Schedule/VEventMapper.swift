@@ -110,15 +110,3 @@ public struct VEventMapper: Sendable {
         }
     }
 }
-
-extension DateTimeValue {
-    /// The same kind of value `days` calendar days later.
-    func adding(days: Int) -> DateTimeValue {
-        switch self {
-        case .date(let local): .date(local.adding(days: days))
-        case .utc(let local): .utc(local.adding(days: days))
-        case .floating(let local): .floating(local.adding(days: days))
-        case .zoned(let local, let tzid): .zoned(local.adding(days: days), tzid: tzid)
-        }
-    }
-}
