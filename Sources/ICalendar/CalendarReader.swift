@@ -1,6 +1,8 @@
 /// Reads iCalendar data as a stream of top-level components, one VEVENT (or VTIMEZONE …) at a time.
 ///
-/// Several VCALENDAR objects in one stream are read in turn. Memory holds one component at a
+/// Several VCALENDAR objects in one stream are read in turn. As common readers do, components
+/// standing outside any VCALENDAR (a file of bare VEVENTs) are read as one implicit calendar
+/// each run of them, and stray properties between calendars are skipped. Memory holds one component at a
 /// time, so a file of any size is read in bounded memory. Structural errors (no VCALENDAR,
 /// mismatched END, data ending inside a component) are thrown with the line they were found on.
 public struct CalendarReader {
@@ -10,6 +12,7 @@ public struct CalendarReader {
     private var lines: ContentLineReader
     private var calendarProperties: [ContentLine] = []
     private var inCalendar = false
+    private var inBareCalendar = false
     private var calendarCount = 0
 
     /// Creates a reader over `source`.
@@ -24,13 +27,24 @@ public struct CalendarReader {
     public mutating func next() throws -> CalendarItem? {
         while let line = try nextLine() {
             if !inCalendar {
-                guard line.name == "BEGIN", line.value.asciiUppercased == "VCALENDAR" else {
+                guard line.name == "BEGIN" else {
                     if calendarCount == 0 {
                         throw ICalendarError(.notICalendar, line: line.line, "expected BEGIN:VCALENDAR, found \(excerpt(line.name))")
                     }
-                    throw ICalendarError(.contentOutsideComponent, line: line.line, "\(line.name) after END:VCALENDAR")
+                    continue
+                }
+                let name = line.value.asciiUppercased
+                guard name == "VCALENDAR" else {
+                    if !inBareCalendar {
+                        inBareCalendar = true
+                        calendarCount += 1
+                        calendarProperties = []
+                    }
+                    let component = try readComponent(named: name, line: line.line)
+                    return CalendarItem(component: component, calendarProperties: [], calendarIndex: calendarCount)
                 }
                 inCalendar = true
+                inBareCalendar = false
                 calendarCount += 1
                 calendarProperties = []
                 continue

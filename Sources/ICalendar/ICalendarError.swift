@@ -14,8 +14,6 @@ public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertibl
         case mismatchedEnd = "ical.mismatchedEnd"
         /// The data ends inside a component.
         case unterminatedComponent = "ical.unterminatedComponent"
-        /// A content line stands outside any component.
-        case contentOutsideComponent = "ical.contentOutsideComponent"
         /// A content line is longer than the reader accepts.
         case lineTooLong = "ical.lineTooLong"
         /// Components are nested deeper than the reader accepts.

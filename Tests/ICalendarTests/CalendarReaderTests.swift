@@ -54,6 +54,29 @@ func calendarItems(_ text: String) throws -> [CalendarItem] {
         #expect(items[0].calendarProperties.isEmpty)
     }
 
+    @Test func bareComponentsOutsideAnyCalendarFormImplicitCalendarsAndStrayPropertiesAreSkipped() throws {
+        let items = try calendarItems(
+            """
+            BEGIN:VEVENT
+            UID:a
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:b
+            END:VEVENT
+            BEGIN:VCALENDAR
+            BEGIN:VEVENT
+            UID:c
+            END:VEVENT
+            END:VCALENDAR
+            X-COMMENT:trailing
+            BEGIN:VEVENT
+            UID:d
+            END:VEVENT
+            """)
+        #expect(items.map { $0.component.property("UID")?.value } == ["a", "b", "c", "d"])
+        #expect(items.map(\.calendarIndex) == [1, 1, 2, 3])
+    }
+
     @Test func dataThatIsNotICalendarIsSaidSo() throws {
         for text in ["junk\n", "SUMMARY:hello\n", "", "\u{FEFF}<html>\n"] {
             let error = #expect(throws: ICalendarError.self) { try calendarItems(text) }
