@@ -97,7 +97,7 @@ public struct ContentLineReader<Source: ByteSource> {
                 guard index < utf8.endIndex, utf8[index] == UInt8(ascii: ",") else { break }
                 index = utf8.index(after: index)
             }
-            parameters.append(Parameter(name: parameterName, values: values))
+            parameters.append(Parameter(name: parameterName, values: ParameterValue.decodingCarets(values)))
         }
         guard index < utf8.endIndex, utf8[index] == UInt8(ascii: ":") else {
             throw malformed("content line has no ':' after its name")
