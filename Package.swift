@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", exact: "2.0.1"),
     ],
     targets: [
         .target(name: "ICalendar"),
@@ -48,7 +49,10 @@ let package = Package(
         ),
         .executableTarget(name: "ical-bench", dependencies: ["ICalendar"], path: "Benchmarks/ICalBench"),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ICalendarTests", dependencies: ["ICalendar"]),
+        .testTarget(
+            name: "ICalendarTests",
+            dependencies: ["ICalendar", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "ICalendar"]),
         .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),
         .testTarget(name: "DropFoldersTests", dependencies: ["DropFolders", "TestSupport"]),

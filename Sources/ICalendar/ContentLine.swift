@@ -2,7 +2,7 @@
 public struct ContentLine: Equatable, Sendable {
     /// The property or keyword name, upper-cased (`DTSTART`, `BEGIN`, `X-KALTURA-ID`).
     public var name: String
-    /// The parameters in file order; names upper-cased, values unquoted.
+    /// The parameters in file order; names upper-cased, values unquoted and caret-decoded.
     public var parameters: [Parameter]
     /// The raw value after the first unquoted `:`, not unescaped.
     public var value: String
@@ -28,7 +28,7 @@ public struct ContentLine: Equatable, Sendable {
 public struct Parameter: Equatable, Sendable {
     /// The parameter name, upper-cased.
     public var name: String
-    /// The values, with surrounding quotes removed.
+    /// The values, with surrounding quotes removed and RFC 6868 carets decoded (`^n` is a line feed).
     public var values: [String]
 
     /// Creates a parameter.

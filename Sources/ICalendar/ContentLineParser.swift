@@ -61,7 +61,7 @@ struct ContentLineParser {
                 guard index < count, bytes[index] == UInt8(ascii: ",") else { break }
                 index += 1
             }
-            parameters.append(Parameter(name: parameterName, values: values))
+            parameters.append(Parameter(name: parameterName, values: ParameterValue.decodingCarets(values)))
         }
         guard index < count, bytes[index] == UInt8(ascii: ":") else {
             throw malformed("content line has no ':' after its name")

@@ -1,4 +1,4 @@
-/// An error found while reading iCalendar data, with the line it was found on.
+/// An error found while reading or writing iCalendar data, with the line it was found on.
 ///
 /// `code` is stable and is what reaches reports, logs and metric labels; `message` is for people.
 public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -28,6 +28,11 @@ public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertibl
         case tooManyOccurrences = "ical.tooManyOccurrences"
         /// The data could not be read from its source.
         case readFailed = "ical.readFailed"
+        /// A content line or component cannot be written: a name is empty or holds other than letters,
+        /// digits, `-` and `_`, a value holds a line break, or a property is named `BEGIN` or `END`.
+        case unwritableContentLine = "ical.unwritableContentLine"
+        /// The data could not be written to its sink.
+        case writeFailed = "ical.writeFailed"
     }
 
     /// The stable code.

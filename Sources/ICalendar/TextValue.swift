@@ -19,4 +19,24 @@ public enum TextValue {
         if escaping { bytes.append(UInt8(ascii: "\\")) }
         return String(decoding: bytes, as: UTF8.self)
     }
+
+    /// The TEXT value that stands for `text`: a backslash, `;` and `,` are escaped, and a line break becomes `\n`.
+    ///
+    /// CRLF and a lone CR are line breaks too, so `unescape` gives them back as a line feed.
+    public static func escape(_ text: String) -> String {
+        guard text.utf8.contains(where: { $0 == 0x5C || $0 == 0x3B || $0 == 0x2C || $0 == 0x0A || $0 == 0x0D }) else { return text }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 8)
+        var afterCarriageReturn = false
+        for byte in text.utf8 {
+            defer { afterCarriageReturn = byte == 0x0D }
+            switch byte {
+            case UInt8(ascii: "\\"), UInt8(ascii: ";"), UInt8(ascii: ","): bytes += [UInt8(ascii: "\\"), byte]
+            case 0x0A where afterCarriageReturn: continue
+            case 0x0A, 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            default: bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
 }
