@@ -24,6 +24,12 @@ public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertibl
         case invalidDuration = "ical.invalidDuration"
         /// A TZID names no IANA zone and no VTIMEZONE of the file.
         case unknownTimeZone = "ical.unknownTimeZone"
+        /// An RRULE value is malformed, or breaks a rule of RFC 5545 §3.3.10 (COUNT with UNTIL, BYWEEKNO outside YEARLY …).
+        case invalidRecurrence = "ical.invalidRecurrence"
+        /// An RRULE uses a feature this reader does not expand (an RSCALE other than GREGORIAN, leap months).
+        case unsupportedRecurrence = "ical.unsupportedRecurrence"
+        /// An RRULE yields no instance through a whole cycle of the calendar, so it never will (`BYMONTH=2;BYMONTHDAY=30`).
+        case recurrenceNeverMatches = "ical.recurrenceNeverMatches"
         /// An event makes more instances than the expander allows in one window.
         case tooManyOccurrences = "ical.tooManyOccurrences"
         /// The data could not be read from its source.
