@@ -24,6 +24,10 @@ public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertibl
         case invalidDuration = "ical.invalidDuration"
         /// A TZID names no IANA zone and no VTIMEZONE of the file.
         case unknownTimeZone = "ical.unknownTimeZone"
+        /// A UTC-OFFSET value (`TZOFFSETFROM`, `TZOFFSETTO`) is malformed or out of range.
+        case invalidUTCOffset = "ical.invalidUTCOffset"
+        /// A VTIMEZONE lacks its TZID, has no STANDARD or DAYLIGHT observance, or an observance lacks DTSTART or an offset.
+        case invalidTimeZone = "ical.invalidTimeZone"
         /// An RRULE value is malformed, or breaks a rule of RFC 5545 §3.3.10 (COUNT with UNTIL, BYWEEKNO outside YEARLY …).
         case invalidRecurrence = "ical.invalidRecurrence"
         /// An RRULE uses a feature this reader does not expand (an RSCALE other than GREGORIAN, leap months).

@@ -55,8 +55,9 @@ public struct RecurrenceIterator: Sendable {
     ///   - instant: the UTC seconds of a wall time of the series (for floating times, `{ $0.wallSeconds }`); used to
     ///     compare instances with a UTC UNTIL.
     ///   - line: the line reported in errors.
-    /// - Throws: `invalidRecurrence` for a sub-daily rule on a DATE, `recurrenceNeverMatches` when no time of day can
-    ///   ever match, `invalidDateTime` when `start` is not a valid date-time.
+    /// - Throws: `invalidRecurrence` for a sub-daily rule on a DATE; `recurrenceNeverMatches` when the rule can be seen
+    ///   never to match (no reachable time of day passes its limits, or BYSETPOS asks for more times than a period
+    ///   holds); `invalidDateTime` when `start` is not a valid date-time.
     public init(
         rule: RecurrenceRule, start: LocalDateTime, startIsDate: Bool, includeStart: Bool, line: Int = 0,
         instant: @escaping @Sendable (LocalDateTime) -> Int64

@@ -2,18 +2,68 @@ import Foundation
 
 /// Turns TZIDs into time zones and wall-clock times into instants, as RFC 5545 §3.3.5 asks.
 ///
-/// A TZID is looked up as an IANA name in the system's tzdata. Lookups are cached, so one
-/// resolver should serve a whole file.
+/// A TZID is looked up, in this order, as an IANA name in the system's tzdata, as a Windows zone
+/// name (`windowsZoneName(_:)`), and as the TZID of a VTIMEZONE the file defined (`register(_:)`).
+/// Lookups are cached, so one resolver should serve a whole file.
 public struct ZoneResolver: Sendable {
-    private var cache: [String: TimeZone?] = [:]
+    /// A zone a TZID resolves to.
+    public enum Zone: Sendable {
+        /// A zone of the system's tzdata.
+        case system(TimeZone)
+        /// A zone the file defines with a VTIMEZONE.
+        case defined(VTimeZone)
 
-    /// Creates a resolver with an empty cache.
+        /// The instant of a wall-clock time in this zone; see `TimeZone.instant(of:)` for gaps and overlaps.
+        public func instant(of local: LocalDateTime) -> Int64 {
+            switch self {
+            case .system(let zone): zone.instant(of: local)
+            case .defined(let zone): zone.instant(of: local)
+            }
+        }
+
+        /// The offset from UTC, in seconds east, in force at `instant`.
+        public func offset(atInstant instant: Int64) -> Int {
+            switch self {
+            case .system(let zone): zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
+            case .defined(let zone): zone.offset(atInstant: instant)
+            }
+        }
+    }
+
+    private var cache: [String: Zone?] = [:]
+    private var definitions: [String: VTimeZone] = [:]
+
+    /// Creates a resolver with an empty cache and no VTIMEZONE.
     public init() {}
 
+    /// The IANA name of a Windows zone name (`W. Europe Standard Time`), or nil when it names none.
+    ///
+    /// The table is not filled in yet: every name gives nil.
+    public static func windowsZoneName(_ name: String) -> String? {
+        nil
+    }
+
+    /// Makes a VTIMEZONE of the file available to the TZIDs that name it.
+    ///
+    /// A later VTIMEZONE with the same TZID replaces an earlier one. Throws what `VTimeZone.init` throws.
+    public mutating func register(_ component: Component) throws {
+        let zone = try VTimeZone(component)
+        definitions[zone.tzid] = zone
+        cache[zone.tzid] = nil
+    }
+
     /// The zone a TZID names, or nil when it names none.
-    public mutating func zone(for tzid: String) -> TimeZone? {
+    public mutating func zone(for tzid: String) -> Zone? {
         if let cached = cache[tzid] { return cached }
-        let zone = TimeZone(identifier: tzid.trimmingSpaces)
+        let name = tzid.trimmingSpaces
+        let zone: Zone?
+        if let system = TimeZone(identifier: name) {
+            zone = .system(system)
+        } else if let windows = Self.windowsZoneName(name), let system = TimeZone(identifier: windows) {
+            zone = .system(system)
+        } else {
+            zone = (definitions[tzid] ?? definitions[name]).map(Zone.defined)
+        }
         cache[tzid] = zone
         return zone
     }
@@ -43,12 +93,18 @@ extension TimeZone {
     /// a time that does not exist (skipped when clocks go forward) is read with the offset in
     /// force before the gap, so it lands after the gap by the gap's length (RFC 5545 §3.3.5).
     public func instant(of local: LocalDateTime) -> Int64 {
-        let wall = local.wallSeconds
-        let offsetBefore = Int64(secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall - 86_400))))
-        let offsetAfter = Int64(secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(wall + 86_400))))
-        let candidates = [wall - offsetBefore, wall - offsetAfter].filter { instant in
-            Int64(secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))) == wall - instant
-        }
-        return candidates.min() ?? wall - offsetBefore
+        wallClockInstant(local) { secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval($0))) }
     }
+}
+
+/// The instant of a wall-clock time in a zone whose offset (seconds east of UTC) at an instant is `offset`.
+///
+/// The offsets a day before and a day after are candidates; of those that give back the wall time the
+/// earlier wins (an overlap's first pass), and when neither does (a gap) the offset before it is used.
+func wallClockInstant(_ local: LocalDateTime, offset: (Int64) -> Int) -> Int64 {
+    let wall = local.wallSeconds
+    let offsetBefore = Int64(offset(wall - 86_400))
+    let offsetAfter = Int64(offset(wall + 86_400))
+    let candidates = [wall - offsetBefore, wall - offsetAfter].filter { Int64(offset($0)) == wall - $0 }
+    return candidates.min() ?? wall - offsetBefore
 }

@@ -135,3 +135,94 @@ struct RandomRecurrence: CustomStringConvertible {
         }
     }
 }
+
+/// Rules of whole days checked against a day-by-day search that applies RFC 5545's limits directly.
+@Suite struct RecurrenceBruteForceTests {
+    /// A random DATE-started rule without ordinals, BYSETPOS, BYYEARDAY or BYWEEKNO.
+    private struct DayRule {
+        var frequency: RecurrenceRule.Frequency
+        var interval: Int
+        var months: Set<Int>
+        var monthDays: Set<Int>
+        var weekdays: Set<Int>
+        var weekStart: Int
+
+        init(using random: inout SeededGenerator) {
+            frequency = [.daily, .weekly, .monthly, .yearly].randomElement(using: &random)!
+            interval = Int.random(in: 1...3, using: &random)
+            func pick(_ range: ClosedRange<Int>, _ percent: Int, most: Int) -> Set<Int> {
+                guard Int.random(in: 0..<100, using: &random) < percent else { return [] }
+                return Set((0..<Int.random(in: 1...most, using: &random)).map { _ in Int.random(in: range, using: &random) })
+            }
+            months = pick(1...12, 40, most: 4)
+            monthDays = frequency == .weekly ? [] : pick(-31...31, 40, most: 4).subtracting([0])
+            weekdays = pick(0...6, 50, most: 3)
+            weekStart = Int.random(in: 0...6, using: &random)
+        }
+
+        var text: String {
+            var parts = ["FREQ=\(frequency.rawValue)", "INTERVAL=\(interval)", "WKST=" + RecurrenceRule.Weekday(rawValue: weekStart)!.code]
+            if !months.isEmpty { parts.append("BYMONTH=" + months.sorted().map(String.init).joined(separator: ",")) }
+            if !monthDays.isEmpty { parts.append("BYMONTHDAY=" + monthDays.sorted().map(String.init).joined(separator: ",")) }
+            if !weekdays.isEmpty {
+                parts.append("BYDAY=" + weekdays.sorted().map { RecurrenceRule.Weekday(rawValue: $0)!.code }.joined(separator: ","))
+            }
+            return parts.joined(separator: ";")
+        }
+
+        /// Whether `day` is an instance of the rule started on `start`, judged on its own.
+        func matches(_ day: Int, start: Int) -> Bool {
+            let (year, month, dayOfMonth) = civilFromDays(day)
+            let (startYear, startMonth, startDayOfMonth) = civilFromDays(start)
+            let length = daysInMonth(year: year, month: month)
+            let weekday = Gregorian.weekday(ofDay: day)
+            let monthDayOK = monthDays.contains(dayOfMonth) || monthDays.contains(dayOfMonth - length - 1)
+            let weekdayOK = weekdays.isEmpty || weekdays.contains(weekday)
+            let monthOK = months.isEmpty || months.contains(month)
+            switch frequency {
+            case .daily:
+                return (day - start) % interval == 0 && monthOK && (monthDays.isEmpty || monthDayOK) && weekdayOK
+            case .weekly:
+                let weeks =
+                    (Gregorian.startOfWeek(containing: day, weekStart: weekStart)
+                        - Gregorian.startOfWeek(containing: start, weekStart: weekStart)) / 7
+                let dayOK = weekdays.isEmpty ? weekday == Gregorian.weekday(ofDay: start) : weekdays.contains(weekday)
+                return weeks % interval == 0 && dayOK && monthOK
+            case .monthly:
+                let dayOK = !monthDays.isEmpty ? monthDayOK && weekdayOK : !weekdays.isEmpty ? weekdayOK : dayOfMonth == startDayOfMonth
+                return ((year - startYear) * 12 + month - startMonth) % interval == 0 && monthOK && dayOK
+            default:
+                let inMonth = !months.isEmpty ? monthOK : (!weekdays.isEmpty && monthDays.isEmpty) || month == startMonth
+                let dayOK = !monthDays.isEmpty ? monthDayOK && weekdayOK : !weekdays.isEmpty ? weekdayOK : dayOfMonth == startDayOfMonth
+                return (year - startYear) % interval == 0 && inMonth && dayOK
+            }
+        }
+    }
+
+    @Test func dayRulesMatchADayByDaySearch() throws {
+        var random = SeededGenerator(seed: 424_242)
+        var productive = 0
+        for _ in 0..<300 {
+            let rule = DayRule(using: &random)
+            let start = daysFromCivil(
+                year: Int.random(in: 1995...2035, using: &random), month: Int.random(in: 1...12, using: &random),
+                day: Int.random(in: 1...28, using: &random))
+            let end = start + 5 * 366
+            let expected = (start..<end).filter { rule.matches($0, start: start) }.map { LocalDateTime(wallSeconds: Int64($0) * 86_400) }
+            var iterator = try RecurrenceIterator(
+                rule: RecurrenceRule(parsing: rule.text), start: LocalDateTime(wallSeconds: Int64(start) * 86_400), startIsDate: true,
+                includeStart: false
+            ) { $0.wallSeconds }
+            var result: [LocalDateTime] = []
+            do {
+                while let value = try iterator.next(), value.wallSeconds < Int64(end) * 86_400 { result.append(value) }
+            } catch let error as ICalendarError where error.code == .recurrenceNeverMatches {
+                #expect(expected.isEmpty, "\(rule.text) never matches, yet \(expected.first!) does")
+                continue
+            }
+            #expect(result == expected, "\(rule.text) from \(LocalDateTime(wallSeconds: Int64(start) * 86_400))")
+            if !expected.isEmpty { productive += 1 }
+        }
+        #expect(productive > 200, "most random rules have instances within five years")
+    }
+}
