@@ -2,7 +2,9 @@
 ///
 /// Several VCALENDAR objects in one stream are read in turn. As common readers do, components
 /// standing outside any VCALENDAR (a file of bare VEVENTs) are read as one implicit calendar
-/// each run of them, and stray properties between calendars are skipped. Memory holds one component at a
+/// each run of them, and stray properties between calendars are skipped. A content line inside
+/// a component that cannot be read is skipped and recorded in the component's `skippedLines`,
+/// so one broken line costs that line, not the file. Memory holds one component at a
 /// time, so a file of any size is read in bounded memory. Structural errors (no VCALENDAR,
 /// mismatched END, data ending inside a component) are thrown with the line they were found on.
 public struct CalendarReader {
@@ -13,6 +15,8 @@ public struct CalendarReader {
     private var calendarProperties: [ContentLine] = []
     private var inCalendar = false
     private var inBareCalendar = false
+    /// Lines of the calendars themselves (outside their components) that could not be read and were skipped.
+    public private(set) var skippedCalendarLines: [ICalendarError] = []
     private var calendarCount = 0
 
     /// Creates a reader over `source`.
@@ -72,11 +76,17 @@ public struct CalendarReader {
     }
 
     /// The next content line; before any calendar, a line that is not even a content line means the data is not iCalendar.
+    ///
+    /// Inside a calendar, a line that cannot be read is skipped and kept in `skippedCalendarLines`.
     private mutating func nextLine() throws -> ContentLine? {
-        do {
-            return try lines.next()
-        } catch let error as ICalendarError where calendarCount == 0 && error.code != .readFailed {
-            throw ICalendarError(.notICalendar, line: error.line, "expected BEGIN:VCALENDAR; \(error.message)")
+        while true {
+            do {
+                return try lines.next()
+            } catch let error as ICalendarError where calendarCount == 0 && error.code != .readFailed {
+                throw ICalendarError(.notICalendar, line: error.line, "expected BEGIN:VCALENDAR; \(error.message)")
+            } catch let error as ICalendarError where error.code == .malformedContentLine || error.code == .invalidUTF8 {
+                skippedCalendarLines.append(error)
+            }
         }
     }
 
@@ -87,7 +97,15 @@ public struct CalendarReader {
         }
         var stack = [Component(name: name, line: line)]
         stack[0].properties.reserveCapacity(24)
-        while let next = try lines.next() {
+        while true {
+            let next: ContentLine
+            do {
+                guard let line = try lines.next() else { break }
+                next = line
+            } catch let error as ICalendarError where error.code == .malformedContentLine || error.code == .invalidUTF8 {
+                stack[stack.count - 1].skippedLines.append(error)
+                continue
+            }
             switch next.name.utf8.count <= 5 ? next.name : "" {
             case "BEGIN":
                 guard stack.count < Self.maximumDepth else {

@@ -3,7 +3,7 @@ import Foundation
 /// Turns TZIDs into time zones and wall-clock times into instants, as RFC 5545 §3.3.5 asks.
 ///
 /// A TZID is looked up, in this order, as an IANA name in the system's tzdata, as a Windows zone
-/// name (`windowsZoneName(_:)`), and as the TZID of a VTIMEZONE the file defined (`register(_:)`).
+/// name (`WindowsZones`), and as the TZID of a VTIMEZONE the file defined (`register(_:)`).
 /// Lookups are cached, so one resolver should serve a whole file.
 public struct ZoneResolver: Sendable {
     /// A zone a TZID resolves to.
@@ -36,11 +36,15 @@ public struct ZoneResolver: Sendable {
     /// Creates a resolver with an empty cache and no VTIMEZONE.
     public init() {}
 
-    /// The IANA name of a Windows zone name (`W. Europe Standard Time`), or nil when it names none.
-    ///
-    /// The table is not filled in yet: every name gives nil.
-    public static func windowsZoneName(_ name: String) -> String? {
-        nil
+    /// The IANA zone at the end of a globally unique TZID (RFC 5545 §3.2.19) that the file does not define,
+    /// such as `/freeassociation.sourceforge.net/Europe/Berlin` or `/mozilla.org/20070129_1/America/New_York`.
+    static func globallyUniqueZone(_ name: String) -> TimeZone? {
+        guard name.hasPrefix("/") else { return nil }
+        let parts = name.split(separator: "/")
+        for count in stride(from: min(3, parts.count), through: 1, by: -1) {
+            if let zone = TimeZone(identifier: parts.suffix(count).joined(separator: "/")) { return zone }
+        }
+        return nil
     }
 
     /// Makes a VTIMEZONE of the file available to the TZIDs that name it.
@@ -59,10 +63,12 @@ public struct ZoneResolver: Sendable {
         let zone: Zone?
         if let system = TimeZone(identifier: name) {
             zone = .system(system)
-        } else if let windows = Self.windowsZoneName(name), let system = TimeZone(identifier: windows) {
+        } else if let windows = WindowsZones.ianaIdentifier(forWindowsName: name), let system = TimeZone(identifier: windows) {
             zone = .system(system)
+        } else if let defined = definitions[tzid] ?? definitions[name] {
+            zone = .defined(defined)
         } else {
-            zone = (definitions[tzid] ?? definitions[name]).map(Zone.defined)
+            zone = Self.globallyUniqueZone(name).map(Zone.system)
         }
         cache[tzid] = zone
         return zone

@@ -6,7 +6,8 @@ import ScheduleStore
 ///
 /// Each VEVENT is one item: new (partner, UID) pairs are added, known ones updated; an item
 /// equal to what is stored is `unchanged` and not rewritten; a stored event with a higher
-/// SEQUENCE is kept, with a warning. Components other than VEVENT are passed over.
+/// SEQUENCE is kept, with a warning. The file's VTIMEZONEs serve the TZIDs they define; other
+/// components are passed over. A line of a VEVENT that could not be read is a warning on its item.
 struct ICalJob {
     let mapper: VEventMapper
 
@@ -16,8 +17,15 @@ struct ICalJob {
         var zones = ZoneResolver()
         var items: [ItemReport] = []
         while let item = try reader.next() {
+            if item.component.name == "VTIMEZONE" {
+                // A broken VTIMEZONE is left out; the events that name it are then rejected with ical.unknownTimeZone.
+                try? zones.register(item.component)
+                continue
+            }
             guard item.component.name == "VEVENT" else { continue }
-            items.append(try apply(item, zones: &zones, transaction: transaction))
+            var report = try apply(item, zones: &zones, transaction: transaction)
+            report.warnings += item.component.skippedLines.map { ReportWarning(code: $0.code.rawValue, message: $0.description) }
+            items.append(report)
         }
         return items
     }
