@@ -23,13 +23,15 @@ public struct Component: Equatable, Sendable {
     /// The first property named `name` (case-insensitive), if any.
     public func property(_ name: String) -> ContentLine? {
         let wanted = name.asciiUppercased
-        return properties.first { $0.name == wanted }
+        let length = wanted.utf8.count
+        return properties.first { $0.name.utf8.count == length && $0.name == wanted }
     }
 
     /// Every property named `name` (case-insensitive), in file order.
     public func properties(named name: String) -> [ContentLine] {
         let wanted = name.asciiUppercased
-        return properties.filter { $0.name == wanted }
+        let length = wanted.utf8.count
+        return properties.filter { $0.name.utf8.count == length && $0.name == wanted }
     }
 }
 

@@ -69,8 +69,12 @@ public struct RecurrenceSet: Sendable {
         var exclusions = Exclusions()
         if let master, let timing = try Timing(master, zones: &zones) {
             exclusions = try Exclusions(master, zones: &zones)
-            for instance in try instances(of: master, timing: timing, excluding: exclusions, before: window.upperBound, zones: &zones) {
-                let key = try zones.key(of: instance.start)
+            // Instances that end before the window need no work, unless an override may move them into it.
+            let from = futures.isEmpty ? window.lowerBound - max(timing.duration, 0) - 2 * 86_400 : Int64.min
+            for (key, instance) in try instances(
+                of: master, timing: timing, excluding: exclusions, from: from, before: window.upperBound, zones: &zones)
+            {
+                if key < from && replacements[key] == nil && (!instance.start.isDate || dayKeys.isEmpty) { continue }
                 let id = recurring ? try zones.resolved(instance.start) : nil
                 if let replacement = replacements.removeValue(forKey: key)
                     ?? (instance.start.isDate ? replacements.removeValue(forKey: dayKeys[key] ?? .min) : nil)
@@ -94,13 +98,15 @@ public struct RecurrenceSet: Sendable {
         return result.sorted { $0.start.local < $1.start.local }
     }
 
-    /// The master's instances that start before `limit` (plus a margin for zone offsets), in order, without duplicates or EXDATEs.
+    /// The master's instances that start before `limit` (plus a margin for zone offsets), with their keys, in order, without
+    /// duplicates or EXDATEs. A rule without COUNT starts its walk near `from` instead of at DTSTART.
     private func instances(
-        of master: Component, timing: Timing, excluding exclusions: Exclusions, before limit: Int64, zones: inout ZoneResolver
-    ) throws -> [Instance] {
+        of master: Component, timing: Timing, excluding exclusions: Exclusions, from: Int64, before limit: Int64,
+        zones: inout ZoneResolver
+    ) throws -> [(key: Int64, instance: Instance)] {
         let stop = limit + 2 * 86_400
         let start = timing.start
-        var found: [Instance] = [Instance(start: start, duration: nil)]
+        var found: [(key: Int64, instance: Instance)] = [(try zones.key(of: start), Instance(start: start, duration: nil))]
         let rules = try master.properties(named: "RRULE").filter { !$0.value.trimmingSpaces.isEmpty }.map {
             try RecurrenceRule(parsing: $0.value, line: $0.line)
         }
@@ -110,8 +116,11 @@ public struct RecurrenceSet: Sendable {
                 var iterator = try RecurrenceIterator(
                     rule: rule, start: start.local, startIsDate: start.isDate, includeStart: index == 0, line: master.line, instant: convert
                 )
+                if rule.count == nil && from > Int64.min + 86_400 {
+                    iterator.skip(to: LocalDateTime(wallSeconds: from - 86_400))
+                }
                 while let wall = try iterator.next(), wall.wallSeconds < stop {
-                    found.append(Instance(start: start.replacingLocal(wall), duration: nil))
+                    found.append((convert(wall), Instance(start: start.replacingLocal(wall), duration: nil)))
                     guard found.count <= Self.maximumInstances else {
                         throw ICalendarError(
                             .tooManyOccurrences, line: master.line,
@@ -128,17 +137,16 @@ public struct RecurrenceSet: Sendable {
                     } else {
                         date.duration.map { Int64($0.days) * 86_400 + Int64($0.seconds) }
                     }
-                found.append(Instance(start: date.start, duration: duration))
+                found.append((try zones.key(of: date.start), Instance(start: date.start, duration: duration)))
             }
         }
         var byKey: [Int64: Instance] = [:]
-        for instance in found {
-            let key = try zones.key(of: instance.start)
+        for (key, instance) in found {
             guard !exclusions.excludes(key: key, start: instance.start) else { continue }
             if let existing = byKey[key], existing.duration != nil || instance.duration == nil { continue }
             byKey[key] = instance
         }
-        return byKey.sorted { $0.key < $1.key }.map(\.value)
+        return byKey.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
     /// The overrides by the key of their RECURRENCE-ID; of several for one instance the highest SEQUENCE (then the last) wins.

@@ -1,7 +1,10 @@
 extension String {
     /// The string with ASCII letters upper-cased; the string itself when it has no lower-case letter.
     public var asciiUppercased: String {
-        guard utf8.contains(where: { $0 >= 0x61 && $0 <= 0x7A }) else { return self }
+        let hasLowercase =
+            utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 >= 0x61 && $0 <= 0x7A } }
+            ?? utf8.contains { $0 >= 0x61 && $0 <= 0x7A }
+        guard hasLowercase else { return self }
         return String(decoding: utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
     }
 

@@ -9,7 +9,7 @@ public struct ZoneResolver: Sendable {
     /// A zone a TZID resolves to.
     public enum Zone: Sendable {
         /// A zone of the system's tzdata.
-        case system(TimeZone)
+        case system(SystemZone)
         /// A zone the file defines with a VTIMEZONE.
         case defined(VTimeZone)
 
@@ -24,7 +24,7 @@ public struct ZoneResolver: Sendable {
         /// The offset from UTC, in seconds east, in force at `instant`.
         public func offset(atInstant instant: Int64) -> Int {
             switch self {
-            case .system(let zone): zone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
+            case .system(let zone): zone.offset(atInstant: instant)
             case .defined(let zone): zone.offset(atInstant: instant)
             }
         }
@@ -62,13 +62,13 @@ public struct ZoneResolver: Sendable {
         let name = tzid.trimmingSpaces
         let zone: Zone?
         if let system = TimeZone(identifier: name) {
-            zone = .system(system)
+            zone = .system(SystemZone(system))
         } else if let windows = WindowsZones.ianaIdentifier(forWindowsName: name), let system = TimeZone(identifier: windows) {
-            zone = .system(system)
+            zone = .system(SystemZone(system))
         } else if let defined = definitions[tzid] ?? definitions[name] {
             zone = .defined(defined)
         } else {
-            zone = Self.globallyUniqueZone(name).map(Zone.system)
+            zone = Self.globallyUniqueZone(name).map { .system(SystemZone($0)) }
         }
         cache[tzid] = zone
         return zone
@@ -109,8 +109,13 @@ extension TimeZone {
 /// earlier wins (an overlap's first pass), and when neither does (a gap) the offset before it is used.
 func wallClockInstant(_ local: LocalDateTime, offset: (Int64) -> Int) -> Int64 {
     let wall = local.wallSeconds
-    let offsetBefore = Int64(offset(wall - 86_400))
-    let offsetAfter = Int64(offset(wall + 86_400))
-    let candidates = [wall - offsetBefore, wall - offsetAfter].filter { Int64(offset($0)) == wall - $0 }
-    return candidates.min() ?? wall - offsetBefore
+    let before = wall - Int64(offset(wall - 86_400))
+    let after = wall - Int64(offset(wall + 86_400))
+    let beforeHolds = Int64(offset(before)) == wall - before
+    let afterHolds = Int64(offset(after)) == wall - after
+    switch (beforeHolds, afterHolds) {
+    case (true, true): return min(before, after)
+    case (false, true): return after
+    default: return before
+    }
 }
