@@ -47,26 +47,41 @@ public enum DateTimeValue: Hashable, Sendable {
 
     /// Parses `YYYYMMDD`.
     static func parseDate(_ bytes: String.UTF8View) -> LocalDateTime? {
-        guard bytes.count == 8, let digits = decimalFields(bytes, widths: [4, 2, 2]) else { return nil }
-        let value = LocalDateTime(year: digits[0], month: digits[1], day: digits[2])
-        return value.isValid ? value : nil
+        guard bytes.count == 8 else { return nil }
+        var text = String(bytes)
+        return text.withUTF8 { bytes in
+            guard let year = digits(bytes, 0, 4), let month = digits(bytes, 4, 2), let day = digits(bytes, 6, 2) else { return nil }
+            let value = LocalDateTime(year: year, month: month, day: day)
+            return value.isValid ? value : nil
+        }
     }
 
     /// Parses `YYYYMMDDTHHMMSS` with an optional trailing `Z`.
     static func parseDateTime(_ text: String) -> (LocalDateTime, Bool)? {
-        var utf8 = Substring(text).utf8
-        var isUTC = false
-        if let last = utf8.last, last == UInt8(ascii: "Z") || last == UInt8(ascii: "z") {
-            isUTC = true
-            utf8 = utf8.dropLast()
+        var text = text
+        return text.withUTF8 { bytes in
+            var count = bytes.count
+            let isUTC = count > 0 && bytes[count - 1] | 0x20 == UInt8(ascii: "z")
+            if isUTC { count -= 1 }
+            guard count == 15, bytes[8] | 0x20 == UInt8(ascii: "t"), let year = digits(bytes, 0, 4), let month = digits(bytes, 4, 2),
+                let day = digits(bytes, 6, 2), let hour = digits(bytes, 9, 2), let minute = digits(bytes, 11, 2),
+                let second = digits(bytes, 13, 2)
+            else { return nil }
+            let value = LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            return value.isValid ? (value, isUTC) : nil
         }
-        guard utf8.count == 15, utf8[utf8.index(utf8.startIndex, offsetBy: 8)] | 0x20 == UInt8(ascii: "t") else { return nil }
-        guard let date = decimalFields(utf8.prefix(8), widths: [4, 2, 2]),
-            let time = decimalFields(utf8.suffix(6), widths: [2, 2, 2])
-        else { return nil }
-        let value = LocalDateTime(year: date[0], month: date[1], day: date[2], hour: time[0], minute: time[1], second: time[2])
-        return value.isValid ? (value, isUTC) : nil
     }
+}
+
+/// The number written by the `count` ASCII digits at `offset`; nil if any byte is not a digit.
+private func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ count: Int) -> Int? {
+    var value = 0
+    for index in offset..<offset + count {
+        let digit = Int(bytes[index]) &- 48
+        guard digit >= 0 && digit <= 9 else { return nil }
+        value = value * 10 + digit
+    }
+    return value
 }
 
 /// Splits ASCII digits into fields of the given widths; nil if any byte is not a digit.

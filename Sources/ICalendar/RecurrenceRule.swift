@@ -124,20 +124,23 @@ public struct RecurrenceRule: Hashable, Sendable {
     /// Throws `invalidRecurrence` for malformed or contradictory rules, and `unsupportedRecurrence`
     /// for an RSCALE other than GREGORIAN or a leap month (`BYMONTH=5L`).
     public init(parsing text: String, line: Int = 0) throws {
-        var parts: [String: String] = [:]
-        for rawPart in text.trimmingSpaces.split(separator: ";", omittingEmptySubsequences: true) {
-            let part = String(rawPart).trimmingSpaces
-            guard let equals = part.firstIndex(of: "="), equals != part.startIndex else {
+        // A rule has a handful of parts: a list searched in order beats hashing, and splitting the
+        // UTF-8 bytes beats walking Characters.
+        var found: [(name: String, value: String)] = []
+        for rawPart in text.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
+            let part = String(decoding: rawPart, as: UTF8.self).trimmingSpaces
+            guard let equals = part.utf8.firstIndex(of: UInt8(ascii: "=")), equals != part.utf8.startIndex else {
                 throw Self.invalid("part \(excerpt(part)) is not NAME=VALUE", line: line)
             }
-            let name = String(part[..<equals]).asciiUppercased
-            let value = String(part[part.index(after: equals)...]).trimmingSpaces
+            let name = String(decoding: part.utf8[..<equals], as: UTF8.self).asciiUppercased
+            let value = String(decoding: part.utf8[part.utf8.index(after: equals)...], as: UTF8.self).trimmingSpaces
             if name.hasPrefix("X-") { continue }
             guard Self.partNames.contains(name) else { throw Self.invalid("unknown part \(excerpt(name))", line: line) }
-            guard parts[name] == nil else { throw Self.invalid("\(name) appears twice", line: line) }
+            guard !found.contains(where: { $0.name == name }) else { throw Self.invalid("\(name) appears twice", line: line) }
             guard !value.isEmpty else { throw Self.invalid("\(name) has no value", line: line) }
-            parts[name] = value
+            found.append((name, value))
         }
+        let parts = Parts(found)
         guard let frequencyText = parts["FREQ"] else { throw Self.invalid("FREQ is missing", line: line) }
         guard let frequency = Frequency(rawValue: frequencyText.asciiUppercased) else {
             throw Self.invalid("FREQ=\(excerpt(frequencyText)) is not a frequency", line: line)
@@ -214,8 +217,17 @@ public struct RecurrenceRule: Hashable, Sendable {
         return parts.joined(separator: ";")
     }
 
+    /// The parts of one RRULE value by name.
+    private struct Parts {
+        let found: [(name: String, value: String)]
+
+        init(_ found: [(name: String, value: String)]) { self.found = found }
+
+        subscript(name: String) -> String? { found.first { $0.name == name }?.value }
+    }
+
     /// The part names RFC 5545 and RFC 7529 define.
-    private static let partNames: Set<String> = [
+    private static let partNames: [String] = [
         "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
         "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
     ]
@@ -267,20 +279,21 @@ public struct RecurrenceRule: Hashable, Sendable {
     /// A comma-separated list; `signed` lists accept `-n` for the magnitudes in `range`.
     private static func numbers(_ text: String?, _ name: String, _ range: ClosedRange<Int>, signed: Bool, line: Int) throws -> [Int] {
         guard let text else { return [] }
-        var values = Set<Int>()
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let value = signedInteger(String(item).trimmingSpaces), range.contains(abs(value)), signed || value >= 0 else {
-                throw invalid("\(name) value \(excerpt(String(item))) is out of range", line: line)
+        var values: [Int] = []
+        for item in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let entry = String(decoding: item, as: UTF8.self)
+            guard let value = signedInteger(entry.trimmingSpaces), range.contains(abs(value)), signed || value >= 0 else {
+                throw invalid("\(name) value \(excerpt(entry)) is out of range", line: line)
             }
-            values.insert(value)
+            if !values.contains(value) { values.append(value) }
         }
         return values.sorted()
     }
 
     private static func weekdays(_ text: String, line: Int) throws -> [WeekdayOccurrence] {
-        var values = Set<WeekdayOccurrence>()
-        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let entry = String(item).trimmingSpaces
+        var values: [WeekdayOccurrence] = []
+        for item in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
+            let entry = String(decoding: item, as: UTF8.self).trimmingSpaces
             guard entry.utf8.count >= 2, let weekday = Weekday(code: String(entry.suffix(2))) else {
                 throw invalid("BYDAY value \(excerpt(String(entry))) is not a weekday", line: line)
             }
@@ -292,7 +305,8 @@ public struct RecurrenceRule: Hashable, Sendable {
                 }
                 ordinal = number
             }
-            values.insert(WeekdayOccurrence(weekday, ordinal: ordinal))
+            let occurrence = WeekdayOccurrence(weekday, ordinal: ordinal)
+            if !values.contains(occurrence) { values.append(occurrence) }
         }
         return values.sorted()
     }

@@ -31,6 +31,8 @@ public struct ZoneResolver: Sendable {
     }
 
     private var cache: [String: Zone?] = [:]
+    /// The TZID asked last and its answer: files name one zone over and over.
+    private var last: (tzid: String, zone: Zone?)?
     private var definitions: [String: VTimeZone] = [:]
 
     /// Creates a resolver with an empty cache and no VTIMEZONE.
@@ -54,11 +56,16 @@ public struct ZoneResolver: Sendable {
         let zone = try VTimeZone(component)
         definitions[zone.tzid] = zone
         cache[zone.tzid] = nil
+        last = nil
     }
 
     /// The zone a TZID names, or nil when it names none.
     public mutating func zone(for tzid: String) -> Zone? {
-        if let cached = cache[tzid] { return cached }
+        if let last, last.tzid == tzid { return last.zone }
+        if let cached = cache[tzid] {
+            last = (tzid, cached)
+            return cached
+        }
         let name = tzid.trimmingSpaces
         let zone: Zone?
         if let system = TimeZone(identifier: name) {

@@ -5,7 +5,7 @@ import Foundation
 /// A check run on every top-level component the reader yields. It must not crash, whatever the
 /// component holds: errors are the reader's answer to bad data, a crash or a hang is a bug.
 /// To fuzz something more (a recurrence expander, say), write one more check and list it here.
-let itemChecks: [@Sendable (CalendarItem) -> Void] = [readTimes, writeAndReadBack]
+let itemChecks: [@Sendable (CalendarItem) -> Void] = [readTimes, writeAndReadBack, expandEvent, readTimeZone]
 
 /// Feeds the bytes to `CalendarReader` and runs every check on each component, up to the first error.
 @_cdecl("LLVMFuzzerTestOneInput")
@@ -38,6 +38,29 @@ func readTimes(_ item: CalendarItem) {
         component.components.forEach(visit)
     }
     visit(item.component)
+}
+
+/// Expands a VEVENT (its RRULE, RDATE, EXDATE) over two years: any rule must end in bounded time,
+/// with occurrences in order or a coded error.
+func expandEvent(_ item: CalendarItem) {
+    guard item.component.name == "VEVENT" else { return }
+    var zones = ZoneResolver()
+    let window: Range<Int64> = 1_577_836_800..<1_640_995_200
+    let set = RecurrenceSet(uid: "", components: [item.component])
+    guard let occurrences = try? set.occurrences(overlapping: window, zones: &zones) else { return }
+    for (earlier, later) in zip(occurrences, occurrences.dropFirst()) where later.start.local < earlier.start.local {
+        fatalError("occurrences out of order")
+    }
+}
+
+/// Reads a VTIMEZONE and asks it for offsets and instants across its range.
+func readTimeZone(_ item: CalendarItem) {
+    guard item.component.name == "VTIMEZONE", let zone = try? VTimeZone(item.component) else { return }
+    for year in stride(from: 1900, through: 2100, by: 25) {
+        let local = LocalDateTime(year: year, month: 3, day: 30, hour: 2, minute: 30)
+        let instant = zone.instant(of: local)
+        _ = zone.offset(atInstant: instant)
+    }
 }
 
 /// Writes the component with `CalendarWriter` and reads it back: what the reader gave, the writer must

@@ -77,6 +77,17 @@ func calendarItems(_ text: String) throws -> [CalendarItem] {
         #expect(items.map(\.calendarIndex) == [1, 1, 2, 3])
     }
 
+    @Test func aBrokenLineCostsThatLineNotTheFile() throws {
+        var reader = CalendarReader(
+            BufferByteSource("BEGIN:VCALENDAR\nNO COLON HERE\nBEGIN:VEVENT\nUID:a\nX;BAD\nSUMMARY:kept\nEND:VEVENT\nEND:VCALENDAR\n"))
+        let item = try #require(try reader.next())
+        #expect(item.component.property("SUMMARY")?.value == "kept")
+        #expect(item.component.skippedLines.map(\.code) == [.malformedContentLine])
+        #expect(item.component.skippedLines.map(\.line) == [5])
+        #expect(reader.skippedCalendarLines.map(\.line) == [2])
+        #expect(try reader.next() == nil)
+    }
+
     @Test func dataThatIsNotICalendarIsSaidSo() throws {
         for text in ["junk\n", "SUMMARY:hello\n", "", "\u{FEFF}<html>\n"] {
             let error = #expect(throws: ICalendarError.self) { try calendarItems(text) }

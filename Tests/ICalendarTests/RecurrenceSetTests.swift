@@ -14,10 +14,12 @@ private func events(_ body: String) throws -> [Component] {
 }
 
 /// The occurrences of the VEVENTs in `body` over [`from`, `to`) (YYYYMMDD, UTC), as `start/end/summary` strings.
-private func expand(_ body: String, from: String = "20000101", to: String = "20300101") throws -> [String] {
+private func expand(_ body: String, from: String = "20000101", to: String = "20300101", floatingTimeZone: String? = nil) throws
+    -> [String]
+{
     let components = try events(body)
     var zones = ZoneResolver()
-    let set = RecurrenceSet(uid: components.first?.property("UID")?.value ?? "", components: components)
+    let set = RecurrenceSet(uid: components.first?.property("UID")?.value ?? "", components: components, floatingTimeZone: floatingTimeZone)
     return try set.occurrences(overlapping: day(from)..<day(to), zones: &zones).map { occurrence in
         let id = occurrence.recurrenceID.map { OracleFormat.format($0) + " " } ?? ""
         return id + OracleFormat.format(occurrence.start) + "/" + OracleFormat.format(occurrence.end) + " "
@@ -146,6 +148,71 @@ private func day(_ text: String) -> Int64 {
         let instant = "BEGIN:VEVENT\nUID:b\nDTSTART:20250302T000000Z\nSUMMARY:z\nEND:VEVENT"
         #expect(try expand(instant, from: "20250302", to: "20250303").count == 1)
         #expect(try expand(instant, from: "20250301", to: "20250302").isEmpty)
+    }
+
+    @Test func xWRTimeZoneReadsFloatingTimesAndGloballyUniqueTZIDsResolveByTheirTail() throws {
+        let floating = "BEGIN:VEVENT\nUID:a\nDTSTART:20250301T090000\nDURATION:PT1H\nSUMMARY:x\nEND:VEVENT"
+        #expect(try expand(floating) == ["2025-03-01T09:00:00/2025-03-01T10:00:00 x"])
+        #expect(try expand(floating, floatingTimeZone: "Europe/Berlin") == ["2025-03-01T08:00:00Z/2025-03-01T09:00:00Z x"])
+        let unique = "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=/mozilla.org/20070129_1/Europe/Berlin:20250301T090000\nSUMMARY:x\nEND:VEVENT"
+        #expect(try expand(unique) == ["2025-03-01T08:00:00Z/2025-03-01T08:00:00Z x"])
+    }
+
+    @Test func emptyRulesAreNoRulesAndDateExdatesRemoveTheirDay() throws {
+        let empty = "BEGIN:VEVENT\nUID:a\nDTSTART;VALUE=DATE:20250301\nRRULE:\nRDATE:\nSUMMARY:x\nEND:VEVENT"
+        #expect(try expand(empty) == ["2025-03-01/2025-03-02 x"], "not recurring: no RECURRENCE-ID")
+        let body = """
+            BEGIN:VEVENT
+            UID:a
+            DTSTART:20250301T090000Z
+            RRULE:FREQ=DAILY;COUNT=3
+            EXDATE;VALUE=DATE:20250302
+            SUMMARY:x
+            END:VEVENT
+            """
+        #expect(try expand(body).map { String($0.prefix(10)) } == ["2025-03-01", "2025-03-03"])
+    }
+
+    @Test func aDateSeriesIsOverriddenByADateTimeRecurrenceIDOnItsDay() throws {
+        let body = """
+            BEGIN:VEVENT
+            UID:a
+            DTSTART;VALUE=DATE:20200402
+            RRULE:FREQ=WEEKLY;COUNT=3
+            SUMMARY:bin
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:a
+            RECURRENCE-ID;TZID=Europe/London:20200409T000000
+            DTSTART;VALUE=DATE:20200410
+            SUMMARY:moved
+            END:VEVENT
+            """
+        #expect(
+            try expand(body).map { $0.split(separator: " ", maxSplits: 1)[1] } == [
+                "2020-04-02/2020-04-03 bin", "2020-04-10/2020-04-11 moved", "2020-04-16/2020-04-17 bin",
+            ])
+    }
+
+    @Test func anOutdatedCopyOfAnEditedSeriesIsLeftOut() throws {
+        let body = """
+            BEGIN:VEVENT
+            UID:a
+            DTSTART;VALUE=DATE:20240701
+            RRULE:FREQ=WEEKLY;UNTIL=20240720;INTERVAL=2
+            SEQUENCE:2
+            SUMMARY:series
+            END:VEVENT
+            BEGIN:VEVENT
+            UID:a
+            RECURRENCE-ID;VALUE=DATE:20240729
+            DTSTART;VALUE=DATE:20240729
+            RRULE:FREQ=WEEKLY;INTERVAL=2
+            SEQUENCE:1
+            SUMMARY:stale
+            END:VEVENT
+            """
+        #expect(try expand(body).map { String($0.split(separator: " ")[2]) } == ["series", "series"])
     }
 
     @Test func aRunawaySeriesEndsWithACodedError() throws {

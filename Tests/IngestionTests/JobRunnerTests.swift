@@ -39,6 +39,36 @@ func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64,
         #expect(report.items[0].id == lecture.id)
     }
 
+    @Test func aFileDefinedZoneIsUsedAndABrokenLineIsAWarningNotAFailure() async throws {
+        let harness = try Harness()
+        let text = """
+            BEGIN:VCALENDAR\r
+            BEGIN:VTIMEZONE\r
+            TZID:Campus Time\r
+            BEGIN:STANDARD\r
+            DTSTART:19700101T000000\r
+            TZOFFSETFROM:+0300\r
+            TZOFFSETTO:+0300\r
+            END:STANDARD\r
+            END:VTIMEZONE\r
+            BEGIN:VEVENT\r
+            UID:zoned-1\r
+            DTSTART;TZID=Campus Time:20260301T090000\r
+            DTEND;TZID=Campus Time:20260301T100000\r
+            THIS LINE HAS NO COLON\r
+            SUMMARY:Lecture\r
+            END:VEVENT\r
+            END:VCALENDAR\r
+
+            """
+        let report = try await ingest(harness, "zoned.ics", text, modified: 1)
+        #expect(report.counts.added == 1)
+        #expect(report.items[0].warnings.map(\.code) == ["ical.malformedContentLine"])
+        let event = try #require(try await harness.store.events(partnerId: 5).first)
+        #expect(event.startDate == 1_772_344_800, "09:00 at +03:00 is 06:00Z")
+        #expect(event.summary == "Lecture")
+    }
+
     @Test func reingestingIsUnchangedAndAnEditUpdatesWithoutDuplicating() async throws {
         let harness = try Harness()
         let first = try await ingest(harness, "a.ics", calendar(events: 3), modified: 1)
