@@ -51,13 +51,28 @@ public struct RecurrenceSet: Sendable {
     public func occurrences(overlapping window: Range<Int64>, zones: inout ZoneResolver) throws -> [Occurrence] {
         let recurring = isRecurring
         var result: [Occurrence] = []
-        func emit(_ start: DateTimeValue, duration: Int64, id: DateTimeValue?, from component: Component) throws {
-            let occurrence = try Self.occurrence(start: start, duration: duration, id: id, component: component, zones: &zones)
+        func emit(
+            _ start: DateTimeValue, duration: Int64, id: DateTimeValue?, from component: Component, resolvedStart: DateTimeValue? = nil
+        ) throws {
+            let occurrence = Occurrence(
+                recurrenceID: id, start: try resolvedStart ?? zones.resolved(start),
+                end: try zones.resolved(start.adding(seconds: duration)),
+                component: component)
             let begins = occurrence.start.local.wallSeconds
             let ends = occurrence.end.local.wallSeconds
             if begins < window.upperBound && (window.lowerBound < ends || (begins == ends && window.lowerBound <= begins)) {
                 result.append(occurrence)
             }
+        }
+        if !recurring {
+            // A single event: its DTSTART, unless an EXDATE removes it.
+            guard let master, let timing = try Timing(master, zones: &zones) else { return [] }
+            if master.property("EXDATE") != nil {
+                let exclusions = try Exclusions(master, zones: &zones)
+                guard !exclusions.excludes(key: try zones.key(of: timing.start), start: timing.start) else { return [] }
+            }
+            try emit(timing.start, duration: timing.duration, id: nil, from: master)
+            return result
         }
         var replacements = try overrideTable(zones: &zones)
         // A DATE instance is also matched by a DATE-TIME RECURRENCE-ID on its day, as Outlook writes them.
@@ -75,7 +90,9 @@ public struct RecurrenceSet: Sendable {
                 of: master, timing: timing, excluding: exclusions, from: from, before: window.upperBound, zones: &zones)
             {
                 if key < from && replacements[key] == nil && (!instance.start.isDate || dayKeys.isEmpty) { continue }
-                let id = recurring ? try zones.resolved(instance.start) : nil
+                // The key is the instance's instant for UTC and zoned starts, so it gives the resolved start directly.
+                let resolvedStart = instance.start.isAbsolute ? DateTimeValue.utc(LocalDateTime(wallSeconds: key)) : instance.start
+                let id = recurring ? resolvedStart : nil
                 if let replacement = replacements.removeValue(forKey: key)
                     ?? (instance.start.isDate ? replacements.removeValue(forKey: dayKeys[key] ?? .min) : nil)
                 {
@@ -85,7 +102,8 @@ public struct RecurrenceSet: Sendable {
                     try emit(
                         instance.start.adding(seconds: future.shift), duration: future.timing.duration, id: id, from: future.component)
                 } else {
-                    try emit(instance.start, duration: instance.duration ?? timing.duration, id: id, from: master)
+                    try emit(
+                        instance.start, duration: instance.duration ?? timing.duration, id: id, from: master, resolvedStart: resolvedStart)
                 }
             }
         }
@@ -167,15 +185,6 @@ public struct RecurrenceSet: Sendable {
         }
         return table
     }
-
-    /// Builds the occurrence of an instance starting at `start` and lasting `duration` wall-clock seconds.
-    private static func occurrence(
-        start: DateTimeValue, duration: Int64, id: DateTimeValue?, component: Component, zones: inout ZoneResolver
-    ) throws -> Occurrence {
-        Occurrence(
-            recurrenceID: id, start: try zones.resolved(start), end: try zones.resolved(start.adding(seconds: duration)),
-            component: component)
-    }
 }
 
 /// One instance of a master before overrides: its start, and its own length when an RDATE period gives one.
@@ -253,6 +262,14 @@ struct Timing {
 }
 
 extension DateTimeValue {
+    /// Whether the value names an instant by itself (UTC, or with a TZID) rather than a floating time or a date.
+    var isAbsolute: Bool {
+        switch self {
+        case .utc, .zoned: true
+        case .date, .floating: false
+        }
+    }
+
     /// Whether both values are read on one clock: both dates, both floating, both UTC, or both with the same TZID.
     func isSameClock(as other: DateTimeValue) -> Bool {
         switch (self, other) {
