@@ -7,7 +7,8 @@ import ScheduleStore
 /// Each VEVENT is one item: new (partner, UID) pairs are added, known ones updated; an item
 /// equal to what is stored is `unchanged` and not rewritten; a stored event with a higher
 /// SEQUENCE is kept, with a warning. The file's VTIMEZONEs serve the TZIDs they define; other
-/// components are passed over. A line of a VEVENT that could not be read is a warning on its item.
+/// components are passed over. A line that could not be read is a warning on its event (a line of
+/// the calendar itself, on the event that follows it, or on the last one).
 struct ICalJob {
     let mapper: VEventMapper
 
@@ -16,6 +17,7 @@ struct ICalJob {
         var reader = CalendarReader(try FileByteSource(path: path))
         var zones = ZoneResolver()
         var items: [ItemReport] = []
+        var reported = 0
         while let item = try reader.next() {
             if item.component.name == "VTIMEZONE" {
                 // A broken VTIMEZONE is left out; the events that name it are then rejected with ical.unknownTimeZone.
@@ -24,8 +26,16 @@ struct ICalJob {
             }
             guard item.component.name == "VEVENT" else { continue }
             var report = try apply(item, zones: &zones, transaction: transaction)
-            report.warnings += item.component.skippedLines.map { ReportWarning(code: $0.code.rawValue, message: $0.description) }
+            // Lines skipped in the calendar itself (outside any component) are told on the next event.
+            let skipped = reader.skippedCalendarLines[reported...] + item.component.skippedLines
+            reported = reader.skippedCalendarLines.count
+            report.warnings += skipped.map { ReportWarning(code: $0.code.rawValue, message: $0.description) }
             items.append(report)
+        }
+        if reported < reader.skippedCalendarLines.count, !items.isEmpty {
+            items[items.count - 1].warnings += reader.skippedCalendarLines[reported...].map {
+                ReportWarning(code: $0.code.rawValue, message: $0.description)
+            }
         }
         return items
     }

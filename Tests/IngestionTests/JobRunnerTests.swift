@@ -43,6 +43,7 @@ func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64,
         let harness = try Harness()
         let text = """
             BEGIN:VCALENDAR\r
+            X-BROKEN;NO VALUE\r
             BEGIN:VTIMEZONE\r
             TZID:Campus Time\r
             BEGIN:STANDARD\r
@@ -63,7 +64,8 @@ func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64,
             """
         let report = try await ingest(harness, "zoned.ics", text, modified: 1)
         #expect(report.counts.added == 1)
-        #expect(report.items[0].warnings.map(\.code) == ["ical.malformedContentLine"])
+        #expect(report.items[0].warnings.map(\.code) == ["ical.malformedContentLine", "ical.malformedContentLine"])
+        #expect(report.items[0].warnings[0].message.contains("line 2"), "the calendar's own broken line, with its line")
         let event = try #require(try await harness.store.events(partnerId: 5).first)
         #expect(event.startDate == 1_772_344_800, "09:00 at +03:00 is 06:00Z")
         #expect(event.summary == "Lecture")
