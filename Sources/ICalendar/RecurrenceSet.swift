@@ -7,8 +7,9 @@ import Foundation
 /// counts only its own instances), every RRULE's instances and every RDATE, less the EXDATEs.
 /// Of several components without RECURRENCE-ID the one with the highest SEQUENCE is the master
 /// (the first on a tie), as RFC 5545 §3.8.7.4 makes SEQUENCE the revision. An EXDATE that is a
-/// DATE removes every instance starting on that day. An
-/// override replaces the instance whose start equals its RECURRENCE-ID; with
+/// DATE removes every instance starting on that day.
+///
+/// An override replaces the instance whose start equals its RECURRENCE-ID; with
 /// `RANGE=THISANDFUTURE` it also moves every later instance by the same shift and lends them its
 /// duration and properties. Of several overrides for one instance the highest SEQUENCE wins (the
 /// later one on a tie). An override that matches no instance still stands as an occurrence,
@@ -25,7 +26,7 @@ public struct RecurrenceSet: Sendable {
     /// The components with a RECURRENCE-ID, in file order.
     public let overrides: [Component]
 
-    /// Groups `components` (all with UID `uid`) into masters and overrides.
+    /// Groups `components` (all with UID `uid`) into the master and its overrides.
     ///
     /// With `floatingTimeZone` (a calendar's `X-WR-TIMEZONE`, as Google writes it), floating
     /// DTSTART, DTEND, RDATE, EXDATE and RECURRENCE-ID values are read in that zone.
