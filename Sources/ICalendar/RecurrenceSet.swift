@@ -148,7 +148,14 @@ public struct RecurrenceSet: Sendable {
                 }
             }
         }
-        for property in master.properties(named: "RDATE") {
+        let rdates = master.properties(named: "RDATE")
+        if rdates.isEmpty, rules.count == 1, rules[0].frequency.isDailyOrLonger {
+            // One rule of days or longer yields distinct instances in order, DTSTART (found[0]) first
+            // unless the walk started later: no merging needed.
+            let rest = found.dropFirst().first?.key == found[0].key ? found.dropFirst() : found[...]
+            return rest.filter { !exclusions.excludes(key: $0.key, start: $0.instance.start) }
+        }
+        for property in rdates {
             for date in try RecurrenceDate.list(property) {
                 let duration: Int64? =
                     if let end = date.end {
@@ -327,6 +334,16 @@ extension Component {
             copy.properties[index].parameters.append(Parameter(name: "TZID", values: [zone]))
         }
         return copy
+    }
+}
+
+extension RecurrenceRule.Frequency {
+    /// Whether instances are at least a day apart, so that moving one across a DST gap cannot reorder them.
+    var isDailyOrLonger: Bool {
+        switch self {
+        case .secondly, .minutely, .hourly: false
+        case .daily, .weekly, .monthly, .yearly: true
+        }
     }
 }
 
