@@ -62,11 +62,11 @@ public struct ContentLineReader {
                     break
                 }
             }
-            let ending = try window.byte(at: end) == 0x0D && window.byte(at: end + 1) == 0x0A ? 2 : 1
+            let ending = try lineEndLength(at: end)
             var next = end + ending
             var crossed = 1
             while let byte = try window.byte(at: next), byte == 0x0D || byte == 0x0A {
-                next += try byte == 0x0D && window.byte(at: next + 1) == 0x0A ? 2 : 1
+                next += try lineEndLength(at: next)
                 crossed += 1
             }
             guard let byte = try window.byte(at: next), byte == 0x20 || byte == 0x09 else {
@@ -94,10 +94,15 @@ public struct ContentLineReader {
         return try parser.parse(UnsafeBufferPointer(rebasing: window.bytes[0..<length]), line: firstLine)
     }
 
+    /// The length of the line end (CR or LF at `offset`): 2 for CRLF, else 1.
+    private func lineEndLength(at offset: Int) throws -> Int {
+        try window.byte(at: offset) == 0x0D && window.byte(at: offset + 1) == 0x0A ? 2 : 1
+    }
+
     /// Consumes line ends standing alone (blank lines), counting them.
     private mutating func skipBlankLines() throws {
         while let byte = try window.byte(at: 0), byte == 0x0D || byte == 0x0A {
-            let ending = try byte == 0x0D && window.byte(at: 1) == 0x0A ? 2 : 1
+            let ending = try lineEndLength(at: 0)
             window.consume(ending)
             physicalLines += 1
         }

@@ -298,28 +298,6 @@ extension DateTimeValue {
     }
 }
 
-extension ZoneResolver {
-    /// The value with a TZID converted to UTC; other values unchanged.
-    mutating func resolved(_ value: DateTimeValue) throws -> DateTimeValue {
-        guard case .zoned = value else { return value }
-        return .utc(LocalDateTime(wallSeconds: try instant(of: value, floatingZone: .gmt)))
-    }
-
-    /// The value as seconds for comparing instances: the instant for UTC and zoned times, the wall clock read as UTC otherwise.
-    mutating func key(of value: DateTimeValue) throws -> Int64 {
-        try resolved(value).local.wallSeconds
-    }
-
-    /// A function from wall-clock times on `value`'s clock to instants, for comparing instances with a UTC UNTIL.
-    mutating func converter(for value: DateTimeValue) throws -> @Sendable (LocalDateTime) -> Int64 {
-        guard case .zoned(_, let tzid) = value else { return { $0.wallSeconds } }
-        guard let zone = zone(for: tzid) else {
-            throw ICalendarError(.unknownTimeZone, line: 0, "TZID \(excerpt(tzid)) names no known time zone")
-        }
-        return { zone.instant(of: $0) }
-    }
-}
-
 extension Component {
     /// The component with its floating DTSTART, DTEND, RDATE, EXDATE and RECURRENCE-ID values given the TZID `zone`.
     func readingFloatingTimes(in zone: String) -> Component {

@@ -91,11 +91,34 @@ public struct ZoneResolver: Sendable {
         case .date(let local), .floating(let local):
             return floatingZone.instant(of: local)
         case .zoned(let local, let tzid):
-            guard let zone = zone(for: tzid) else {
-                throw ICalendarError(.unknownTimeZone, line: line, "TZID \(excerpt(tzid)) names no known time zone")
-            }
-            return zone.instant(of: local)
+            return try knownZone(tzid, line: line).instant(of: local)
         }
+    }
+
+    /// The value with a TZID converted to UTC; other values unchanged.
+    mutating func resolved(_ value: DateTimeValue) throws -> DateTimeValue {
+        guard case .zoned(let local, let tzid) = value else { return value }
+        return .utc(LocalDateTime(wallSeconds: try knownZone(tzid).instant(of: local)))
+    }
+
+    /// The value as seconds for comparing instances: the instant for UTC and zoned times, the wall clock read as UTC otherwise.
+    mutating func key(of value: DateTimeValue) throws -> Int64 {
+        try resolved(value).local.wallSeconds
+    }
+
+    /// A function from wall-clock times on `value`'s clock to instants, for comparing instances with a UTC UNTIL.
+    mutating func converter(for value: DateTimeValue) throws -> @Sendable (LocalDateTime) -> Int64 {
+        guard case .zoned(_, let tzid) = value else { return { $0.wallSeconds } }
+        let zone = try knownZone(tzid)
+        return { zone.instant(of: $0) }
+    }
+
+    /// The zone a TZID names; `unknownTimeZone` when it names none, so that an unknown zone never becomes UTC silently.
+    private mutating func knownZone(_ tzid: String, line: Int = 0) throws -> Zone {
+        guard let zone = zone(for: tzid) else {
+            throw ICalendarError(.unknownTimeZone, line: line, "TZID \(excerpt(tzid)) names no known time zone")
+        }
+        return zone
     }
 }
 

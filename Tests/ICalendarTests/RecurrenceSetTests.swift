@@ -224,20 +224,21 @@ private func day(_ text: String) -> Int64 {
     /// For random series with COUNT and EXDATEs taken from their own instances: exactly COUNT − EXDATEs
     /// occurrences, strictly increasing, all inside the window.
     @Test func countLessExdatesStrictlyIncreasingAndInsideTheWindow() throws {
-        var random = SeededRandom(seed: 20_261_124)
+        var random = SeededGenerator(seed: 20_261_124)
         let frequencies = ["DAILY", "WEEKLY", "MONTHLY", "YEARLY"]
         let weekdays = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
         let zones = ["Z", "Europe/Berlin", "America/New_York", "floating"]
         for _ in 0..<300 {
-            let frequency = frequencies[random.next(below: frequencies.count)]
-            let count = 1 + random.next(below: 40)
-            var rule = "FREQ=\(frequency);INTERVAL=\(1 + random.next(below: 3));COUNT=\(count)"
-            if frequency == "WEEKLY" && random.next(below: 2) == 0 {
-                rule += ";BYDAY=" + weekdays.shuffled(using: &random).prefix(1 + random.next(below: 3)).joined(separator: ",")
+            let frequency = frequencies[Int.random(in: 0..<frequencies.count, using: &random)]
+            let count = 1 + Int.random(in: 0..<40, using: &random)
+            var rule = "FREQ=\(frequency);INTERVAL=\(1 + Int.random(in: 0..<3, using: &random));COUNT=\(count)"
+            if frequency == "WEEKLY" && Int.random(in: 0..<2, using: &random) == 0 {
+                rule +=
+                    ";BYDAY=" + weekdays.shuffled(using: &random).prefix(1 + Int.random(in: 0..<3, using: &random)).joined(separator: ",")
             }
-            let zone = zones[random.next(below: zones.count)]
+            let zone = zones[Int.random(in: 0..<zones.count, using: &random)]
             let local =
-                "2025\(String(format: "%02d", 1 + random.next(below: 12)))\(String(format: "%02d", 1 + random.next(below: 28)))T093000"
+                "2025\(String(format: "%02d", 1 + Int.random(in: 0..<12, using: &random)))\(String(format: "%02d", 1 + Int.random(in: 0..<28, using: &random)))T093000"
             let start =
                 switch zone {
                 case "Z": "DTSTART:\(local)Z"
@@ -247,7 +248,7 @@ private func day(_ text: String) -> Int64 {
             let body = "BEGIN:VEVENT\nUID:r\n\(start)\nDURATION:PT1H\nRRULE:\(rule)\nSUMMARY:s\nEND:VEVENT"
             let all = try expand(body, from: "20000101", to: "25000101")
             #expect(all.count == count, "\(rule) \(start)")
-            let excluded = all.enumerated().filter { _ in random.next(below: 4) == 0 }.map { $0.element }
+            let excluded = all.enumerated().filter { _ in Int.random(in: 0..<4, using: &random) == 0 }.map { $0.element }
             let exdates = excluded.map { line -> String in
                 let id = line.prefix(20).replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
                 return zone == "floating" ? String(id.prefix(15)) : String(id)
@@ -268,21 +269,4 @@ private func day(_ text: String) -> Int64 {
             #expect(window.count <= remaining.count)
         }
     }
-}
-
-/// A deterministic random number generator (SplitMix64), so property tests repeat exactly.
-struct SeededRandom: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    mutating func next(below bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }
