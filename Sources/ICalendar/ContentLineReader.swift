@@ -131,6 +131,6 @@ public struct ContentLineReader {
 }
 
 /// The start of `text`, cut to a length fit for an error message.
-func excerpt(_ text: String, limit: Int = 80) -> String {
+public func excerpt(_ text: String, limit: Int = 80) -> String {
     text.count > limit ? String(text.prefix(limit)) + "…" : text
 }

@@ -28,6 +28,8 @@ public struct FolderSettings: Sendable {
     public var maximumFileSize: Int64
     /// The most files started in one pass over the folder; the rest wait for the next.
     public var maximumFilesPerPoll: Int
+    /// The bounds events keep, and the horizon of series.
+    public var limits = EventLimits()
 
     /// Creates folder settings; every setting but the id has the documented default.
     public init(
@@ -52,7 +54,7 @@ public struct FolderSettings: Sendable {
 
     /// The settings a job needs from its folder.
     public var jobSettings: JobSettings {
-        JobSettings(partnerId: partnerId, strict: strict, defaultEventType: defaultEventType, timeZone: timeZone)
+        JobSettings(partnerId: partnerId, strict: strict, defaultEventType: defaultEventType, timeZone: timeZone, limits: limits)
     }
 }
 
@@ -66,14 +68,18 @@ public struct JobSettings: Sendable {
     public var defaultEventType: EventType
     /// The zone floating times and dates are read in.
     public var timeZone: TimeZone
+    /// The bounds events keep, and the horizon of series.
+    public var limits: EventLimits
 
     /// Creates job settings.
     public init(
-        partnerId: Int, strict: Bool = false, defaultEventType: EventType = .record, timeZone: TimeZone = TimeZone(identifier: "UTC")!
+        partnerId: Int, strict: Bool = false, defaultEventType: EventType = .record, timeZone: TimeZone = TimeZone(identifier: "UTC")!,
+        limits: EventLimits = EventLimits()
     ) {
         self.partnerId = partnerId
         self.strict = strict
         self.defaultEventType = defaultEventType
         self.timeZone = timeZone
+        self.limits = limits
     }
 }

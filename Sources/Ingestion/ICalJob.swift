@@ -4,76 +4,260 @@ import ScheduleStore
 
 /// Ingests the VEVENTs of an iCalendar file into the store, inside the job's transaction.
 ///
-/// Each VEVENT is one item: new (partner, UID) pairs are added, known ones updated; an item
-/// equal to what is stored is `unchanged` and not rewritten; a stored event with a higher
-/// SEQUENCE is kept, with a warning. The file's VTIMEZONEs serve the TZIDs they define; other
-/// components are passed over. A line that could not be read is a warning on its event (a line of
-/// the calendar itself, on the event that follows it, or on the last one).
+/// Each VEVENT is one item. A single event is applied as it is read: new (partner, UID) pairs are
+/// added, known ones updated; an item equal to what is stored is `unchanged` and not rewritten; a
+/// stored event with a higher SEQUENCE is kept, with a warning. The VEVENTs of a series (a UID with
+/// an RRULE, RDATE or RECURRENCE-ID) are held until the end of the file, since overrides may follow
+/// anywhere, and then applied together: the series row and its occurrences up to the horizon
+/// (`SeriesBuilder`, `EventWriter.applyOccurrences`). A file of overrides alone applies them to the
+/// stored series. The file's VTIMEZONEs serve the TZIDs they define; other components are passed
+/// over. A line that could not be read is a warning on its event (a line of the calendar itself,
+/// on the event that follows it, or on the last one). Once everything is written, the conflicts of
+/// every event added or changed are looked up (SPEC §3.4).
 struct ICalJob {
+    /// Reads each VEVENT.
     let mapper: VEventMapper
+    /// Now, in seconds since 1970: the horizon is counted from it.
+    let now: Int64
+
+    /// The VEVENTs of one UID held for the end of the file.
+    private struct Group {
+        var components: [Component] = []
+        var calendarProperties: [ContentLine] = []
+    }
 
     /// Reads the file at `path` and applies every VEVENT; throws for a file that is not readable iCalendar.
-    func ingest(path: String, into transaction: any StoreTransaction) throws -> [ItemReport] {
+    func ingest(path: String, into transaction: any StoreTransaction) throws -> JobOutput {
         var reader = CalendarReader(try FileByteSource(path: path))
         var zones = ZoneResolver()
+        var timeZones: [String: Component] = [:]
+        let writer = EventWriter(transaction: transaction)
+        let checker = ReferenceChecker(transaction: transaction, partnerId: mapper.partnerId)
         var items: [ItemReport] = []
+        var groups: [String: Group] = [:]
+        var groupOrder: [String] = []
+        var skipped: [Int: [ReportWarning]] = [:]
         var reported = 0
+        var lastLine: Int?
         while let item = try reader.next() {
-            if item.component.name == "VTIMEZONE" {
+            let component = item.component
+            if component.name == "VTIMEZONE" {
                 // A broken VTIMEZONE is left out; the events that name it are then rejected with ical.unknownTimeZone.
-                try? zones.register(item.component)
+                try? zones.register(component)
+                if let tzid = component.property("TZID")?.value { timeZones[tzid] = component }
                 continue
             }
-            guard item.component.name == "VEVENT" else { continue }
-            var report = try apply(item, zones: &zones, transaction: transaction)
+            guard component.name == "VEVENT" else { continue }
             // Lines skipped in the calendar itself (outside any component) are told on the next event.
-            let skipped = reader.skippedCalendarLines[reported...] + item.component.skippedLines
+            skipped[component.line] =
+                (reader.skippedCalendarLines[reported...] + component.skippedLines).map {
+                    ReportWarning(code: $0.code.rawValue, message: $0.description)
+                }
             reported = reader.skippedCalendarLines.count
-            report.warnings += skipped.map { ReportWarning(code: $0.code.rawValue, message: $0.description) }
-            items.append(report)
+            lastLine = component.line
+            let uid = component.property("UID").map { TextValue.unescape($0.value).trimmingSpaces } ?? ""
+            if !uid.isEmpty && (groups[uid] != nil || Self.isPartOfSeries(component)) {
+                if groups[uid] == nil { groupOrder.append(uid) }
+                groups[uid, default: Group()].components.append(component)
+                if component.property("RECURRENCE-ID") == nil || groups[uid]!.calendarProperties.isEmpty {
+                    groups[uid]!.calendarProperties = item.calendarProperties
+                }
+                continue
+            }
+            items.append(
+                try applySingle(component, calendarProperties: item.calendarProperties, zones: &zones, writer: writer, checker: checker))
         }
-        if reported < reader.skippedCalendarLines.count, !items.isEmpty {
-            items[items.count - 1].warnings += reader.skippedCalendarLines[reported...].map {
+        if let lastLine, reported < reader.skippedCalendarLines.count {
+            skipped[lastLine, default: []] += reader.skippedCalendarLines[reported...].map {
                 ReportWarning(code: $0.code.rawValue, message: $0.description)
+            }
+        }
+        for uid in groupOrder {
+            let group = groups.removeValue(forKey: uid)!
+            items += try applySeries(
+                uid: uid, group.components, calendarProperties: group.calendarProperties, timeZones: timeZones, zones: &zones,
+                writer: writer, checker: checker)
+        }
+        items.sort { $0.line < $1.line }
+        for index in items.indices {
+            items[index].warnings += skipped[items[index].line] ?? []
+        }
+        var conflicts: [ConflictReport] = []
+        for id in writer.touched {
+            guard let event = try transaction.event(partnerId: mapper.partnerId, id: id) else { continue }
+            conflicts += try transaction.conflicts(of: event, lookBehind: mapper.limits.maximumEventDuration)
+        }
+        return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: Self.distinct(conflicts))
+    }
+
+    /// Whether a VEVENT belongs to a series: it has a non-empty RRULE or RDATE, or a RECURRENCE-ID.
+    static func isPartOfSeries(_ component: Component) -> Bool {
+        component.property("RECURRENCE-ID") != nil
+            || component.properties.contains { ($0.name == "RRULE" || $0.name == "RDATE") && !$0.value.trimmingSpaces.isEmpty }
+    }
+
+    /// The conflicts with each pair of events once, as first found.
+    static func distinct(_ conflicts: [ConflictReport]) -> [ConflictReport] {
+        var seen: Set<[Int64]> = []
+        return conflicts.filter { seen.insert([min($0.eventId, $0.otherEventId), max($0.eventId, $0.otherEventId)]).inserted }
+    }
+
+    /// Applies one VEVENT that is not part of a series. A stored series with its UID becomes a single
+    /// event, and its occurrences are cancelled.
+    private func applySingle(
+        _ component: Component, calendarProperties: [ContentLine], zones: inout ZoneResolver, writer: EventWriter,
+        checker: ReferenceChecker
+    ) throws -> ItemReport {
+        let uid = component.property("UID").map { TextValue.unescape($0.value) }
+        let mapped: MappedEvent
+        do {
+            mapped = try mapper.map(component, calendarProperties: calendarProperties, zones: &zones).get()
+            try checker.check(mapped, isOverride: false)
+        } catch {
+            return Self.rejected(component, uid: uid, ValidationError(describing: error))
+        }
+        let event = mapped.event
+        var report = ItemReport(
+            line: component.line, uid: event.referenceId, action: Self.action(event), result: .unchanged,
+            warnings: mapped.warnings.map(Self.warning))
+        let stored = try writer.transaction.event(partnerId: event.partnerId, referenceId: event.referenceId)
+        if let stored, let stale = Self.staleness(stored: stored, file: event) {
+            report.id = stored.id
+            report.warnings.append(stale)
+            return report
+        }
+        (report.result, report.id) = try writer.upsert(event, stored: stored)
+        if let stored, stored.recurrenceType == .recurring, let id = stored.id {
+            let outcome = try writer.applyOccurrences([], seriesId: id, stored: try writer.transaction.occurrences(seriesId: id))
+            report.occurrences = outcome.counts
+        }
+        return report
+    }
+
+    /// Applies the VEVENTs of one series UID: its master (from the file, or else the stored series' source) and overrides.
+    private func applySeries(
+        uid: String, _ components: [Component], calendarProperties: [ContentLine], timeZones: [String: Component],
+        zones: inout ZoneResolver, writer: EventWriter, checker: ReferenceChecker
+    ) throws -> [ItemReport] {
+        let transaction = writer.transaction
+        let builder = SeriesBuilder(mapper: mapper)
+        var items: [ItemReport] = []
+        var overrides = components.filter { $0.property("RECURRENCE-ID") != nil }
+        let masters = components.filter { $0.property("RECURRENCE-ID") == nil }
+        var timeZones = timeZones
+        let stored = try transaction.event(partnerId: mapper.partnerId, referenceId: uid)
+        let master: Component
+        if let chosen = RecurrenceSet(uid: uid, components: masters).master {
+            master = chosen
+            for copy in masters where copy.line != chosen.line {
+                let warning = ValidationError(
+                    .supersededCopy, "another VEVENT with this UID and a higher SEQUENCE (line \(chosen.line)) is the series")
+                items.append(ItemReport(line: copy.line, uid: uid, action: "upsert", result: .unchanged, warnings: [Self.warning(warning)]))
+            }
+        } else if let stored, stored.recurrenceType == .recurring, let source = stored.source,
+            let kept = try? SeriesSource(source), let storedMaster = kept.master
+        {
+            // Overrides alone: they join the stored series, replacing its overrides of the same instances.
+            master = storedMaster
+            kept.register(into: &zones)
+            timeZones.merge(kept.timeZones) { file, _ in file }
+            let replaced = Set(overrides.compactMap { try? key(of: $0, builder: builder, zones: &zones) })
+            overrides =
+                kept.overrides.filter { kept in (try? key(of: kept, builder: builder, zones: &zones)).map { !replaced.contains($0) } ?? false }
+                + overrides
+        } else {
+            return items
+                + overrides.map {
+                    Self.rejected(
+                        $0, uid: uid,
+                        ValidationError(.seriesNotFound, "RECURRENCE-ID override of \"\(excerpt(uid, limit: 60))\", a series that is neither in the file nor stored"))
+                }
+        }
+        let fromFile = Set(components.map(\.line))
+        let storedOccurrences = try stored.flatMap { $0.id }.map { try transaction.occurrences(seriesId: $0) } ?? []
+        let horizonEnd = max(now + mapper.limits.horizon, (storedOccurrences.map(\.startDate).max() ?? .min) + 1)
+        let plan: SeriesPlan
+        do {
+            plan = try builder.build(
+                master: master, overrides: overrides, calendarProperties: calendarProperties, timeZones: timeZones,
+                horizonEnd: horizonEnd, zones: &zones, check: checker.check)
+        } catch {
+            let error = ValidationError(describing: error)
+            let overrideError = ValidationError(.seriesRejected, "its series was rejected: \(error.code): \(error.message)")
+            return items
+                + (fromFile.contains(master.line) ? [Self.rejected(master, uid: uid, error)] : [])
+                + overrides.filter { fromFile.contains($0.line) }.map { Self.rejected($0, uid: uid, overrideError) }
+        }
+        let series = plan.series.event
+        var seriesItem = ItemReport(
+            line: master.line, uid: uid, action: Self.action(series), result: .unchanged,
+            warnings: plan.series.warnings.map(Self.warning))
+        if let stored, let stale = Self.staleness(stored: stored, file: series) {
+            seriesItem.id = stored.id
+            seriesItem.warnings.append(stale)
+            return items + (fromFile.contains(master.line) ? [seriesItem] : [])
+                + overrides.filter { fromFile.contains($0.line) }.map {
+                    ItemReport(line: $0.line, uid: uid, action: "upsert", result: .unchanged, id: stored.id, warnings: [stale])
+                }
+        }
+        let seriesId: Int64
+        (seriesItem.result, seriesId) = try writer.upsert(series, stored: stored)
+        seriesItem.id = seriesId
+        let outcome = try writer.applyOccurrences(plan.occurrences, seriesId: seriesId, stored: storedOccurrences)
+        seriesItem.occurrences = outcome.counts
+        if fromFile.contains(master.line) { items.append(seriesItem) }
+        for component in overrides where fromFile.contains(component.line) {
+            switch plan.overrides[component.line] {
+            case .failure(let error):
+                items.append(Self.rejected(component, uid: uid, error))
+            case .success(let (override, key)):
+                var item = ItemReport(
+                    line: component.line, uid: uid, action: Self.action(override.event), result: .unchanged,
+                    warnings: override.warnings.map(Self.warning), recurrenceKey: key)
+                if let written = outcome.byKey[key] {
+                    (item.result, item.id) = (written.result, written.id)
+                } else {
+                    let warning = ValidationError(
+                        .overrideNotMaterialized,
+                        "the instance \(key) is not stored: it lies beyond the horizon, or an EXDATE removes it; the override is kept with the series")
+                    item.warnings.append(Self.warning(warning))
+                }
+                items.append(item)
+            case nil:
+                continue
             }
         }
         return items
     }
 
-    private func apply(_ item: CalendarItem, zones: inout ZoneResolver, transaction: any StoreTransaction) throws -> ItemReport {
-        let component = item.component
-        let uid = component.property("UID").map { TextValue.unescape($0.value) }
-        let event: ScheduleEvent
-        switch mapper.map(component, calendarProperties: item.calendarProperties, zones: &zones) {
-        case .failure(let error):
-            return ItemReport(line: component.line, uid: uid, action: "upsert", result: .rejected, code: error.code, message: error.message)
-        case .success(let mapped):
-            event = mapped
-        }
-        let action = event.status == .cancelled ? "cancel" : "upsert"
-        guard var stored = try transaction.event(partnerId: event.partnerId, referenceId: event.referenceId) else {
-            let id = try transaction.insert(event)
-            return ItemReport(
-                line: component.line, uid: event.referenceId, action: action, result: event.status == .cancelled ? .cancelled : .added,
-                id: id)
-        }
-        let id = stored.id
-        if stored.sequence > event.sequence {
-            let warning = ValidationError(
+    /// The recurrence key of an override's RECURRENCE-ID.
+    private func key(of component: Component, builder: SeriesBuilder, zones: inout ZoneResolver) throws -> String {
+        try builder.recurrenceKey(try DateTimeValue(component.property("RECURRENCE-ID")!), zones: &zones)
+    }
+
+    /// The warning when the stored event has a higher SEQUENCE than the file's, or nil.
+    private static func staleness(stored: ScheduleEvent, file: ScheduleEvent) -> ReportWarning? {
+        guard stored.sequence > file.sequence else { return nil }
+        return warning(
+            ValidationError(
                 .staleSequence,
-                "stored SEQUENCE \(stored.sequence) is higher than the file's \(event.sequence); the event was kept as stored")
-            return ItemReport(
-                line: component.line, uid: event.referenceId, action: action, result: .unchanged, id: id,
-                warnings: [ReportWarning(code: warning.code, message: warning.message)])
+                "stored SEQUENCE \(stored.sequence) is higher than the file's \(file.sequence); the event was kept as stored"))
+    }
+
+    /// What an item asks for, by the status it gives the event.
+    private static func action(_ event: ScheduleEvent) -> String {
+        switch event.status {
+        case .active: "upsert"
+        case .cancelled: "cancel"
+        case .deleted: "delete"
         }
-        if stored.hasSameContent(as: event) {
-            return ItemReport(line: component.line, uid: event.referenceId, action: action, result: .unchanged, id: id)
-        }
-        let wasCancelled = stored.status == .cancelled
-        stored = event
-        stored.id = id
-        try transaction.update(stored)
-        let result: ItemResult = event.status == .cancelled && !wasCancelled ? .cancelled : .updated
-        return ItemReport(line: component.line, uid: event.referenceId, action: action, result: result, id: id)
+    }
+
+    private static func rejected(_ component: Component, uid: String?, _ error: ValidationError) -> ItemReport {
+        ItemReport(line: component.line, uid: uid, action: "upsert", result: .rejected, code: error.code, message: error.message)
+    }
+
+    private static func warning(_ error: ValidationError) -> ReportWarning {
+        ReportWarning(code: error.code, message: error.message)
     }
 }

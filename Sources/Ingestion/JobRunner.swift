@@ -54,14 +54,18 @@ public struct JobRunner: Sendable {
             folderId: identity.folderId, path: identity.path, size: identity.size,
             mtime: identity.modified > 0 ? Self.isoNanoseconds(identity.modified) : nil,
             etag: identity.etag.isEmpty ? nil : identity.etag, sha256: sha256)
-        let mapper = VEventMapper(partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone)
+        let mapper = VEventMapper(
+            partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone, limits: settings.limits)
+        let now = Int64(Date().timeIntervalSince1970)
         let reports = self.reports
         let logger = self.logger
-        @Sendable func report(_ status: ReportStatus, _ items: [ItemReport], code: String? = nil, message: String? = nil) -> IngestionReport
-        {
+        @Sendable func report(
+            _ status: ReportStatus, _ items: [ItemReport], conflicts: [ConflictReport] = [], code: String? = nil, message: String? = nil
+        ) -> IngestionReport {
             IngestionReport(
                 file: file, partnerId: settings.partnerId, kind: kind, startedAt: startedAt,
-                finishedAt: isoTime(Int64(Date().timeIntervalSince1970)), status: status, items: items, code: code, message: message)
+                finishedAt: isoTime(Int64(Date().timeIntervalSince1970)), status: status, items: items, conflicts: conflicts, code: code,
+                message: message)
         }
         var outcome: IngestionReport
         do {
@@ -69,14 +73,14 @@ public struct JobRunner: Sendable {
                 guard sha256 != nil else { throw JobError(.readFailed, "the staged copy of \(identity.path) cannot be read") }
                 let output =
                     kind == .ical
-                    ? JobOutput(items: try ICalJob(mapper: mapper).ingest(path: stagedFile, into: transaction))
+                    ? try ICalJob(mapper: mapper, now: now).ingest(path: stagedFile, into: transaction)
                     : try ResourceJob(partnerId: settings.partnerId).ingest(path: stagedFile, into: transaction)
                 let items = output.items
                 let rejected = items.filter { $0.result == .rejected }
                 if settings.strict && !rejected.isEmpty {
                     throw StrictRejection(items: rejected)
                 }
-                let done = report(.handled, items)
+                let done = report(.handled, items, conflicts: output.conflicts)
                 guard let ticket else { throw DryRunRollback(report: done) }
                 let json = done.json()
                 reports.writeLoggingFailure(done, json: json, kalturaLog: output.kalturaLog, jobId: ticket.jobId, logger: logger)

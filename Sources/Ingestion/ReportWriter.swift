@@ -14,14 +14,16 @@ public struct ReportWriter: Sendable {
         self.directory = directory
     }
 
-    /// Writes both files of a report, `json` being its encoding, and Kaltura's CSV log beside them
-    /// (`<job>-<name>.log.csv`) when there is one.
-    public func write(_ report: IngestionReport, json: Data, kalturaLog: Data? = nil, jobId: Int64) throws {
+    /// Writes both files of a report, `json` being its encoding, and Kaltura's log beside them
+    /// (`<job>-<name>.log.csv` or `.log.ics`) when there is one.
+    public func write(_ report: IngestionReport, json: Data, kalturaLog: KalturaLog? = nil, jobId: Int64) throws {
         let folder = directory + "/" + Self.safe(report.file.folderId)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
         try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
-        try kalturaLog?.write(to: URL(fileURLWithPath: base + ".log.csv"), options: .atomic)
+        if let kalturaLog {
+            try kalturaLog.data.write(to: URL(fileURLWithPath: base + ".log." + kalturaLog.extension), options: .atomic)
+        }
         try Data(Self.summary(report, jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
     }
 
@@ -29,7 +31,7 @@ public struct ReportWriter: Sendable {
     ///
     /// The store keeps the report either way. Written before the commit, the files of a job cut off by a
     /// crash are written again, under the same name, when the job runs again.
-    func writeLoggingFailure(_ report: IngestionReport, json: Data, kalturaLog: Data? = nil, jobId: Int64, logger: Logger) {
+    func writeLoggingFailure(_ report: IngestionReport, json: Data, kalturaLog: KalturaLog? = nil, jobId: Int64, logger: Logger) {
         do {
             try write(report, json: json, kalturaLog: kalturaLog, jobId: jobId)
         } catch {
@@ -48,6 +50,20 @@ public struct ReportWriter: Sendable {
             "counts:  added \(counts.added), updated \(counts.updated), cancelled \(counts.cancelled), deleted \(counts.deleted), "
                 + "unchanged \(counts.unchanged), rejected \(counts.rejected), warnings \(counts.warnings)",
         ]
+        let series = report.items.compactMap(\.occurrences)
+        if !series.isEmpty {
+            let sum = series.reduce(into: OccurrenceCounts()) { total, next in
+                total.added += next.added
+                total.updated += next.updated
+                total.cancelled += next.cancelled
+                total.deleted += next.deleted
+                total.unchanged += next.unchanged
+            }
+            lines.append(
+                "series:  \(series.count), occurrences added \(sum.added), updated \(sum.updated), cancelled \(sum.cancelled), "
+                    + "deleted \(sum.deleted), unchanged \(sum.unchanged)")
+        }
+        if !report.conflicts.isEmpty { lines.append("conflicts: \(report.conflicts.count)") }
         if let code = report.code { lines.append("error:   \(code): \(report.message ?? "")") }
         for item in report.items where item.result == .rejected || !item.warnings.isEmpty {
             let name = item.uid ?? item.systemName ?? "-"
@@ -57,6 +73,10 @@ public struct ReportWriter: Sendable {
             for warning in item.warnings {
                 lines.append("  line \(item.line) \(name): warning, \(warning.code): \(warning.message)")
             }
+        }
+        for conflict in report.conflicts {
+            let place = conflict.resourceId.map { "on resource \($0)" } ?? "with a blackout"
+            lines.append("  conflict: event \(conflict.eventId) overlaps event \(conflict.otherEventId) \(place), \(conflict.from) to \(conflict.to)")
         }
         return lines.joined(separator: "\n") + "\n"
     }

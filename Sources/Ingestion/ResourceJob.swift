@@ -101,7 +101,7 @@ struct ResourceJob {
             items[index] = rejected(lines[index], error, warnings: row.warnings)
         }
         let reports = items.map { $0! }
-        return JobOutput(items: reports, kalturaLog: Self.kalturaLog(lines, reports, statuses: statuses))
+        return JobOutput(items: reports, kalturaLog: KalturaLog(extension: "csv", data: Self.kalturaLog(lines, reports, statuses: statuses)))
     }
 
     private func rejected(_ line: ResourceCSVLine, _ error: ValidationError, warnings: [ReportWarning] = []) -> ItemReport {
@@ -292,10 +292,12 @@ struct ResourceJob {
     }
 }
 
-/// What a job's parser produced: the items, and for resource CSVs Kaltura's log of the rows.
+/// What a job's parser produced: the items, Kaltura's log of them, and the conflicts of what it committed.
 struct JobOutput {
     /// One row per item, in file order.
     var items: [ItemReport]
-    /// Kaltura's CSV log shape, when the kind has one.
-    var kalturaLog: Data? = nil
+    /// Kaltura's bulk-upload log of the items.
+    var kalturaLog: KalturaLog? = nil
+    /// The committed events that overlap others (SPEC §3.4).
+    var conflicts: [ConflictReport] = []
 }

@@ -16,7 +16,7 @@ extension IngestionReport {
             out.raw(index == 0 ? "\n    {" : ",\n    {")
             out.members([
                 ("eventId", .int(conflict.eventId)), ("from", .string(conflict.from)), ("otherEventId", .int(conflict.otherEventId)),
-                ("resourceId", .int(conflict.resourceId)), ("to", .string(conflict.to)),
+                ("resourceId", conflict.resourceId.map(JSONText.Value.int)), ("to", .string(conflict.to)),
             ])
             out.raw("}")
         }
@@ -41,9 +41,20 @@ extension IngestionReport {
             out.members([
                 ("action", .string(item.action)), ("code", item.code.map(JSONText.Value.string)), ("id", item.id.map(JSONText.Value.int)),
                 ("line", .int(Int64(item.line))), ("message", item.message.map(JSONText.Value.string)),
-                ("result", .string(item.result.rawValue)), ("systemName", item.systemName.map(JSONText.Value.string)),
-                ("uid", item.uid.map(JSONText.Value.string)),
+                (
+                    "occurrences",
+                    item.occurrences.map {
+                        .object([
+                            ("added", .int(Int64($0.added))), ("cancelled", .int(Int64($0.cancelled))),
+                            ("deleted", .int(Int64($0.deleted))), ("unchanged", .int(Int64($0.unchanged))),
+                            ("updated", .int(Int64($0.updated))),
+                        ])
+                    }
+                ),
+                ("recurrenceKey", item.recurrenceKey.map(JSONText.Value.string)), ("result", .string(item.result.rawValue)),
+                ("systemName", item.systemName.map(JSONText.Value.string)), ("uid", item.uid.map(JSONText.Value.string)),
             ])
+
             out.raw(", \"warnings\": [")
             for (position, warning) in item.warnings.enumerated() {
                 out.raw(position == 0 ? "{" : ", {")
@@ -77,9 +88,10 @@ extension IngestionReport {
 
 /// JSON text built up as bytes.
 private struct JSONText {
-    enum Value {
+    indirect enum Value {
         case string(String)
         case int(Int64)
+        case object([(String, Value?)])
     }
 
     var bytes: [UInt8] = []
@@ -96,9 +108,9 @@ private struct JSONText {
     }
 
     /// `"a": 1, "b": "x"` for the members that are present, in the given order.
-    mutating func members(_ members: [(String, Value?)]) {
+    mutating func members(_ list: [(String, Value?)]) {
         var first = true
-        for (name, value) in members {
+        for (name, value) in list {
             guard let value else { continue }
             if !first { raw(", ") }
             first = false
@@ -107,6 +119,10 @@ private struct JSONText {
             switch value {
             case .string(let text): string(text)
             case .int(let number): raw(String(number))
+            case .object(let inner):
+                raw("{")
+                members(inner)
+                raw("}")
             }
         }
     }

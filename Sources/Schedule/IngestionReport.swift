@@ -138,11 +138,16 @@ public struct ItemReport: Codable, Equatable, Sendable {
     public var message: String?
     /// Warnings about the item.
     public var warnings: [ReportWarning]
+    /// For a RECURRENCE-ID override, the key of the occurrence it describes.
+    public var recurrenceKey: String?
+    /// For a series, what happened to its occurrences.
+    public var occurrences: OccurrenceCounts?
 
     /// Creates an item row.
     public init(
         line: Int, uid: String? = nil, systemName: String? = nil, action: String, result: ItemResult, id: Int64? = nil,
-        code: String? = nil, message: String? = nil, warnings: [ReportWarning] = []
+        code: String? = nil, message: String? = nil, warnings: [ReportWarning] = [], recurrenceKey: String? = nil,
+        occurrences: OccurrenceCounts? = nil
     ) {
         self.line = line
         self.uid = uid
@@ -153,6 +158,36 @@ public struct ItemReport: Codable, Equatable, Sendable {
         self.code = code
         self.message = message
         self.warnings = warnings
+        self.recurrenceKey = recurrenceKey
+        self.occurrences = occurrences
+    }
+}
+
+/// What a job did to the occurrences of one series.
+public struct OccurrenceCounts: Codable, Equatable, Sendable {
+    /// Occurrences added.
+    public var added = 0
+    /// Occurrences changed (moved, renamed, re-linked …).
+    public var updated = 0
+    /// Occurrences cancelled: no longer in the series, or the series was cancelled.
+    public var cancelled = 0
+    /// Occurrences deleted with their series.
+    public var deleted = 0
+    /// Occurrences left as they were.
+    public var unchanged = 0
+
+    /// No occurrences yet.
+    public init() {}
+
+    /// Counts one occurrence's result.
+    public mutating func count(_ result: ItemResult) {
+        switch result {
+        case .added: added += 1
+        case .updated: updated += 1
+        case .cancelled: cancelled += 1
+        case .deleted: deleted += 1
+        case .unchanged, .rejected: unchanged += 1
+        }
     }
 }
 
@@ -189,21 +224,22 @@ public struct ReportCounts: Codable, Equatable, Sendable {
     }
 }
 
-/// Two committed events that overlap on one resource.
+/// A committed event that overlaps another active event of the partner on one resource (a camera
+/// and its parent room count as one), or that overlaps a blackout (or is one, and overlaps an event).
 public struct ConflictReport: Codable, Equatable, Sendable {
     /// The event this file committed.
     public var eventId: Int64
     /// The event it overlaps.
     public var otherEventId: Int64
-    /// The resource they share.
-    public var resourceId: Int64
+    /// The resource they share (the room, when one is on a camera of the other's room); nil for a blackout.
+    public var resourceId: Int64?
     /// The start of the overlap, ISO 8601 UTC.
     public var from: String
     /// The end of the overlap, ISO 8601 UTC.
     public var to: String
 
     /// Creates a conflict row.
-    public init(eventId: Int64, otherEventId: Int64, resourceId: Int64, from: String, to: String) {
+    public init(eventId: Int64, otherEventId: Int64, resourceId: Int64?, from: String, to: String) {
         self.eventId = eventId
         self.otherEventId = otherEventId
         self.resourceId = resourceId

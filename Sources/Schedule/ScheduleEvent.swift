@@ -28,13 +28,40 @@ public struct ScheduleEvent: Equatable, Sendable {
     public var timeZoneID: String?
     /// SEQUENCE (0 when absent).
     public var sequence: Int
+    /// For an occurrence, the id of its series; nil otherwise (and for an occurrence not yet committed).
+    public var parentId: Int64?
+    /// For an occurrence, its identity within the series: its RECURRENCE-ID (its original start) as
+    /// `20250303T090000Z`, or `20250303` for a series of dates; empty for other events.
+    public var recurrenceKey: String
+    /// X-KALTURA-TAGS as written (comma-separated); nil when absent.
+    public var tags: String?
+    /// X-KALTURA-CATEGORY-IDS.
+    public var categoryIds: [Int64]
+    /// X-KALTURA-ENTRY-IDS.
+    public var entryIds: [String]
+    /// X-KALTURA-TEMPLATE-ENTRY-ID.
+    public var templateEntryId: String?
+    /// X-KALTURA-RESOURCE-IDS: the partner's resources the event uses, in the order written.
+    public var resourceIds: [Int64]
+    /// For a series, its RRULE text (several rules joined by a line feed); nil otherwise.
+    public var recurrenceRule: String?
+    /// The VEVENT as iCalendar text, kept so an export can give back the properties not mapped to
+    /// fields (DTSTAMP aside); for a series, also its overrides and the VTIMEZONEs they need. Nil for an
+    /// occurrence that no override describes.
+    public var source: String?
+    /// When the store first committed the event, in seconds since 1970; set by the store.
+    public var createdAt: Int64?
+    /// When the store last changed the event, in seconds since 1970; set by the store.
+    public var updatedAt: Int64?
 
     /// Creates an event.
     public init(
         id: Int64? = nil, partnerId: Int, referenceId: String, type: EventType = .record, status: EventStatus = .active,
         recurrenceType: RecurrenceType = .none, summary: String? = nil, description: String? = nil,
         location: String? = nil, organizer: String? = nil, startDate: Int64, endDate: Int64,
-        timeZoneID: String? = nil, sequence: Int = 0
+        timeZoneID: String? = nil, sequence: Int = 0, parentId: Int64? = nil, recurrenceKey: String = "", tags: String? = nil,
+        categoryIds: [Int64] = [], entryIds: [String] = [], templateEntryId: String? = nil, resourceIds: [Int64] = [],
+        recurrenceRule: String? = nil, source: String? = nil, createdAt: Int64? = nil, updatedAt: Int64? = nil
     ) {
         self.id = id
         self.partnerId = partnerId
@@ -50,12 +77,29 @@ public struct ScheduleEvent: Equatable, Sendable {
         self.endDate = endDate
         self.timeZoneID = timeZoneID
         self.sequence = sequence
+        self.parentId = parentId
+        self.recurrenceKey = recurrenceKey
+        self.tags = tags
+        self.categoryIds = categoryIds
+        self.entryIds = entryIds
+        self.templateEntryId = templateEntryId
+        self.resourceIds = resourceIds
+        self.recurrenceRule = recurrenceRule
+        self.source = source
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
     }
 
-    /// Whether two events carry the same content, whatever their ids.
+    /// How long the event lasts, in seconds.
+    public var duration: Int64 { endDate - startDate }
+
+    /// Whether two events carry the same content, whatever their ids, parents and store timestamps.
     public func hasSameContent(as other: ScheduleEvent) -> Bool {
         var mine = self
         mine.id = other.id
+        mine.parentId = other.parentId
+        mine.createdAt = other.createdAt
+        mine.updatedAt = other.updatedAt
         return mine == other
     }
 }

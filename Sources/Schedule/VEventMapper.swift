@@ -1,12 +1,24 @@
 import Foundation
 import ICalendar
 
+/// A VEVENT read into a schedule event, with what the job still has to check against the store.
+public struct MappedEvent: Sendable {
+    /// The event: the VEVENT's own DTSTART and end, its fields and its X-KALTURA-* values.
+    public var event: ScheduleEvent
+    /// The X-KALTURA-* properties as written (absent ones nil), for the store checks and for occurrences to inherit.
+    public var kaltura: KalturaProperties
+    /// What was accepted with a warning.
+    public var warnings: [ValidationError]
+}
+
 /// Turns a VEVENT into a schedule event of a partner, or says why it cannot.
 ///
 /// Reads UID, DTSTART, DTEND or DURATION (an event with neither ends at its start, or a day
-/// later for a DATE), SUMMARY, DESCRIPTION, LOCATION, ORGANIZER, SEQUENCE and STATUS.
-/// `METHOD:CANCEL` on the calendar or the VEVENT, or `STATUS:CANCELLED`, cancels the event.
-/// Properties of sub-components (VALARM) are never read as the event's.
+/// later for a DATE), SUMMARY, DESCRIPTION, LOCATION, ORGANIZER, SEQUENCE, STATUS, RRULE (as the
+/// series' rule text) and the X-KALTURA-* properties (`KalturaProperties`). The event is cancelled
+/// by `METHOD:CANCEL` on the calendar or the VEVENT, `STATUS:CANCELLED` or `X-KALTURA-STATUS:1`, and
+/// deleted by `X-KALTURA-STATUS:3`. Properties of sub-components (VALARM) are never read as the event's.
+/// The VEVENT without its DTSTAMP (the time of the export, not of the event) is kept as the event's source.
 public struct VEventMapper: Sendable {
     /// The partner that owns the events.
     public var partnerId: Int
@@ -14,46 +26,50 @@ public struct VEventMapper: Sendable {
     public var defaultType: EventType
     /// The zone floating times and DATE values are read in.
     public var floatingZone: TimeZone
+    /// The bounds events must keep.
+    public var limits: EventLimits
 
     /// Creates a mapper.
-    public init(partnerId: Int, defaultType: EventType = .record, floatingZone: TimeZone = TimeZone(identifier: "UTC")!) {
+    public init(
+        partnerId: Int, defaultType: EventType = .record, floatingZone: TimeZone = TimeZone(identifier: "UTC")!,
+        limits: EventLimits = EventLimits()
+    ) {
         self.partnerId = partnerId
         self.defaultType = defaultType
         self.floatingZone = floatingZone
+        self.limits = limits
     }
 
     /// Maps one VEVENT; `calendarProperties` are those of the VCALENDAR around it.
     public func map(
         _ component: Component, calendarProperties: [ContentLine] = [], zones: inout ZoneResolver
-    ) -> Result<ScheduleEvent, ValidationError> {
+    ) -> Result<MappedEvent, ValidationError> {
         do {
             return .success(try mapThrowing(component, calendarProperties: calendarProperties, zones: &zones))
-        } catch let error as ValidationError {
-            return .failure(error)
-        } catch let error as ICalendarError {
-            return .failure(ValidationError(error))
         } catch {
-            return .failure(ValidationError(.unreadable, "\(error)"))
+            return .failure(ValidationError(describing: error))
         }
+    }
+
+    /// The instant of a value read in this mapper's floating zone.
+    public func instant(of value: DateTimeValue, zones: inout ZoneResolver, line: Int = 0) throws -> Int64 {
+        try zones.instant(of: value, floatingZone: floatingZone, line: line)
     }
 
     private func mapThrowing(
         _ component: Component, calendarProperties: [ContentLine], zones: inout ZoneResolver
-    ) throws -> ScheduleEvent {
+    ) throws -> MappedEvent {
         guard let uid = component.property("UID").map({ TextValue.unescape($0.value).trimmingSpaces }),
             !uid.isEmpty
         else {
             throw ValidationError(.missingUID, "VEVENT at line \(component.line) has no UID (the event's reference id)")
         }
-        if let recurrence = ["RRULE", "RDATE", "RECURRENCE-ID"].first(where: { component.property($0) != nil }) {
-            throw ValidationError(
-                .recurrenceNotSupported, "VEVENT \(uid) has \(recurrence); recurring events are not ingested by this version yet")
-        }
+        let kaltura = try KalturaProperties(component, partnerId: partnerId)
         guard let startProperty = component.property("DTSTART") else {
             throw ValidationError(.missingStart, "VEVENT \(uid) has no DTSTART")
         }
         let startValue = try DateTimeValue(startProperty)
-        let start = try zones.instant(of: startValue, floatingZone: floatingZone, line: startProperty.line)
+        let start = try instant(of: startValue, zones: &zones, line: startProperty.line)
         let end: Int64
         let endProperty = component.property("DTEND")
         let durationProperty = component.property("DURATION")
@@ -61,19 +77,19 @@ public struct VEventMapper: Sendable {
             throw ValidationError(.endAndDuration, "VEVENT \(uid) has both DTEND and DURATION; RFC 5545 allows one")
         }
         if let endProperty {
-            let endValue = try DateTimeValue(endProperty)
-            end = try zones.instant(of: endValue, floatingZone: floatingZone, line: endProperty.line)
+            end = try instant(of: try DateTimeValue(endProperty), zones: &zones, line: endProperty.line)
         } else if let durationProperty {
             let duration = try ICalDuration(parsing: durationProperty.value, line: durationProperty.line)
             end =
-                try zones.instant(of: startValue.adding(days: duration.days), floatingZone: floatingZone, line: durationProperty.line)
+                try instant(of: startValue.adding(days: duration.days), zones: &zones, line: durationProperty.line)
                 + Int64(duration.seconds)
         } else {
-            end = startValue.isDate ? try zones.instant(of: startValue.adding(days: 1), floatingZone: floatingZone) : start
+            end = startValue.isDate ? try instant(of: startValue.adding(days: 1), zones: &zones) : start
         }
         guard end >= start else {
             throw ValidationError(.endBeforeStart, "VEVENT \(uid) ends (\(isoTime(end))) before it starts (\(isoTime(start)))")
         }
+        try checkDuration(end - start, uid: uid)
         var sequence = 0
         if let sequenceProperty = component.property("SEQUENCE") {
             guard let value = Int(sequenceProperty.value.trimmingSpaces), value >= 0 else {
@@ -85,11 +101,14 @@ public struct VEventMapper: Sendable {
             [component.property("METHOD"), calendarProperties.first { $0.name == "METHOD" }]
             .contains { $0?.value.asciiUppercased == "CANCEL" }
             || component.property("STATUS")?.value.asciiUppercased == "CANCELLED"
-        return ScheduleEvent(
+        let status: EventStatus =
+            kaltura.status == .deleted ? .deleted : (cancelled || kaltura.status == .cancelled ? .cancelled : .active)
+        let rules = component.properties(named: "RRULE").map(\.value.trimmingSpaces).filter { !$0.isEmpty }
+        let event = ScheduleEvent(
             partnerId: partnerId,
             referenceId: uid,
-            type: defaultType,
-            status: cancelled ? .cancelled : .active,
+            type: kaltura.type ?? defaultType,
+            status: status,
             summary: component.property("SUMMARY").map { TextValue.unescape($0.value) },
             description: component.property("DESCRIPTION").map { TextValue.unescape($0.value) },
             location: component.property("LOCATION").map { TextValue.unescape($0.value) },
@@ -97,8 +116,35 @@ public struct VEventMapper: Sendable {
             startDate: start,
             endDate: end,
             timeZoneID: zoneLabel(startValue),
-            sequence: sequence
+            sequence: sequence,
+            tags: kaltura.tags,
+            categoryIds: kaltura.categoryIds ?? [],
+            entryIds: kaltura.entryIds ?? [],
+            templateEntryId: kaltura.templateEntryId,
+            resourceIds: kaltura.resourceIds ?? [],
+            recurrenceRule: rules.isEmpty ? nil : rules.joined(separator: "\n"),
+            source: try Self.source(of: [component])
         )
+        return MappedEvent(event: event, kaltura: kaltura, warnings: kaltura.warnings)
+    }
+
+    /// Throws `eventTooLong` when `duration` passes the limit.
+    public func checkDuration(_ duration: Int64, uid: String) throws(ValidationError) {
+        guard duration <= limits.maximumEventDuration else {
+            throw ValidationError(
+                .eventTooLong,
+                "VEVENT \(uid) lasts \(duration / 60) minutes; an event may last at most \(limits.maximumEventDuration / 60) minutes")
+        }
+    }
+
+    /// Components as iCalendar text, without their DTSTAMP lines.
+    public static func source(of components: [Component]) throws -> String {
+        var writer = CalendarWriter()
+        for var component in components {
+            component.properties.removeAll { $0.name == "DTSTAMP" }
+            try writer.write(component)
+        }
+        return String(decoding: writer.bytes, as: UTF8.self)
     }
 
     /// How the start's zone is recorded: the TZID, nil for UTC, or the zone a floating time was read in.

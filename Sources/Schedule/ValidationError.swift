@@ -16,9 +16,56 @@ public struct ValidationError: Error, Equatable, Sendable {
         case endAndDuration = "event.endAndDuration"
         /// SEQUENCE is not a non-negative integer.
         case invalidSequence = "event.invalidSequence"
-        /// RRULE, RDATE or RECURRENCE-ID: recurring events are not expanded by this version, so the
-        /// event is not stored rather than stored wrong (a series as its first occurrence, an override over its series).
-        case recurrenceNotSupported = "event.recurrenceNotSupported"
+        /// X-KALTURA-ID is not a positive integer.
+        case invalidId = "event.invalidId"
+        /// X-KALTURA-ID names no event of the partner.
+        case idNotFound = "event.idNotFound"
+        /// X-KALTURA-ID names an event with another UID, or an occurrence where a series or single event was meant (or the reverse).
+        case idMismatch = "event.idMismatch"
+        /// X-KALTURA-PARTNER-ID is not an integer.
+        case invalidPartnerId = "event.invalidPartnerId"
+        /// X-KALTURA-PARTNER-ID is not the folder's partner.
+        case partnerMismatch = "event.partnerMismatch"
+        /// X-KALTURA-PARENT-ID is not a positive integer.
+        case invalidParentId = "event.invalidParentId"
+        /// X-KALTURA-PARENT-ID names no series of the partner.
+        case parentNotFound = "event.parentNotFound"
+        /// X-KALTURA-PARENT-ID names a series with another UID.
+        case parentMismatch = "event.parentMismatch"
+        /// X-KALTURA-STATUS is not 1, 2 or 3.
+        case invalidStatus = "event.invalidStatus"
+        /// X-KALTURA-CATEGORY-IDS is not a list of positive integers.
+        case invalidCategoryIds = "event.invalidCategoryIds"
+        /// An X-KALTURA-ENTRY-IDS item is not 10 characters of `0-9`, `a-z` and `_`.
+        case invalidEntryId = "event.invalidEntryId"
+        /// X-KALTURA-RESOURCE-IDS is not a list of positive integers.
+        case invalidResourceIds = "event.invalidResourceIds"
+        /// An X-KALTURA-RESOURCE-IDS item names no resource of the partner (or a deleted one).
+        case unknownResource = "event.unknownResource"
+        /// X-KALTURA-TAGS is 64 KiB or longer.
+        case tagsTooLong = "event.tagsTooLong"
+        /// X-KALTURA-TEMPLATE-ENTRY-ID is not 10 characters of `0-9`, `a-z` and `_`.
+        case invalidTemplateEntryId = "event.invalidTemplateEntryId"
+        /// X-KALTURA-TYPE is not 1 or 2.
+        case invalidType = "event.invalidType"
+        /// One X-KALTURA-* property is written twice with different values.
+        case conflictingProperty = "event.conflictingProperty"
+        /// An X-KALTURA-* property that Kaltura's table does not name (a warning).
+        case unknownKalturaProperty = "event.unknownKalturaProperty"
+        /// A single event or an occurrence lasts longer than the limit (24 hours by default).
+        case eventTooLong = "event.tooLong"
+        /// A series' instances span more than the limit (2 years by default).
+        case seriesTooLong = "event.seriesTooLong"
+        /// A series would materialize more occurrences than the limit (1,000 by default).
+        case tooManyOccurrences = "event.tooManyOccurrences"
+        /// A RECURRENCE-ID override whose series is neither in the file nor stored.
+        case seriesNotFound = "event.seriesNotFound"
+        /// An override whose series was rejected: nothing of the series was applied.
+        case seriesRejected = "event.seriesRejected"
+        /// An override of an instance that is not stored (beyond the horizon, or removed by EXDATE) (a warning).
+        case overrideNotMaterialized = "event.overrideNotMaterialized"
+        /// A VEVENT with the UID of a series and a lower SEQUENCE than the one that was applied (a warning).
+        case supersededCopy = "event.supersededCopy"
         /// The VEVENT could not be read for a reason no other code names.
         case unreadable = "event.unreadable"
         /// The stored event has a higher SEQUENCE; the item was not applied (a warning).
@@ -58,6 +105,15 @@ public struct ValidationError: Error, Equatable, Sendable {
     public init(_ code: Code, _ message: String) {
         self.code = code.rawValue
         self.message = message
+    }
+
+    /// The validation error of any error a VEVENT's reading throws: itself, an iCalendar value error, or `unreadable`.
+    public init(describing error: any Error) {
+        switch error {
+        case let error as ValidationError: self = error
+        case let error as ICalendarError: self.init(error)
+        default: self.init(.unreadable, "\(error)")
+        }
     }
 
     /// Creates a validation error from an iCalendar value error; the message keeps its line.

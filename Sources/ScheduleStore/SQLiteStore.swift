@@ -26,6 +26,9 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v2: folder status") { db in
             try db.execute(sql: Schema.version2)
         }
+        migrator.registerMigration("v3: Kaltura event fields, series sources") { db in
+            try db.execute(sql: Schema.version3)
+        }
         return migrator
     }
 
@@ -168,7 +171,7 @@ public final class SQLiteStore: ScheduleStore {
     /// The partner's events ordered by id.
     public func events(partnerId: Int) async throws -> [ScheduleEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
+            try Row.fetchAll(db, sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
                 .map(SQLiteTransaction.event)
         }
     }

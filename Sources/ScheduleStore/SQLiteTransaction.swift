@@ -11,7 +11,20 @@ struct SQLiteTransaction: StoreTransaction {
     func event(partnerId: Int, referenceId: String) throws -> ScheduleEvent? {
         let lookup = try db.cachedStatement(sql: Self.eventIdByReference)
         guard let id = try Int64.fetchOne(lookup, arguments: [partnerId, referenceId]) else { return nil }
-        return try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM events WHERE id = ?"), arguments: [id]).map(Self.event)
+        return try event(partnerId: partnerId, id: id)
+    }
+
+    func event(partnerId: Int, id: Int64) throws -> ScheduleEvent? {
+        try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE id = ? AND partner_id = ?"), arguments: [id, partnerId]
+        ).map(Self.event)
+    }
+
+    func occurrences(seriesId: Int64) throws -> [ScheduleEvent] {
+        try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE parent_id = ? ORDER BY start_date, id"),
+            arguments: [seriesId]
+        ).map(Self.event)
     }
 
     func insert(_ event: ScheduleEvent) throws -> Int64 {
@@ -19,11 +32,14 @@ struct SQLiteTransaction: StoreTransaction {
         try db.cachedStatement(
             sql: """
                 INSERT INTO events (partner_id, reference_id, type, status, recurrence_type, summary, description,
-                location, organizer, start_date, end_date, time_zone_id, sequence, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                location, organizer, start_date, end_date, time_zone_id, sequence, parent_id, recurrence_key, tags,
+                category_ids, entry_ids, template_entry_id, recurrence_rule, source, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: Self.arguments(event) + [now, now])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try link(id, to: event.resourceIds, start: event.startDate)
+        return id
     }
 
     func update(_ event: ScheduleEvent) throws {
@@ -32,9 +48,97 @@ struct SQLiteTransaction: StoreTransaction {
             sql: """
                 UPDATE events SET partner_id = ?, reference_id = ?, type = ?, status = ?, recurrence_type = ?, summary = ?,
                 description = ?, location = ?, organizer = ?, start_date = ?, end_date = ?, time_zone_id = ?, sequence = ?,
-                updated_at = ? WHERE id = ?
+                parent_id = ?, recurrence_key = ?, tags = ?, category_ids = ?, entry_ids = ?, template_entry_id = ?,
+                recurrence_rule = ?, source = ?, updated_at = ? WHERE id = ?
                 """
         ).execute(arguments: Self.arguments(event) + [SQLiteStore.now(), id])
+        try db.cachedStatement(sql: "DELETE FROM event_resources WHERE event_id = ?").execute(arguments: [id])
+        try link(id, to: event.resourceIds, start: event.startDate)
+    }
+
+    /// Links an event to its resources; each link carries the event's start, for finding conflicts by time.
+    private func link(_ eventId: Int64, to resourceIds: [Int64], start: Int64) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO event_resources (event_id, resource_id, start_date) VALUES (?, ?, ?)")
+        for resourceId in resourceIds {
+            try statement.execute(arguments: [eventId, resourceId, start])
+        }
+    }
+
+    /// Finds candidates through indexes that start with the time: links by (resource, start) for each
+    /// related resource, blackouts by their partial index, and for a blackout the partner's events by start.
+    /// Only events that start in `[start - lookBehind, end)` can overlap, so no query scans all time.
+    func conflicts(of event: ScheduleEvent, lookBehind: Int64) throws -> [ConflictReport] {
+        guard let id = event.id, event.status == .active, event.recurrenceType != .recurring, event.endDate > event.startDate else {
+            return []
+        }
+        let window: StatementArguments = [event.partnerId, event.startDate - lookBehind, event.endDate, event.startDate, id]
+        var conflicts: [ConflictReport] = []
+        var seen: Set<Int64> = []
+        func add(_ row: Row, resourceId: Int64?) {
+            let other: Int64 = row["id"]
+            guard seen.insert(other).inserted else { return }
+            conflicts.append(
+                ConflictReport(
+                    eventId: id, otherEventId: other, resourceId: resourceId, from: isoTime(max(event.startDate, row["start_date"])),
+                    to: isoTime(min(event.endDate, row["end_date"]))))
+        }
+        if event.type == .blackout {
+            for row in try Row.fetchAll(db.cachedStatement(sql: Self.eventsDuring), arguments: window) { add(row, resourceId: nil) }
+            return conflicts
+        }
+        // Each related resource, and the resource a conflict through it is reported on: the shared one, or the room of a camera and its room.
+        var related: [(resource: Int64, reported: Int64)] = []
+        for resourceId in event.resourceIds {
+            related.append((resourceId, resourceId))
+            if let parent = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT parent_id FROM resources WHERE id = ? AND status != 3"), arguments: [resourceId])
+            {
+                related.append((parent, parent))
+            }
+            for child in try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM resources WHERE parent_id = ? AND status != 3"), arguments: [resourceId])
+            {
+                related.append((child, resourceId))
+            }
+        }
+        for (resource, reported) in related {
+            for row in try Row.fetchAll(db.cachedStatement(sql: Self.eventsOnResourceDuring), arguments: [resource] + window) {
+                add(row, resourceId: reported)
+            }
+        }
+        for row in try Row.fetchAll(db.cachedStatement(sql: Self.blackoutsDuring), arguments: window) { add(row, resourceId: nil) }
+        return conflicts
+    }
+
+    /// The partner's active non-blackout events other than one that overlap a time (for a blackout's conflicts).
+    static let eventsDuring = """
+        SELECT id, start_date, end_date FROM events
+        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ?
+        AND type != 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
+        """
+    /// The partner's active blackouts other than one that overlap a time, through the blackouts' partial index.
+    static let blackoutsDuring = """
+        SELECT id, start_date, end_date FROM events
+        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ?
+        AND type = 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
+        """
+    /// The partner's active non-blackout events on one resource other than one that overlap a time, through the links by start.
+    static let eventsOnResourceDuring = """
+        SELECT e.id, e.start_date, e.end_date FROM event_resources l JOIN events e ON e.id = l.event_id
+        WHERE l.resource_id = ? AND e.partner_id = ? AND l.start_date >= ? AND l.start_date < ? AND e.end_date > ? AND e.id != ?
+        AND e.type != 3 AND e.status = 2 AND e.recurrence_type != 1 ORDER BY e.start_date, e.id
+        """
+
+    func series(after id: Int64, limit: Int) throws -> [ScheduleEvent] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: """
+                    SELECT \(Self.eventColumns) FROM events
+                    WHERE recurrence_type = 1 AND id > ? AND status = 2 AND source IS NOT NULL ORDER BY id LIMIT ?
+                    """),
+            arguments: [id, limit]
+        ).map(Self.event)
     }
 
     func resource(partnerId: Int, id: Int64) throws -> ScheduleResource? {
@@ -102,9 +206,15 @@ struct SQLiteTransaction: StoreTransaction {
         [
             event.partnerId, event.referenceId, event.type.rawValue, event.status.rawValue, event.recurrenceType.rawValue,
             event.summary, event.description, event.location, event.organizer, event.startDate, event.endDate,
-            event.timeZoneID, event.sequence,
+            event.timeZoneID, event.sequence, event.parentId, event.recurrenceKey, event.tags,
+            event.categoryIds.map(String.init).joined(separator: ","), event.entryIds.joined(separator: ","), event.templateEntryId,
+            event.recurrenceRule, event.source,
         ]
     }
+
+    /// The columns an event is read from: the row, and its resource ids as one comma-separated text.
+    static let eventColumns =
+        "events.*, (SELECT group_concat(resource_id) FROM event_resources WHERE event_id = events.id) AS resource_ids"
 
     static func arguments(_ resource: ScheduleResource) -> StatementArguments {
         [
@@ -135,7 +245,23 @@ struct SQLiteTransaction: StoreTransaction {
             startDate: row["start_date"],
             endDate: row["end_date"],
             timeZoneID: row["time_zone_id"],
-            sequence: row["sequence"]
+            sequence: row["sequence"],
+            parentId: row["parent_id"],
+            recurrenceKey: row["recurrence_key"],
+            tags: row["tags"],
+            categoryIds: numbers(row["category_ids"]),
+            entryIds: ((row["entry_ids"] as String?) ?? "").split(separator: ",").map(String.init),
+            templateEntryId: row["template_entry_id"],
+            resourceIds: numbers(row["resource_ids"]).sorted(),
+            recurrenceRule: row["recurrence_rule"],
+            source: row["source"],
+            createdAt: row["created_at"],
+            updatedAt: row["updated_at"]
         )
+    }
+
+    /// The integers of a comma-separated text; none for nil.
+    private static func numbers(_ text: String?) -> [Int64] {
+        (text ?? "").split(separator: ",").compactMap { Int64($0) }
     }
 }

@@ -62,10 +62,20 @@ public protocol ScheduleStore: Sendable {
 public protocol StoreTransaction {
     /// The non-occurrence event with this reference id (UID) of a partner, if stored.
     func event(partnerId: Int, referenceId: String) throws -> ScheduleEvent?
-    /// Adds an event and returns its new id.
+    /// The partner's event with this id (of any recurrence type), if stored.
+    func event(partnerId: Int, id: Int64) throws -> ScheduleEvent?
+    /// The occurrences of a series, in order of start.
+    func occurrences(seriesId: Int64) throws -> [ScheduleEvent]
+    /// Up to `limit` active series (of every partner) with a stored source, with ids above `id`, by id.
+    func series(after id: Int64, limit: Int) throws -> [ScheduleEvent]
+    /// Adds an event with its resource links and returns its new id.
     func insert(_ event: ScheduleEvent) throws -> Int64
-    /// Overwrites a stored event (its `id` must be set).
+    /// Overwrites a stored event (its `id` must be set) and its resource links.
     func update(_ event: ScheduleEvent) throws
+    /// The conflicts of a stored event (SPEC §3.4): the active events of its partner that overlap it on a
+    /// resource it uses, a parent or child of one, or that overlap it where exactly one of the two is a blackout.
+    /// Only events that start at most `lookBehind` seconds before it are considered (the longest an event may last).
+    func conflicts(of event: ScheduleEvent, lookBehind: Int64) throws -> [ConflictReport]
     /// The resource with this id, if it is the partner's.
     func resource(partnerId: Int, id: Int64) throws -> ScheduleResource?
     /// The partner's resource of this type and system name (deleted ones too), if any.

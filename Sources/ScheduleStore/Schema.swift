@@ -100,4 +100,19 @@ enum Schema {
             consecutive_failures INTEGER NOT NULL DEFAULT 0
         );
         """
+
+    /// The X-KALTURA-* fields of events, series rules and sources, and the indexes occurrences and conflicts need.
+    static let version3 = """
+        ALTER TABLE events ADD COLUMN tags TEXT;
+        ALTER TABLE events ADD COLUMN category_ids TEXT NOT NULL DEFAULT '';
+        ALTER TABLE events ADD COLUMN entry_ids TEXT NOT NULL DEFAULT '';
+        ALTER TABLE events ADD COLUMN template_entry_id TEXT;
+        ALTER TABLE events ADD COLUMN recurrence_rule TEXT;
+        ALTER TABLE events ADD COLUMN source TEXT;
+        CREATE INDEX events_by_parent ON events (parent_id) WHERE parent_id IS NOT NULL;
+        CREATE INDEX events_series ON events (recurrence_type) WHERE recurrence_type = 1;
+        CREATE INDEX events_blackouts ON events (partner_id, start_date) WHERE type = 3;
+        ALTER TABLE event_resources ADD COLUMN start_date INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX event_resources_by_resource ON event_resources (resource_id, start_date);
+        """
 }

@@ -17,6 +17,8 @@ struct Configuration: Decodable {
     var log = LogConfiguration()
     /// The drop folders; default one local folder `./dropfolder` of partner 1.
     var folders = [FolderConfiguration.embeddedDefault]
+    /// The limits of events and the horizon of series, for every folder.
+    var events = EventsConfiguration()
     /// The line of each setting in the file read, by dotted path (`folders[0].partnerId`); empty for the embedded default.
     var lines: [String: Int] = [:]
 
@@ -24,7 +26,7 @@ struct Configuration: Decodable {
     init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dataDirectory, reportsDirectory, log, folders
+        case dataDirectory, reportsDirectory, log, folders, events
     }
 
     init(from decoder: any Decoder) throws {
@@ -34,6 +36,7 @@ struct Configuration: Decodable {
         reportsDirectory = try container.decodeIfPresent(String.self, forKey: .reportsDirectory)
         log = try container.decodeIfPresent(LogConfiguration.self, forKey: .log) ?? log
         folders = try container.decodeIfPresent([FolderConfiguration].self, forKey: .folders) ?? folders
+        events = try container.decodeIfPresent(EventsConfiguration.self, forKey: .events) ?? events
     }
 
     /// Reads the file at `path`, or returns the embedded default when `path` is nil.
@@ -120,6 +123,7 @@ struct Configuration: Decodable {
             }
             problems += folder.problems(path: path)
         }
+        problems += events.problems()
         return problems.map { problem in
             var placed = problem
             placed.line = Self.line(of: problem.path, in: lines)
@@ -129,8 +133,15 @@ struct Configuration: Decodable {
 
     /// The settings of a job for a file given on the command line: the first folder's, with `partner` when given.
     func commandLineJobSettings(partner: Int?) -> JobSettings {
-        var settings = folders.first?.settings.jobSettings ?? JobSettings(partnerId: 1)
-        if let partner { settings.partnerId = partner }
+        var job = folders.first.map { self.settings(of: $0) }?.jobSettings ?? JobSettings(partnerId: 1, limits: events.limits)
+        if let partner { job.partnerId = partner }
+        return job
+    }
+
+    /// The runtime settings of a folder, with the limits of events; call only when `problems` is empty.
+    func settings(of folder: FolderConfiguration) -> FolderSettings {
+        var settings = folder.settings
+        settings.limits = events.limits
         return settings
     }
 

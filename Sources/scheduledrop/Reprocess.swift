@@ -44,7 +44,7 @@ struct Reprocess: AsyncParsableCommand {
             guard let folder = configuration.folders.first(where: { $0.id == identity.folderId }) else {
                 throw ValidationError("folder \(identity.folderId) of file version \(fileId) is not in the configuration")
             }
-            let folderSettings = folder.settings
+            let folderSettings = configuration.settings(of: folder)
             let archives = [folderSettings.afterFailed, folderSettings.afterHandled].compactMap { disposal -> String? in
                 if case .move(let target) = disposal { return target }
                 return nil

@@ -42,7 +42,12 @@ struct Run: AsyncParsableCommand {
             ])
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier())],
+                services: [
+                    .init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier()),
+                    .init(
+                        service: HorizonExtender(
+                            store: store, limits: configuration.events.limits, interval: configuration.events.refreshInterval, logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -63,9 +68,10 @@ struct Folders: Sendable {
             let directory = folder.path ?? "."
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
             let watcher = FolderWatcher(
-                source: LocalFolder(id: folder.id, directory: directory), settings: folder.settings, store: store, runner: runner,
+                source: LocalFolder(id: folder.id, directory: directory), settings: configuration.settings(of: folder), store: store,
+                runner: runner,
                 stagingDirectory: stagingPath + "/" + folder.id, logger: logger)
-            return FolderSupervisor.Entry(watcher: watcher, fingerprint: String(describing: folder))
+            return FolderSupervisor.Entry(watcher: watcher, fingerprint: String(describing: folder) + String(describing: configuration.events))
         }
     }
 }

@@ -6,15 +6,16 @@ import Testing
 
 @testable import Ingestion
 
-/// Runs one job over `text` as the file `name` (a new version each call) and returns its report.
-func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64, strict: Bool = false) async throws
-    -> IngestionReport
-{
+/// Runs one job over `text` as the file `name` (a new version each call) and returns its report;
+/// `settings` default to partner 5's, strict or not.
+func ingest(
+    _ harness: Harness, _ name: String, _ text: String, modified: Int64, strict: Bool = false, settings: JobSettings? = nil
+) async throws -> IngestionReport {
     let path = harness.data + "/" + name
     try Data(text.utf8).write(to: URL(fileURLWithPath: path))
     let identity = FileIdentity(folderId: "drop", path: name, size: Int64(text.utf8.count), modified: modified)
     let ticket = try #require(try await harness.store.claim(identity, kind: FileKind(path: name)))
-    return try await harness.runner.run(ticket, stagedFile: path, settings: JobSettings(partnerId: 5, strict: strict))
+    return try await harness.runner.run(ticket, stagedFile: path, settings: settings ?? JobSettings(partnerId: 5, strict: strict))
 }
 
 @Suite struct JobRunnerTests {
@@ -154,7 +155,7 @@ func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64,
         let report = try await ingest(harness, name, calendar(events: 1), modified: 1)
         #expect(report.status == .handled)
         let written = try FileManager.default.contentsOfDirectory(atPath: harness.data + "/reports/drop")
-        #expect(written.count == 2)
+        #expect(written.count == 3, "the JSON report, the summary and Kaltura's log")
         #expect(written.allSatisfy { $0.utf8.count <= 255 && $0.hasPrefix("1-日") })
     }
 
@@ -172,7 +173,7 @@ func ingest(_ harness: Harness, _ name: String, _ text: String, modified: Int64,
         let report = try await ingest(harness, "a.ics", calendar(events: 2), modified: 1)
         let directory = harness.data + "/reports/drop"
         let names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        #expect(names.count == 2)
+        #expect(names == ["1-a.ics.json", "1-a.ics.log.ics", "1-a.ics.txt"])
         let json = try #require(names.first { $0.hasSuffix(".json") })
         let written = try JSONDecoder().decode(IngestionReport.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/" + json)))
         #expect(written == report)

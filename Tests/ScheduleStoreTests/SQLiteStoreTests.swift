@@ -72,8 +72,10 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(try await store.unfinishedJobs(folderId: "f").isEmpty)
         #expect(try await store.reports(fileId: ticket.file.id) == [report()])
         #expect(try await store.versions(folderId: "f", path: "a.ics").map(\.state) == [.handled])
-        let stored = try await store.events(partnerId: 1)
-        #expect(stored == [ScheduleEvent(id: id, partnerId: 1, referenceId: "u", summary: "x", startDate: 0, endDate: 1)])
+        let stored = try #require(try await store.events(partnerId: 1).first)
+        #expect(stored.id == id)
+        #expect(stored.hasSameContent(as: ScheduleEvent(partnerId: 1, referenceId: "u", summary: "x", startDate: 0, endDate: 1)))
+        #expect(stored.createdAt != nil && stored.createdAt == stored.updatedAt)
     }
 
     @Test func eventsAreFoundByPartnerAndUIDAndUpdatedInPlace() async throws {
@@ -121,6 +123,29 @@ private func report(partner: Int = 1) -> IngestionReport {
         let eventPlan = try await store.queryPlan(SQLiteTransaction.eventIdByReference, arguments: [1, "uid"])
         #expect(eventPlan.contains("USING COVERING INDEX") || eventPlan.contains("USING INDEX"), "\(eventPlan)")
         #expect(!resourcePlan.contains("SCAN") && !eventPlan.contains("SCAN"))
+    }
+
+    @Test func conflictLookupsSearchIndexesByTime() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        let plans = [
+            (
+                try await store.queryPlan(SQLiteTransaction.eventsOnResourceDuring, arguments: [3, 1, 0, 100, 50, 7]),
+                "event_resources_by_resource (resource_id=? AND start_date>? AND start_date<?)"
+            ),
+            (
+                try await store.queryPlan(SQLiteTransaction.blackoutsDuring, arguments: [1, 0, 100, 50, 7]),
+                "events_blackouts (partner_id=? AND start_date>? AND start_date<?)"
+            ),
+            (
+                try await store.queryPlan(SQLiteTransaction.eventsDuring, arguments: [1, 0, 100, 50, 7]),
+                "events_by_start (partner_id=? AND start_date>? AND start_date<?)"
+            ),
+        ]
+        for (plan, index) in plans {
+            #expect(plan.contains(index), "\(plan)")
+            #expect(!plan.contains("SCAN"), "\(plan)")
+        }
     }
 
     @Test func databaseIsInWALMode() async throws {

@@ -11,7 +11,7 @@ private func map(_ text: String, floating: String = "UTC") throws -> Result<Sche
     while let item = try reader.next() {
         guard item.component.name == "VEVENT" else { continue }
         return VEventMapper(partnerId: 7, floatingZone: TimeZone(identifier: floating)!)
-            .map(item.component, calendarProperties: item.calendarProperties, zones: &zones)
+            .map(item.component, calendarProperties: item.calendarProperties, zones: &zones).map(\.event)
     }
     throw ICalendarError(.notICalendar, line: 0, "no VEVENT")
 }
@@ -104,9 +104,7 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
         ("UID:a\nDTSTART:2025-07-15", "ical.invalidDateTime"),
         ("UID:a\nDTSTART;TZID=Nowhere/Land:20250715T090000", "ical.unknownTimeZone"),
         ("UID:a\nDTSTART:20250715T090000Z\nDURATION:1 hour", "ical.invalidDuration"),
-        ("UID:a\nDTSTART:20250715T090000Z\nRRULE:FREQ=WEEKLY;COUNT=3", "event.recurrenceNotSupported"),
-        ("UID:a\nDTSTART:20250715T090000Z\nRDATE:20250722T090000Z", "event.recurrenceNotSupported"),
-        ("UID:a\nRECURRENCE-ID:20250722T090000Z\nDTSTART:20250723T090000Z", "event.recurrenceNotSupported"),
+        ("UID:a\nDTSTART:20250715T090000Z\nDTEND:20250716T090001Z", "event.tooLong"),
     ])
     func invalidEventsAreRejectedWithTheirCode(event: String, code: String) throws {
         guard case .failure(let error) = try map(calendar(event)) else {
@@ -150,9 +148,13 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
                 ItemReport(
                     line: 3, systemName: tricky, action: "add", result: .rejected, code: "c", message: tricky,
                     warnings: [ReportWarning(code: "w1", message: tricky), ReportWarning(code: "w2", message: "")]),
-                ItemReport(line: 4, uid: "u", action: "upsert", result: .added, id: Int64.max),
+                ItemReport(line: 4, uid: "u", action: "upsert", result: .added, id: Int64.max, occurrences: OccurrenceCounts()),
+                ItemReport(line: 5, uid: "u", action: "cancel", result: .cancelled, id: 9, recurrenceKey: "20250301T090000Z"),
             ],
-            conflicts: [ConflictReport(eventId: 1, otherEventId: 2, resourceId: 3, from: "a", to: "b")], code: "x.y", message: tricky)
+            conflicts: [
+                ConflictReport(eventId: 1, otherEventId: 2, resourceId: 3, from: "a", to: "b"),
+                ConflictReport(eventId: 1, otherEventId: 4, resourceId: nil, from: "a", to: "b"),
+            ], code: "x.y", message: tricky)
         let empty = IngestionReport(
             file: FileReport(folderId: "f", path: "p", size: 0, mtime: nil, sha256: nil), partnerId: 1, kind: .ical,
             startedAt: "s", finishedAt: "e", status: .handled, items: [])

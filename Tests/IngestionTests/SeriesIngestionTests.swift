@@ -1,0 +1,178 @@
+import Foundation
+import Logging
+import Schedule
+import Testing
+
+@testable import Ingestion
+
+/// A weekly lecture on Mondays 09:15–10:45 Berlin time, March 3 to `until`, without March 17, and
+/// the March 24 lecture moved to Tuesday 14:00; the series is on the room.
+private func course(until: String = "20250414T235959Z", start: String = "091500", end: String = "104500") -> String {
+    KalturaFixture.calendar([
+        [
+            "UID:course-101", "DTSTART;TZID=Europe/Berlin:20250303T\(start)", "DTEND;TZID=Europe/Berlin:20250303T\(end)",
+            "RRULE:FREQ=WEEKLY;BYDAY=MO;UNTIL=\(until)", "EXDATE;TZID=Europe/Berlin:20250317T\(start)", "SUMMARY:Databases",
+            "X-KALTURA-RESOURCE-IDS:{ROOM}",
+        ],
+        [
+            "UID:course-101", "RECURRENCE-ID;TZID=Europe/Berlin:20250324T\(start)", "DTSTART;TZID=Europe/Berlin:20250325T140000",
+            "DTEND;TZID=Europe/Berlin:20250325T153000", "SUMMARY:Databases (moved)",
+        ],
+    ])
+}
+
+@Suite struct SeriesIngestionTests {
+    @Test func aSeriesStoresItsOccurrencesWithExdatesAndOverrides() async throws {
+        var fixture = try await KalturaFixture()
+        let report = try await fixture.run("course.ics", course())
+        #expect(report.items.map(\.result) == [.added, .added])
+        #expect(report.items[0].occurrences?.added == 6)
+        #expect(report.items[1].recurrenceKey == "20250324T081500Z")
+        let series = try #require(try await fixture.events().first { $0.referenceId == "course-101" && $0.recurrenceType == .recurring })
+        #expect(series.recurrenceRule == "FREQ=WEEKLY;BYDAY=MO;UNTIL=20250414T235959Z")
+        #expect(series.id == report.items[0].id)
+        let occurrences = try await fixture.occurrences(of: "course-101")
+        #expect(
+            occurrences.map(\.recurrenceKey) == [
+                "20250303T081500Z", "20250310T081500Z", "20250324T081500Z", "20250331T071500Z", "20250407T071500Z",
+                "20250414T071500Z",
+            ], "March 17 is excluded; from March 31 Berlin is on summer time")
+        #expect(occurrences.allSatisfy { $0.parentId == series.id && $0.status == .active })
+        #expect(occurrences.allSatisfy { $0.resourceIds == [fixture.ids["ROOM"]!] }, "occurrences inherit the series' resources")
+        let moved = occurrences[2]
+        #expect(moved.id == report.items[1].id)
+        #expect(moved.summary == "Databases (moved)")
+        #expect(moved.startDate == 1_742_907_600, "Tuesday March 25 14:00 Berlin is 13:00Z")
+        #expect(moved.duration == 5_400)
+        #expect(occurrences[3].startDate == 1_743_405_300 && occurrences[3].summary == "Databases")
+    }
+
+    @Test func reIngestingTheSameSeriesChangesNothing() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run("course.ics", course())
+        let before = try await fixture.events()
+        let again = try await fixture.run("course.ics", course())
+        #expect(again.items.map(\.result) == [.unchanged, .unchanged])
+        #expect(again.items[0].occurrences == OccurrenceCounts(unchanged: 6))
+        #expect(again.counts.unchanged == 2 && again.counts.added == 0 && again.counts.updated == 0)
+        #expect(try await fixture.events() == before, "nothing was rewritten")
+    }
+
+    @Test func shorteningASeriesCancelsTheDroppedOccurrences() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run("course.ics", course())
+        let ids = try await fixture.occurrences(of: "course-101").map(\.id)
+        let shorter = try await fixture.run("course.ics", course(until: "20250401T000000Z"))
+        #expect(shorter.items[0].result == .updated)
+        #expect(shorter.items[0].occurrences == OccurrenceCounts(cancelled: 2, unchanged: 4))
+        let occurrences = try await fixture.occurrences(of: "course-101")
+        #expect(occurrences.map(\.id) == ids, "no occurrence is added or duplicated")
+        #expect(occurrences.map(\.status) == [.active, .active, .active, .active, .cancelled, .cancelled])
+    }
+
+    @Test func movingASeriesToAnotherHourUpdatesItsOccurrencesInPlace() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run("course.ics", course())
+        let ids = try await fixture.occurrences(of: "course-101").map(\.id)
+        let moved = try await fixture.run("course.ics", course(start: "101500", end: "114500"))
+        #expect(moved.items[0].occurrences == OccurrenceCounts(updated: 6))
+        let occurrences = try await fixture.occurrences(of: "course-101")
+        #expect(occurrences.map(\.id) == ids)
+        #expect(occurrences[0].recurrenceKey == "20250303T091500Z" && occurrences[0].startDate == 1_740_993_300)
+        #expect(occurrences.allSatisfy { $0.status == .active })
+    }
+
+    @Test func aFileOfOneOverrideChangesThatOccurrenceOfTheStoredSeries() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run("course.ics", course())
+        let before = try await fixture.occurrences(of: "course-101")
+        let report = try await fixture.run(
+            "change.ics",
+            KalturaFixture.calendar([
+                [
+                    "UID:course-101", "RECURRENCE-ID;TZID=Europe/Berlin:20250407T091500", "DTSTART;TZID=Europe/Berlin:20250407T120000",
+                    "DTEND;TZID=Europe/Berlin:20250407T133000", "SUMMARY:Databases (guest lecture)", "X-KALTURA-RESOURCE-IDS:{CAMERA}",
+                ]
+            ]))
+        #expect(report.items.map(\.result) == [.updated])
+        #expect(report.items[0].recurrenceKey == "20250407T071500Z")
+        let after = try await fixture.occurrences(of: "course-101")
+        #expect(after.map(\.id) == before.map(\.id))
+        let changed = try #require(after.first { $0.recurrenceKey == "20250407T071500Z" })
+        #expect(changed.summary == "Databases (guest lecture)" && changed.resourceIds == [fixture.ids["CAMERA"]!])
+        #expect(after.first { $0.recurrenceKey == "20250324T081500Z" }?.summary == "Databases (moved)", "earlier overrides stay")
+        let unchanged = try await fixture.run("course.ics", course())
+        #expect(unchanged.items[0].occurrences?.updated == 1, "the full file again drops the guest lecture")
+    }
+
+    @Test func anOverrideOfAnUnknownSeriesIsRejected() async throws {
+        var fixture = try await KalturaFixture()
+        let report = try await fixture.run(
+            "orphan.ics", KalturaFixture.calendar([["UID:nowhere", "RECURRENCE-ID:20250407T091500Z", "DTSTART:20250407T120000Z"]]))
+        #expect(report.items.map(\.code) == ["event.seriesNotFound"])
+    }
+
+    @Test func aSeriesThatBecomesASingleEventCancelsItsOccurrences() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run("course.ics", course())
+        let single = try await fixture.run(
+            "course.ics",
+            KalturaFixture.calendar([["UID:course-101", "DTSTART:20250303T081500Z", "DTEND:20250303T094500Z", "SUMMARY:Databases"]]))
+        #expect(single.items[0].result == .updated)
+        #expect(single.items[0].occurrences == OccurrenceCounts(cancelled: 6))
+        let event = try #require(try await fixture.events().first { $0.referenceId == "course-101" && $0.recurrenceKey.isEmpty })
+        #expect(event.recurrenceType == RecurrenceType.none && event.recurrenceRule == nil)
+        #expect(try await fixture.occurrences(of: "course-101").allSatisfy { $0.status == .cancelled })
+    }
+
+    @Test func cancellingASeriesCancelsEveryOccurrence() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run("course.ics", course())
+        let cancelled = try await fixture.run("cancel.ics", course().replacingOccurrences(of: "SUMMARY:Databases\r\n", with: "SUMMARY:Databases\r\nSTATUS:CANCELLED\r\n"))
+        #expect(cancelled.items[0].result == .cancelled)
+        #expect(try await fixture.occurrences(of: "course-101").allSatisfy { $0.status == .cancelled })
+    }
+
+    @Test func aStoredHigherSequenceKeepsTheWholeSeries() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run("course.ics", course().replacingOccurrences(of: "SUMMARY:Databases\r\n", with: "SUMMARY:Databases\r\nSEQUENCE:3\r\n"))
+        let before = try await fixture.events()
+        let stale = try await fixture.run("course.ics", course(until: "20250401T000000Z"))
+        #expect(stale.items.map(\.result) == [.unchanged, .unchanged])
+        #expect(stale.items.allSatisfy { $0.warnings.map(\.code) == ["event.staleSequence"] })
+        #expect(try await fixture.events() == before)
+    }
+
+    @Test func theHorizonMovesForwardWithoutDuplicates() async throws {
+        var fixture = try await KalturaFixture()
+        let now = Int64(Date().timeIntervalSince1970)
+        let start = (now / 86_400 - 10) * 86_400 + 9 * 3_600
+        let limits = EventLimits(horizon: 28 * 86_400)
+        let report = try await fixture.run(
+            "weekly.ics",
+            KalturaFixture.calendar([["UID:weekly", "DTSTART:\(utc(start))", "DTEND:\(utc(start + 3_600))", "RRULE:FREQ=WEEKLY"]]),
+            limits: limits)
+        let materialized = try #require(report.items.first?.occurrences?.added)
+        #expect(materialized == Int((now + limits.horizon - start + 7 * 86_400 - 1) / (7 * 86_400)), "weekly until now + 28 days")
+        let extender = HorizonExtender(
+            store: fixture.harness.store, limits: limits, interval: .seconds(86_400), logger: Logger(label: "test"))
+        let later = try await extender.extend(now: now + 14 * 86_400)
+        #expect(later.added == 2 && later.failed == 0)
+        #expect(later.series == 2, "the endless weekly series and the stored three-week series")
+        #expect(try await extender.extend(now: now + 14 * 86_400).added == 0)
+        let occurrences = try await fixture.occurrences(of: "weekly")
+        #expect(occurrences.count == materialized + 2)
+        #expect(Set(occurrences.map(\.recurrenceKey)).count == occurrences.count)
+    }
+}
+
+extension OccurrenceCounts {
+    /// Counts with the given numbers, for comparing.
+    init(added: Int = 0, updated: Int = 0, cancelled: Int = 0, unchanged: Int = 0) {
+        self.init()
+        self.added = added
+        self.updated = updated
+        self.cancelled = cancelled
+        self.unchanged = unchanged
+    }
+}
