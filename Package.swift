@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(
             name: "IngestionTests",
             dependencies: [
-                "Ingestion", "ScheduleStore", "Schedule", "DropFolders", "TestSupport",
+                "Ingestion", "ScheduleStore", "Schedule", "ICalendar", "DropFolders", "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

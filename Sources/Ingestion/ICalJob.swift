@@ -49,10 +49,10 @@ struct ICalJob {
             }
             guard component.name == "VEVENT" else { continue }
             // Lines skipped in the calendar itself (outside any component) are told on the next event.
-            skipped[component.line] =
-                (reader.skippedCalendarLines[reported...] + component.skippedLines).map {
-                    ReportWarning(code: $0.code.rawValue, message: $0.description)
-                }
+            let broken = reader.skippedCalendarLines[reported...] + component.skippedLines
+            if !broken.isEmpty {
+                skipped[component.line] = broken.map { ReportWarning(code: $0.code.rawValue, message: $0.description) }
+            }
             reported = reader.skippedCalendarLines.count
             lastLine = component.line
             let uid = component.property("UID").map { TextValue.unescape($0.value).trimmingSpaces } ?? ""
@@ -163,14 +163,18 @@ struct ICalJob {
             timeZones.merge(kept.timeZones) { file, _ in file }
             let replaced = Set(overrides.compactMap { try? key(of: $0, builder: builder, zones: &zones) })
             overrides =
-                kept.overrides.filter { kept in (try? key(of: kept, builder: builder, zones: &zones)).map { !replaced.contains($0) } ?? false }
+                kept.overrides.filter { kept in
+                    (try? key(of: kept, builder: builder, zones: &zones)).map { !replaced.contains($0) } ?? false
+                }
                 + overrides
         } else {
             return items
                 + overrides.map {
                     Self.rejected(
                         $0, uid: uid,
-                        ValidationError(.seriesNotFound, "RECURRENCE-ID override of \"\(excerpt(uid, limit: 60))\", a series that is neither in the file nor stored"))
+                        ValidationError(
+                            .seriesNotFound,
+                            "RECURRENCE-ID override of \"\(excerpt(uid, limit: 60))\", a series that is neither in the file nor stored"))
                 }
         }
         let fromFile = Set(components.map(\.line))
@@ -219,7 +223,8 @@ struct ICalJob {
                 } else {
                     let warning = ValidationError(
                         .overrideNotMaterialized,
-                        "the instance \(key) is not stored: it lies beyond the horizon, or an EXDATE removes it; the override is kept with the series")
+                        "the instance \(key) is not stored: it lies beyond the horizon, or an EXDATE removes it; the override is kept with the series"
+                    )
                     item.warnings.append(Self.warning(warning))
                 }
                 items.append(item)

@@ -45,7 +45,9 @@ enum KalturaICalLog {
             }
             components.append(Component(name: "VEVENT", properties: lines))
         }
-        let calendar = [ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//bulk upload log//EN")]
+        let calendar = [
+            ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//bulk upload log//EN"),
+        ]
         // Every line is built from valid names and escaped text, so writing to memory cannot fail.
         try? writer.writeCalendar(properties: calendar, components: components)
         return KalturaLog(extension: "ics", data: Data(writer.bytes))

@@ -46,7 +46,8 @@ final class ReferenceChecker {
             }
         }
         for resourceId in mapped.kaltura.resourceIds ?? [] where try !isLiveResource(resourceId) {
-            throw ValidationError(.unknownResource, "X-KALTURA-RESOURCE-IDS names \(resourceId), which is no resource of partner \(partnerId)")
+            throw ValidationError(
+                .unknownResource, "X-KALTURA-RESOURCE-IDS names \(resourceId), which is no resource of partner \(partnerId)")
         }
     }
 

@@ -76,7 +76,9 @@ public struct ReportWriter: Sendable {
         }
         for conflict in report.conflicts {
             let place = conflict.resourceId.map { "on resource \($0)" } ?? "with a blackout"
-            lines.append("  conflict: event \(conflict.eventId) overlaps event \(conflict.otherEventId) \(place), \(conflict.from) to \(conflict.to)")
+            lines.append(
+                "  conflict: event \(conflict.eventId) overlaps event \(conflict.otherEventId) \(place), \(conflict.from) to \(conflict.to)"
+            )
         }
         return lines.joined(separator: "\n") + "\n"
     }

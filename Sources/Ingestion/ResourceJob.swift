@@ -101,7 +101,8 @@ struct ResourceJob {
             items[index] = rejected(lines[index], error, warnings: row.warnings)
         }
         let reports = items.map { $0! }
-        return JobOutput(items: reports, kalturaLog: KalturaLog(extension: "csv", data: Self.kalturaLog(lines, reports, statuses: statuses)))
+        return JobOutput(
+            items: reports, kalturaLog: KalturaLog(extension: "csv", data: Self.kalturaLog(lines, reports, statuses: statuses)))
     }
 
     private func rejected(_ line: ResourceCSVLine, _ error: ValidationError, warnings: [ReportWarning] = []) -> ItemReport {

@@ -39,7 +39,8 @@ public struct KalturaProperties: Equatable, Sendable {
             let value = property.value.trimmingSpaces
             if let earlier = seen[property.name], earlier != value {
                 throw Self.violation(
-                    .conflictingProperty, property, "written once, or each time with the same value (it was also \"\(excerpt(earlier, limit: 60))\")")
+                    .conflictingProperty, property,
+                    "written once, or each time with the same value (it was also \"\(excerpt(earlier, limit: 60))\")")
             }
             seen[property.name] = value
             switch property.name {

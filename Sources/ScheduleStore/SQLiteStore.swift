@@ -171,8 +171,10 @@ public final class SQLiteStore: ScheduleStore {
     /// The partner's events ordered by id.
     public func events(partnerId: Int) async throws -> [ScheduleEvent] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
-                .map(SQLiteTransaction.event)
+            try Row.fetchAll(
+                db, sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId]
+            )
+            .map(SQLiteTransaction.event)
         }
     }
 

@@ -25,6 +25,8 @@ struct CheckConfig: ParsableCommand {
             "configuration OK (\(options.config ?? "embedded default"))",
             "data:    \(configuration.dataDirectory) (store \(configuration.databasePath))",
             "reports: \(configuration.reportsPath)",
+            "events:  at most \(configuration.events.maxEventHours) h each, series of at most \(configuration.events.maxSeriesDays) days "
+                + "and \(configuration.events.maxOccurrences) occurrences, stored \(configuration.events.horizonDays) days ahead",
         ]
         for folder in configuration.folders {
             lines.append(

@@ -39,7 +39,9 @@ struct EventsConfiguration: Decodable, CustomStringConvertible {
         if !(maxEventHours > 0) { problem(.maxEventHours, "must be more than 0 hours") }
         if !(maxSeriesDays > 0) { problem(.maxSeriesDays, "must be more than 0 days") }
         if maxOccurrences <= 0 { problem(.maxOccurrences, "must be at least 1") }
-        if !(horizonDays > 0 && horizonDays <= maxSeriesDays) { problem(.horizonDays, "must be more than 0 days and at most maxSeriesDays") }
+        if !(horizonDays > 0 && horizonDays <= maxSeriesDays) {
+            problem(.horizonDays, "must be more than 0 days and at most maxSeriesDays")
+        }
         if !(horizonRefreshHours > 0) { problem(.horizonRefreshHours, "must be more than 0 hours") }
         return problems
     }

@@ -46,7 +46,8 @@ struct Run: AsyncParsableCommand {
                     .init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier()),
                     .init(
                         service: HorizonExtender(
-                            store: store, limits: configuration.events.limits, interval: configuration.events.refreshInterval, logger: logger)),
+                            store: store, limits: configuration.events.limits, interval: configuration.events.refreshInterval,
+                            logger: logger)),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -71,7 +72,8 @@ struct Folders: Sendable {
                 source: LocalFolder(id: folder.id, directory: directory), settings: configuration.settings(of: folder), store: store,
                 runner: runner,
                 stagingDirectory: stagingPath + "/" + folder.id, logger: logger)
-            return FolderSupervisor.Entry(watcher: watcher, fingerprint: String(describing: folder) + String(describing: configuration.events))
+            return FolderSupervisor.Entry(
+                watcher: watcher, fingerprint: String(describing: folder) + String(describing: configuration.events))
         }
     }
 }

@@ -40,7 +40,8 @@ struct KalturaFixture {
         _ = try await run(
             "foreign.ics", Self.calendar([["UID:foreign", "DTSTART:20250601T090000Z", "DTEND:20250601T100000Z"]]), partner: 6)
         for (uid, partner, name) in [("stored-single", 5, "SINGLE"), ("stored-series", 5, "SERIES"), ("foreign", 6, "FOREIGN_EVENT")] {
-            let event = try #require(try await harness.store.events(partnerId: partner).first { $0.referenceId == uid && $0.recurrenceKey.isEmpty })
+            let event = try #require(
+                try await harness.store.events(partnerId: partner).first { $0.referenceId == uid && $0.recurrenceKey.isEmpty })
             ids[name] = event.id
         }
     }

@@ -17,7 +17,8 @@ import Testing
     }
 
     @Test func fileWithLFLineEndsIsSplitIntoLines() async throws {
-        let text = "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:a\nDTSTART:20250701T090000Z\nSUMMARY:One\nEND:VEVENT\n"
+        let text =
+            "BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:a\nDTSTART:20250701T090000Z\nSUMMARY:One\nEND:VEVENT\n"
             + "BEGIN:VEVENT\nUID:b\nDTSTART:20250702T090000Z\nSUMMARY:Two\nEND:VEVENT\nEND:VCALENDAR\n"
         let (report, events) = try await ingestFile(text)
         #expect(report.counts.added == 2)

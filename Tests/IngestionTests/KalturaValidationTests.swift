@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 import Schedule
 import Testing
 
@@ -74,7 +75,8 @@ let validationCases: [ValidationCase] = [
     .init("an unknown X-KALTURA property", ["X-KALTURA-COLOUR:blue"], code: nil, warning: "event.unknownKalturaProperty"),
     .init("no UID", lines: ["DTSTART:20250610T090000Z"], code: "event.missingUID"),
     .init("no DTSTART", lines: ["UID:case"], code: "event.missingStart"),
-    .init("an end before the start", lines: ["UID:case", "DTSTART:20250610T090000Z", "DTEND:20250610T080000Z"], code: "event.endBeforeStart"),
+    .init(
+        "an end before the start", lines: ["UID:case", "DTSTART:20250610T090000Z", "DTEND:20250610T080000Z"], code: "event.endBeforeStart"),
     .init("an unknown TZID", lines: ["UID:case", "DTSTART;TZID=Mars/Olympus:20250610T090000"], code: "ical.unknownTimeZone"),
     .init("24 hours", lines: ["UID:case", "DTSTART:20250610T090000Z", "DTEND:20250611T090000Z"], code: nil),
     .init("over 24 hours", lines: ["UID:case", "DTSTART:20250610T090000Z", "DTEND:20250611T090001Z"], code: "event.tooLong"),
@@ -132,6 +134,29 @@ let validationCases: [ValidationCase] = [
         #expect(event.tags == "math,first year")
         #expect(event.resourceIds == [fixture.ids["ROOM"]!, fixture.ids["CAMERA"]!].sorted(), "linked once each")
         #expect(event.source?.contains("X-KALTURA-TAGS:math\\,first year") == true, "the VEVENT is kept for export")
+    }
+
+    @Test func kalturasLogHasOneVEventPerItem() async throws {
+        var fixture = try await KalturaFixture()
+        let report = try await fixture.run(
+            "log.ics",
+            KalturaFixture.calendar([
+                ["UID:fine", "DTSTART:20250610T090000Z"],
+                ["UID:broken", "DTSTART:20250610T090000Z", "X-KALTURA-TYPE:7"],
+                ["UID:gone", "DTSTART:20250610T090000Z", "STATUS:CANCELLED"],
+            ]))
+        let directory = fixture.harness.data + "/reports/drop"
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix("-log.ics.log.ics") })
+        var reader = CalendarReader(try FileByteSource(path: directory + "/" + name))
+        var events: [Component] = []
+        while let item = try reader.next() { events.append(item.component) }
+        #expect(events.map { $0.property("UID")?.value } == ["fine", "broken", "gone"])
+        #expect(events.map { $0.property("X-KALTURA-INDEX")?.value } == ["1", "2", "3"])
+        #expect(events.map { $0.property("X-KALTURA-INGEST-STATUS")?.value } == ["2", "1", "2"])
+        #expect(events.map { $0.property("X-KALTURA-INGEST-ACTION")?.value } == ["1", "6", "10"])
+        #expect(events[0].property("X-KALTURA-ID")?.value == report.items[0].id.map(String.init))
+        #expect(events[1].property("X-KALTURA-ERROR-CODE")?.value == "event.invalidType")
+        #expect(events[1].property("X-KALTURA-ERROR-DESCRIPTION").map { TextValue.unescape($0.value) } == report.items[1].message)
     }
 
     @Test func partnersAreIsolated() async throws {

@@ -55,7 +55,8 @@ private struct ExpectedItem: Codable, Equatable {
 
     @Test func invalidEventsSampleGivesItsExpectedReport() async throws {
         let harness = try Harness()
-        let report = try await ingest(harness, "invalid-events.ics", try sample("invalid-events.ics"), modified: 1, settings: JobSettings(partnerId: 1))
+        let report = try await ingest(
+            harness, "invalid-events.ics", try sample("invalid-events.ics"), modified: 1, settings: JobSettings(partnerId: 1))
         let expected = try JSONDecoder().decode([ExpectedItem].self, from: Data(try sample("invalid-events.expected.json").utf8))
         let actual = report.items.map(ExpectedItem.init)
         #expect(actual == expected)

@@ -128,14 +128,16 @@ private func course(until: String = "20250414T235959Z", start: String = "091500"
     @Test func cancellingASeriesCancelsEveryOccurrence() async throws {
         var fixture = try await KalturaFixture()
         _ = try await fixture.run("course.ics", course())
-        let cancelled = try await fixture.run("cancel.ics", course().replacingOccurrences(of: "SUMMARY:Databases\r\n", with: "SUMMARY:Databases\r\nSTATUS:CANCELLED\r\n"))
+        let cancelled = try await fixture.run(
+            "cancel.ics", course().replacingOccurrences(of: "SUMMARY:Databases\r\n", with: "SUMMARY:Databases\r\nSTATUS:CANCELLED\r\n"))
         #expect(cancelled.items[0].result == .cancelled)
         #expect(try await fixture.occurrences(of: "course-101").allSatisfy { $0.status == .cancelled })
     }
 
     @Test func aStoredHigherSequenceKeepsTheWholeSeries() async throws {
         var fixture = try await KalturaFixture()
-        _ = try await fixture.run("course.ics", course().replacingOccurrences(of: "SUMMARY:Databases\r\n", with: "SUMMARY:Databases\r\nSEQUENCE:3\r\n"))
+        _ = try await fixture.run(
+            "course.ics", course().replacingOccurrences(of: "SUMMARY:Databases\r\n", with: "SUMMARY:Databases\r\nSEQUENCE:3\r\n"))
         let before = try await fixture.events()
         let stale = try await fixture.run("course.ics", course(until: "20250401T000000Z"))
         #expect(stale.items.map(\.result) == [.unchanged, .unchanged])
