@@ -84,8 +84,7 @@ struct ICalJob {
         }
         var conflicts: [ConflictReport] = []
         for id in writer.touched {
-            guard let event = try transaction.event(partnerId: mapper.partnerId, id: id) else { continue }
-            conflicts += try transaction.conflicts(of: event, lookBehind: mapper.limits.maximumEventDuration)
+            conflicts += try transaction.conflicts(ofEventId: id, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration)
         }
         return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: Self.distinct(conflicts))
     }

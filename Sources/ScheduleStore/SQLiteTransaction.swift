@@ -68,28 +68,35 @@ struct SQLiteTransaction: StoreTransaction {
     /// Finds candidates through indexes that start with the time: links by (resource, start) for each
     /// related resource, blackouts by their partial index, and for a blackout the partner's events by start.
     /// Only events that start in `[start - lookBehind, end)` can overlap, so no query scans all time.
-    func conflicts(of event: ScheduleEvent, lookBehind: Int64) throws -> [ConflictReport] {
-        guard let id = event.id, event.status == .active, event.recurrenceType != .recurring, event.endDate > event.startDate else {
-            return []
-        }
-        let window: StatementArguments = [event.partnerId, event.startDate - lookBehind, event.endDate, event.startDate, id]
+    func conflicts(ofEventId id: Int64, partnerId: Int, lookBehind: Int64) throws -> [ConflictReport] {
+        // Only the columns a conflict needs, by position: this runs once per event a job writes.
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT start_date, end_date, type, status, recurrence_type FROM events WHERE id = ? AND partner_id = ?"),
+                arguments: [id, partnerId])
+        else { return [] }
+        let (start, end, type): (Int64, Int64, Int) = (row[0], row[1], row[2])
+        guard row[3] == EventStatus.active.rawValue, row[4] != RecurrenceType.recurring.rawValue, end > start else { return [] }
+        let window: StatementArguments = [partnerId, start - lookBehind, end, start, id]
         var conflicts: [ConflictReport] = []
         var seen: Set<Int64> = []
         func add(_ row: Row, resourceId: Int64?) {
-            let other: Int64 = row["id"]
+            let other: Int64 = row[0]
             guard seen.insert(other).inserted else { return }
             conflicts.append(
                 ConflictReport(
-                    eventId: id, otherEventId: other, resourceId: resourceId, from: isoTime(max(event.startDate, row["start_date"])),
-                    to: isoTime(min(event.endDate, row["end_date"]))))
+                    eventId: id, otherEventId: other, resourceId: resourceId, from: isoTime(max(start, row[1])),
+                    to: isoTime(min(end, row[2]))))
         }
-        if event.type == .blackout {
+        if type == EventType.blackout.rawValue {
             for row in try Row.fetchAll(db.cachedStatement(sql: Self.eventsDuring), arguments: window) { add(row, resourceId: nil) }
             return conflicts
         }
         // Each related resource, and the resource a conflict through it is reported on: the shared one, or the room of a camera and its room.
         var related: [(resource: Int64, reported: Int64)] = []
-        for resourceId in event.resourceIds {
+        let resourceIds = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT resource_id FROM event_resources WHERE event_id = ?"), arguments: [id])
+        for resourceId in resourceIds {
             related.append((resourceId, resourceId))
             if let parent = try Int64.fetchOne(
                 db.cachedStatement(sql: "SELECT parent_id FROM resources WHERE id = ? AND status != 3"), arguments: [resourceId])
