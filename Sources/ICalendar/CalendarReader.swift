@@ -97,6 +97,8 @@ public struct CalendarReader {
         }
         var stack = [Component(name: name, line: line)]
         stack[0].properties.reserveCapacity(24)
+        lines.beginComponent()
+        defer { lines.endComponent() }
         while true {
             let next: ContentLine
             do {

@@ -7,12 +7,15 @@
 /// Splits one unfolded content line into name, parameters and value.
 ///
 /// Names are upper-cased and kept in a small table, so the names a file repeats on every event
-/// are made once. The whole line must be valid UTF-8.
+/// are made once; so are the parameters (`;TZID=Europe/Berlin`) a file repeats. The whole line
+/// must be valid UTF-8.
 struct ContentLineParser {
     private var names = NameTable()
+    private var parameterLists = ParameterTable()
 
-    /// Parses `bytes`, the unfolded line that starts on physical line `line`.
-    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> ContentLine {
+    /// Parses `bytes`, the unfolded line that starts on physical line `line`; while `arena` is open, the value
+    /// is kept there as bytes rather than made a string.
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, arena: inout ValueArena) throws -> ContentLine {
         guard isValidUTF8(bytes) else {
             throw ICalendarError(.invalidUTF8, line: line, "content line is not valid UTF-8")
         }
@@ -34,6 +37,11 @@ struct ContentLineParser {
         let name = names.name(UnsafeBufferPointer(rebasing: bytes[0..<end]))
         index = end
         var parameters: [Parameter] = []
+        if index < count, bytes[index] == UInt8(ascii: ";"), let known = parameterLists.lookup(bytes, from: index) {
+            parameters = known.parameters
+            index = known.end
+        }
+        let parametersStart = index
         while index < count, bytes[index] == UInt8(ascii: ";") {
             end = nameEnd(from: index + 1)
             guard end > index + 1, end < count, bytes[end] == UInt8(ascii: "=") else {
@@ -66,7 +74,12 @@ struct ContentLineParser {
         guard index < count, bytes[index] == UInt8(ascii: ":") else {
             throw malformed("content line has no ':' after its name")
         }
-        return ContentLine(name: name, parameters: parameters, value: text(index + 1, count), line: line)
+        if index > parametersStart {
+            parameterLists.remember(parameters, bytes, parametersStart..<index)
+        }
+        guard arena.isOpen else { return ContentLine(name: name, parameters: parameters, value: text(index + 1, count), line: line) }
+        let (buffer, offset) = arena.store(UnsafeBufferPointer(rebasing: bytes[index + 1..<count]))
+        return ContentLine(name: name, parameters: parameters, value: buffer, offset: offset, count: Int32(count - index - 1), line: line)
     }
 }
 
@@ -77,6 +90,44 @@ private func isNameByte(_ byte: UInt8) -> Bool {
         UInt8(ascii: "-"), UInt8(ascii: "_"):
         true
     default: false
+    }
+}
+
+/// The parameters of the parameter lists a file repeats (`;TZID=Europe/Berlin`), read once each.
+///
+/// A list is looked up by its first bytes; it is known when the line holds the same bytes followed by
+/// the `:` that ended it before, as those bytes are then read the same way again.
+struct ParameterTable {
+    private static let slotCount = 64
+    private static let longest = 256
+    private var keys = [[UInt8]](repeating: [], count: ParameterTable.slotCount)
+    private var values = [[Parameter]](repeating: [], count: ParameterTable.slotCount)
+
+    /// The slot for a list that starts at `start` of `bytes`, from its first bytes up to a `:`.
+    private static func slot(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var hash = 0
+        for index in start..<min(bytes.count, start + 24) {
+            if bytes[index] == UInt8(ascii: ":") { break }
+            hash = hash &* 31 &+ Int(bytes[index])
+        }
+        return hash & (slotCount - 1)
+    }
+
+    /// The parameters of the list at `start` of `bytes` and the offset of the `:` after it, when the list is known.
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (parameters: [Parameter], end: Int)? {
+        let slot = Self.slot(bytes, from: start)
+        let end = start + keys[slot].count
+        guard !keys[slot].isEmpty, end < bytes.count, bytes[end] == UInt8(ascii: ":") else { return nil }
+        let known = keys[slot].withUnsafeBufferPointer { key in memcmp(key.baseAddress!, bytes.baseAddress! + start, key.count) == 0 }
+        return known ? (values[slot], end) : nil
+    }
+
+    /// Keeps `parameters`, read from the list at `range` of `bytes` (a `:` after it), for the lines that repeat it.
+    mutating func remember(_ parameters: [Parameter], _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        guard range.count <= Self.longest else { return }
+        let slot = Self.slot(bytes, from: range.lowerBound)
+        keys[slot] = Array(bytes[range])
+        values[slot] = parameters
     }
 }
 
