@@ -97,13 +97,14 @@ public struct ZoneResolver: Sendable {
 
     /// The value with a TZID converted to UTC; other values unchanged.
     mutating func resolved(_ value: DateTimeValue) throws -> DateTimeValue {
-        guard case .zoned(let local, let tzid) = value else { return value }
-        return .utc(LocalDateTime(wallSeconds: try knownZone(tzid).instant(of: local)))
+        guard case .zoned = value else { return value }
+        return .utc(LocalDateTime(wallSeconds: try key(of: value)))
     }
 
     /// The value as seconds for comparing instances: the instant for UTC and zoned times, the wall clock read as UTC otherwise.
     mutating func key(of value: DateTimeValue) throws -> Int64 {
-        try resolved(value).local.wallSeconds
+        guard case .zoned(let local, let tzid) = value else { return value.local.wallSeconds }
+        return try knownZone(tzid).instant(of: local)
     }
 
     /// A function from wall-clock times on `value`'s clock to instants, for comparing instances with a UTC UNTIL.
