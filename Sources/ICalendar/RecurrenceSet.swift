@@ -43,7 +43,9 @@ public struct RecurrenceSet: Sendable {
     /// Whether the event recurs: the master has a non-empty RRULE or RDATE (empty ones are ignored), or there are overrides.
     public var isRecurring: Bool {
         guard overrides.isEmpty, let master else { return true }
-        return ["RRULE", "RDATE"].contains { name in master.properties(named: name).contains { !$0.value.trimmingSpaces.isEmpty } }
+        return master.properties.contains { property in
+            (property.name == "RRULE" || property.name == "RDATE") && property.withValueBytes { !trimmingSpaces($0).isEmpty }
+        }
     }
 
     /// Every occurrence that overlaps `window` (seconds since 1970; floating times and dates are
