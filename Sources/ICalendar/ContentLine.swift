@@ -56,10 +56,20 @@ public struct ContentLine: Equatable, Sendable {
             && lhs.withValueBytes { left in rhs.withValueBytes { right in left.elementsEqual(right) } }
     }
 
+    /// Whether the line's name is `upperCased`, which must be upper-case; lengths are compared first, as most names differ in length.
+    func hasName(_ upperCased: String) -> Bool {
+        name.utf8.count == upperCased.utf8.count && name == upperCased
+    }
+
     /// The first value of the parameter `name` (case-insensitive), if present.
     public func parameter(_ name: String) -> String? {
-        let wanted = name.asciiUppercased
-        return parameters.first { $0.name == wanted }?.values.first
+        parameter(upperCased: name.asciiUppercased)
+    }
+
+    /// The first value of the parameter `name`, which must be upper-case, if present.
+    func parameter(upperCased name: String) -> String? {
+        for index in parameters.indices where parameters[index].name == name { return parameters[index].values.first }
+        return nil
     }
 }
 

@@ -36,8 +36,8 @@ public enum DateTimeValue: Hashable, Sendable {
         var tzid: String?
 
         init(_ property: ContentLine) {
-            valueType = property.parameters.isEmpty ? nil : property.parameter("VALUE")?.asciiUppercased
-            tzid = property.parameters.isEmpty ? nil : property.parameter("TZID").flatMap { $0.isEmpty ? nil : $0 }
+            valueType = property.parameters.isEmpty ? nil : property.parameter(upperCased: "VALUE")?.asciiUppercased
+            tzid = property.parameters.isEmpty ? nil : property.parameter(upperCased: "TZID").flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 
@@ -75,10 +75,9 @@ public enum DateTimeValue: Hashable, Sendable {
 
     /// Parses `YYYYMMDD` from UTF-8 bytes.
     static func parseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> LocalDateTime? {
-        guard bytes.count == 8, let year = digits(bytes, 0, 4), let month = digits(bytes, 4, 2), let day = digits(bytes, 6, 2) else {
-            return nil
-        }
-        let value = LocalDateTime(year: year, month: month, day: day)
+        guard bytes.count == 8, allDigits(bytes, 0..<8) else { return nil }
+        let value = LocalDateTime(
+            year: number(bytes, 0, 4), month: number(bytes, 4, 2), day: number(bytes, 6, 2))
         return value.isValid ? value : nil
     }
 
@@ -93,13 +92,24 @@ public enum DateTimeValue: Hashable, Sendable {
         var count = bytes.count
         let isUTC = count > 0 && bytes[count - 1] | 0x20 == UInt8(ascii: "z")
         if isUTC { count -= 1 }
-        guard count == 15, bytes[8] | 0x20 == UInt8(ascii: "t"), let year = digits(bytes, 0, 4), let month = digits(bytes, 4, 2),
-            let day = digits(bytes, 6, 2), let hour = digits(bytes, 9, 2), let minute = digits(bytes, 11, 2),
-            let second = digits(bytes, 13, 2)
-        else { return nil }
-        let value = LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        guard count == 15, bytes[8] | 0x20 == UInt8(ascii: "t"), allDigits(bytes, 0..<8), allDigits(bytes, 9..<15) else { return nil }
+        let value = LocalDateTime(
+            year: number(bytes, 0, 4), month: number(bytes, 4, 2), day: number(bytes, 6, 2), hour: number(bytes, 9, 2),
+            minute: number(bytes, 11, 2), second: number(bytes, 13, 2))
         return value.isValid ? (value, isUTC) : nil
     }
+}
+
+/// Whether the bytes at `range` are all ASCII digits.
+private func allDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    bytes[range].allSatisfy { $0 &- 0x30 <= 9 }
+}
+
+/// The number written by the `count` ASCII digits at `offset` (checked by `allDigits`).
+private func number(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ count: Int) -> Int {
+    var value = 0
+    for index in offset..<offset + count { value = value * 10 + Int(bytes[index] &- 0x30) }
+    return value
 }
 
 /// `bytes` without leading and trailing spaces and tabs.
@@ -109,17 +119,6 @@ func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<
     while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
     while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
     return UnsafeBufferPointer(rebasing: bytes[start..<end])
-}
-
-/// The number written by the `count` ASCII digits at `offset`; nil if any byte is not a digit.
-private func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ count: Int) -> Int? {
-    var value = 0
-    for index in offset..<offset + count {
-        let digit = Int(bytes[index]) &- 48
-        guard digit >= 0 && digit <= 9 else { return nil }
-        value = value * 10 + digit
-    }
-    return value
 }
 
 /// Splits ASCII digits into fields of the given widths; nil if any byte is not a digit.
