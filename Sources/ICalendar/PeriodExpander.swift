@@ -113,7 +113,7 @@ struct PeriodExpander: Sendable {
         switch rule.frequency {
         case .yearly: daysPerPeriod = 371
         case .monthly: daysPerPeriod = 31
-        case .weekly: daysPerPeriod = rule.byDay.isEmpty ? 1 : Set(rule.byDay.map(\.weekday)).count
+        case .weekly: daysPerPeriod = rule.byDay.isEmpty ? 1 : weekdayMask.nonzeroBitCount
         case .daily, .hourly, .minutely, .secondly: daysPerPeriod = 1
         }
         let candidatesPerPeriod = daysPerPeriod * times.count

@@ -132,10 +132,11 @@ public struct RecurrenceRule: Hashable, Sendable {
             guard let equals = part.firstIndex(of: UInt8(ascii: "=")), equals != 0 else {
                 throw Self.invalid("part \(excerpt(String(decoding: part, as: UTF8.self))) is not NAME=VALUE", line: line)
             }
-            let name = part[..<equals].map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }
-            if name.starts(with: [UInt8(ascii: "X"), UInt8(ascii: "-")]) { return }
-            guard let known = Part.allCases.first(where: { $0.name.utf8.elementsEqual(name) }) else {
-                throw Self.invalid("unknown part \(excerpt(String(decoding: name, as: UTF8.self)))", line: line)
+            let name = UnsafeBufferPointer(rebasing: part[..<equals])
+            if name.count >= 2 && name[0] | 0x20 == UInt8(ascii: "x") && name[1] == UInt8(ascii: "-") { return }
+            guard let known = Part.allCases.first(where: { $0.isNamed(name) }) else {
+                let upperCased = String(decoding: name, as: UTF8.self).asciiUppercased
+                throw Self.invalid("unknown part \(excerpt(upperCased))", line: line)
             }
             guard parts[known] == nil else { throw Self.invalid("\(known.name) appears twice", line: line) }
             let value = String(decoding: trimmingSpaces(UnsafeBufferPointer(rebasing: part[(equals + 1)...])), as: UTF8.self)
@@ -240,6 +241,14 @@ public struct RecurrenceRule: Hashable, Sendable {
         /// The part's name, as a rule writes it (upper-cased).
         var name: String { Self.names[rawValue] }
 
+        /// Whether `bytes` spell the part's name, in any case.
+        func isNamed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var name = name
+            return name.withUTF8 { expected in
+                expected.count == bytes.count && zip(expected, bytes).allSatisfy { $0 == $1 || $0 | 0x20 == $1 }
+            }
+        }
+
         private static let names = [
             "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
             "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
@@ -297,7 +306,7 @@ public struct RecurrenceRule: Hashable, Sendable {
     }
 
     private static func number(_ text: String, _ name: String, _ range: ClosedRange<Int>, line: Int) throws -> Int {
-        guard !text.hasPrefix("-"), let value = signedInteger(text.utf8), range.contains(value) else {
+        guard text.utf8.first != UInt8(ascii: "-"), let value = signedInteger(text.utf8), range.contains(value) else {
             throw invalid("\(name)=\(excerpt(text)) is not a number in \(range.lowerBound)...\(range.upperBound)", line: line)
         }
         return value
