@@ -22,11 +22,24 @@ public struct SystemZone: Sendable {
         let transitions: [Int64]
         /// `offsets[i]` is in force from `transitions[i - 1]` (or the start of the table) until `transitions[i]`.
         let offsets: [Int]
+        /// For each span of 2^`spanShift` seconds from the start of the table, the number of transitions before it,
+        /// so that a lookup starts a few transitions short of its answer.
+        let transitionsBefore: [Int]
+        static let spanShift: Int64 = 25
 
         init(timeZone: TimeZone, transitions: [Int64], offsets: [Int]) {
             self.timeZone = timeZone
             self.transitions = transitions
             self.offsets = offsets
+            var transitionsBefore: [Int] = []
+            var index = 0
+            var spanStart = SystemZone.tableStart
+            while spanStart < SystemZone.tableEnd {
+                while index < transitions.count && transitions[index] < spanStart { index += 1 }
+                transitionsBefore.append(index)
+                spanStart += 1 << Self.spanShift
+            }
+            self.transitionsBefore = transitionsBefore
         }
     }
 
@@ -54,7 +67,11 @@ public struct SystemZone: Sendable {
 
     /// The instant of a wall-clock time in this zone, by RFC 5545 §3.3.5's rules for gaps and overlaps.
     public func instant(of local: LocalDateTime) -> Int64 {
-        let wall = local.wallSeconds
+        instant(ofWall: local.wallSeconds)
+    }
+
+    /// The instant of a wall-clock time given as `LocalDateTime.wallSeconds`.
+    func instant(ofWall wall: Int64) -> Int64 {
         if wall - Self.reach >= Self.tableStart && wall + Self.reach < Self.tableEnd {
             // Far from any transition one offset answers every question `wallClockInstant` would ask.
             let index = interval(containing: wall)
@@ -63,19 +80,14 @@ public struct SystemZone: Sendable {
             let calmUntil = index < transitions.count ? transitions[index] : Self.tableEnd
             if wall - Self.reach >= calmFrom && wall + Self.reach < calmUntil { return wall - Int64(table.offsets[index]) }
         }
-        return wallClockInstant(local, offset: offset(atInstant:))
+        return wallClockInstant(wall, offset: offset(atInstant:))
     }
 
     /// The index of the offset in force at `instant`, inside the table: the number of transitions at or before it.
     private func interval(containing instant: Int64) -> Int {
-        table.transitions.withUnsafeBufferPointer { transitions in
-            var low = 0
-            var high = transitions.count
-            while low < high {
-                let middle = (low + high) / 2
-                if transitions[middle] <= instant { low = middle + 1 } else { high = middle }
-            }
-            return low
-        }
+        let table = table
+        var index = table.transitionsBefore[Int((instant - Self.tableStart) >> Table.spanShift)]
+        while index < table.transitions.count && table.transitions[index] <= instant { index += 1 }
+        return index
     }
 }
