@@ -159,8 +159,17 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     var index = 0
     let count = bytes.count
+    let raw = UnsafeRawPointer(base)
+    while index + 32 <= count {
+        let words =
+            raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+            | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+            | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+        if words & 0x8080_8080_8080_8080 != 0 { break }
+        index += 32
+    }
     while index + 8 <= count {
-        if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
         index += 8
     }
     while index < count {
