@@ -84,13 +84,11 @@ struct ContentLineParser {
 }
 
 /// Whether `byte` may appear in a property or parameter name (letters, digits, `-`, and `_` as some writers use).
-private func isNameByte(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-        UInt8(ascii: "-"), UInt8(ascii: "_"):
-        true
-    default: false
-    }
+@inline(__always) func isNameByte(_ byte: UInt8) -> Bool {
+    // One bit per ASCII byte: `-` and the digits in the low word; `A`–`Z`, `_` and `a`–`z` in the high one.
+    let low: UInt64 = 0x03FF_2000_0000_0000
+    let high: UInt64 = 0x07FF_FFFE_87FF_FFFE
+    return byte < 128 && ((byte < 64 ? low : high) >> (byte & 63)) & 1 != 0
 }
 
 /// The parameters of the parameter lists a file repeats (`;TZID=Europe/Berlin`), read once each.
@@ -106,7 +104,7 @@ struct ParameterTable {
     /// The slot for a list that starts at `start` of `bytes`, from its first bytes up to a `:`.
     private static func slot(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
         var hash = 0
-        for index in start..<min(bytes.count, start + 24) {
+        for index in start..<min(bytes.count, start + 16) {
             if bytes[index] == UInt8(ascii: ":") { break }
             hash = hash &* 31 &+ Int(bytes[index])
         }
@@ -138,7 +136,7 @@ struct NameTable {
     private var values = [String](repeating: "", count: NameTable.slotCount)
 
     /// The upper-cased name spelled by `bytes` (non-empty ASCII).
-    mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    @inline(__always) mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let count = bytes.count
         let slot = (count &* 131 &+ Int(bytes[0]) &* 31 &+ Int(bytes[count - 1]) &* 7 &+ Int(bytes[count >> 1])) & (Self.slotCount - 1)
         let known = keys[slot].withUnsafeBufferPointer { key in
