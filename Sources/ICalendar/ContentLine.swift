@@ -57,7 +57,7 @@ public struct ContentLine: Equatable, Sendable {
     }
 
     /// Whether the line's name is `upperCased`, which must be upper-case; lengths are compared first, as most names differ in length.
-    func hasName(_ upperCased: String) -> Bool {
+    @inline(__always) func hasName(_ upperCased: String) -> Bool {
         name.utf8.count == upperCased.utf8.count && name == upperCased
     }
 

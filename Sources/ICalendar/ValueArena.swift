@@ -12,7 +12,7 @@ struct ValueArena {
     }
 
     /// Copies `bytes` into the component's buffer; returns the buffer and where they start.
-    mutating func store(_ bytes: UnsafeBufferPointer<UInt8>) -> (ValueBytes, Int32) {
+    @inline(__always) mutating func store(_ bytes: UnsafeBufferPointer<UInt8>) -> (ValueBytes, Int32) {
         used += bytes.count
         if let buffer, let offset = buffer.append(bytes) { return (buffer, offset) }
         let wanted = min(max(estimate, 2 * (buffer?.capacity ?? 0)), ValueBytes.maximumCapacity)

@@ -23,7 +23,7 @@ final class ValueBytes: @unchecked Sendable {
     deinit { base.deallocate() }
 
     /// Appends `bytes` and returns where they start, or nil when they do not fit.
-    func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
+    @inline(__always) func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Int32? {
         let offset = count
         guard bytes.count <= capacity - offset else { return nil }
         if let source = bytes.baseAddress { (base + offset).update(from: source, count: bytes.count) }
