@@ -66,7 +66,7 @@ final class ByteWindow {
     }
 
     /// The unconsumed byte at `offset`, reading more when needed; nil past the end of the data.
-    func byte(at offset: Int) throws -> UInt8? {
+    @inline(__always) func byte(at offset: Int) throws -> UInt8? {
         while offset >= available {
             guard try fill() else { return nil }
         }

@@ -97,6 +97,8 @@ public struct CalendarReader {
         }
         var stack = [Component(name: name, line: line)]
         stack[0].properties.reserveCapacity(24)
+        lines.beginComponent()
+        defer { lines.endComponent() }
         while true {
             let next: ContentLine
             do {
@@ -106,13 +108,12 @@ public struct CalendarReader {
                 stack[stack.count - 1].skippedLines.append(error)
                 continue
             }
-            switch next.name.utf8.count <= 5 ? next.name : "" {
-            case "BEGIN":
+            if next.hasName("BEGIN") {
                 guard stack.count < Self.maximumDepth else {
                     throw ICalendarError(.nestingTooDeep, line: next.line, "components nested deeper than \(Self.maximumDepth)")
                 }
                 stack.append(Component(name: next.value.asciiUppercased, line: next.line))
-            case "END":
+            } else if next.hasName("END") {
                 let closing = next.value.asciiUppercased
                 guard closing == stack[stack.count - 1].name else {
                     throw ICalendarError(
@@ -122,7 +123,7 @@ public struct CalendarReader {
                 let done = stack.removeLast()
                 if stack.isEmpty { return done }
                 stack[stack.count - 1].components.append(done)
-            default:
+            } else {
                 stack[stack.count - 1].properties.append(next)
             }
         }

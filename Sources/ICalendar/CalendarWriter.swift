@@ -152,8 +152,3 @@ extension CalendarWriter where Sink == BufferByteSink {
     /// Everything written so far.
     public var bytes: [UInt8] { sink.bytes }
 }
-
-/// Whether `byte` may stand in a property or parameter name: an ASCII letter or digit, `-` or `_`.
-private func isNameByte(_ byte: UInt8) -> Bool {
-    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) || byte == 0x2D || byte == 0x5F
-}

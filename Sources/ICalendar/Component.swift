@@ -22,16 +22,31 @@ public struct Component: Equatable, Sendable {
 
     /// The first property named `name` (case-insensitive), if any.
     public func property(_ name: String) -> ContentLine? {
-        let wanted = name.asciiUppercased
-        let length = wanted.utf8.count
-        return properties.first { $0.name.utf8.count == length && $0.name == wanted }
+        property(upperCased: name.asciiUppercased)
     }
 
     /// Every property named `name` (case-insensitive), in file order.
     public func properties(named name: String) -> [ContentLine] {
-        let wanted = name.asciiUppercased
-        let length = wanted.utf8.count
-        return properties.filter { $0.name.utf8.count == length && $0.name == wanted }
+        properties(upperCased: name.asciiUppercased)
+    }
+
+    /// The first property named `name`, which must be upper-case.
+    func property(upperCased name: String) -> ContentLine? {
+        // Indices rather than `first(where:)`, so that only names are read, not whole lines copied.
+        for index in properties.indices where properties[index].hasName(name) { return properties[index] }
+        return nil
+    }
+
+    /// Every property named `name`, which must be upper-case, in file order.
+    func properties(upperCased name: String) -> [ContentLine] {
+        var found: [ContentLine] = []
+        for index in properties.indices where properties[index].hasName(name) { found.append(properties[index]) }
+        return found
+    }
+
+    /// Whether the component has a property named `name`, which must be upper-case.
+    func hasProperty(upperCased name: String) -> Bool {
+        properties.indices.contains { properties[$0].hasName(name) }
     }
 }
 

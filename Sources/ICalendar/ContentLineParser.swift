@@ -7,12 +7,15 @@
 /// Splits one unfolded content line into name, parameters and value.
 ///
 /// Names are upper-cased and kept in a small table, so the names a file repeats on every event
-/// are made once. The whole line must be valid UTF-8.
+/// are made once; so are the parameters (`;TZID=Europe/Berlin`) a file repeats. The whole line
+/// must be valid UTF-8.
 struct ContentLineParser {
     private var names = NameTable()
+    private var parameterLists = ParameterTable()
 
-    /// Parses `bytes`, the unfolded line that starts on physical line `line`.
-    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> ContentLine {
+    /// Parses `bytes`, the unfolded line that starts on physical line `line`; while `arena` is open, the value
+    /// is kept there as bytes rather than made a string.
+    mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, arena: inout ValueArena) throws -> ContentLine {
         guard isValidUTF8(bytes) else {
             throw ICalendarError(.invalidUTF8, line: line, "content line is not valid UTF-8")
         }
@@ -34,6 +37,11 @@ struct ContentLineParser {
         let name = names.name(UnsafeBufferPointer(rebasing: bytes[0..<end]))
         index = end
         var parameters: [Parameter] = []
+        if index < count, bytes[index] == UInt8(ascii: ";"), let known = parameterLists.lookup(bytes, from: index) {
+            parameters = known.parameters
+            index = known.end
+        }
+        let parametersStart = index
         while index < count, bytes[index] == UInt8(ascii: ";") {
             end = nameEnd(from: index + 1)
             guard end > index + 1, end < count, bytes[end] == UInt8(ascii: "=") else {
@@ -66,17 +74,58 @@ struct ContentLineParser {
         guard index < count, bytes[index] == UInt8(ascii: ":") else {
             throw malformed("content line has no ':' after its name")
         }
-        return ContentLine(name: name, parameters: parameters, value: text(index + 1, count), line: line)
+        if index > parametersStart {
+            parameterLists.remember(parameters, bytes, parametersStart..<index)
+        }
+        guard arena.isOpen else { return ContentLine(name: name, parameters: parameters, value: text(index + 1, count), line: line) }
+        let (buffer, offset) = arena.store(UnsafeBufferPointer(rebasing: bytes[index + 1..<count]))
+        return ContentLine(name: name, parameters: parameters, value: buffer, offset: offset, count: Int32(count - index - 1), line: line)
     }
 }
 
 /// Whether `byte` may appear in a property or parameter name (letters, digits, `-`, and `_` as some writers use).
-private func isNameByte(_ byte: UInt8) -> Bool {
-    switch byte {
-    case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-        UInt8(ascii: "-"), UInt8(ascii: "_"):
-        true
-    default: false
+@inline(__always) func isNameByte(_ byte: UInt8) -> Bool {
+    // One bit per ASCII byte: `-` and the digits in the low word; `A`–`Z`, `_` and `a`–`z` in the high one.
+    let low: UInt64 = 0x03FF_2000_0000_0000
+    let high: UInt64 = 0x07FF_FFFE_87FF_FFFE
+    return byte < 128 && ((byte < 64 ? low : high) >> (byte & 63)) & 1 != 0
+}
+
+/// The parameters of the parameter lists a file repeats (`;TZID=Europe/Berlin`), read once each.
+///
+/// A list is looked up by its first bytes; it is known when the line holds the same bytes followed by
+/// the `:` that ended it before, as those bytes are then read the same way again.
+struct ParameterTable {
+    private static let slotCount = 64
+    private static let longest = 256
+    private var keys = [[UInt8]](repeating: [], count: ParameterTable.slotCount)
+    private var values = [[Parameter]](repeating: [], count: ParameterTable.slotCount)
+
+    /// The slot for a list that starts at `start` of `bytes`, from its first bytes up to a `:`.
+    private static func slot(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        var hash = 0
+        for index in start..<min(bytes.count, start + 16) {
+            if bytes[index] == UInt8(ascii: ":") { break }
+            hash = hash &* 31 &+ Int(bytes[index])
+        }
+        return hash & (slotCount - 1)
+    }
+
+    /// The parameters of the list at `start` of `bytes` and the offset of the `:` after it, when the list is known.
+    func lookup(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (parameters: [Parameter], end: Int)? {
+        let slot = Self.slot(bytes, from: start)
+        let end = start + keys[slot].count
+        guard !keys[slot].isEmpty, end < bytes.count, bytes[end] == UInt8(ascii: ":") else { return nil }
+        let known = keys[slot].withUnsafeBufferPointer { key in memcmp(key.baseAddress!, bytes.baseAddress! + start, key.count) == 0 }
+        return known ? (values[slot], end) : nil
+    }
+
+    /// Keeps `parameters`, read from the list at `range` of `bytes` (a `:` after it), for the lines that repeat it.
+    mutating func remember(_ parameters: [Parameter], _ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        guard range.count <= Self.longest else { return }
+        let slot = Self.slot(bytes, from: range.lowerBound)
+        keys[slot] = Array(bytes[range])
+        values[slot] = parameters
     }
 }
 
@@ -87,7 +136,7 @@ struct NameTable {
     private var values = [String](repeating: "", count: NameTable.slotCount)
 
     /// The upper-cased name spelled by `bytes` (non-empty ASCII).
-    mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+    @inline(__always) mutating func name(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         let count = bytes.count
         let slot = (count &* 131 &+ Int(bytes[0]) &* 31 &+ Int(bytes[count - 1]) &* 7 &+ Int(bytes[count >> 1])) & (Self.slotCount - 1)
         let known = keys[slot].withUnsafeBufferPointer { key in
@@ -108,8 +157,17 @@ func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     var index = 0
     let count = bytes.count
+    let raw = UnsafeRawPointer(base)
+    while index + 32 <= count {
+        let words =
+            raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+            | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+            | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+        if words & 0x8080_8080_8080_8080 != 0 { break }
+        index += 32
+    }
     while index + 8 <= count {
-        if UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
+        if raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { break }
         index += 8
     }
     while index < count {

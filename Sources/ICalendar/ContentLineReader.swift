@@ -20,6 +20,8 @@ public struct ContentLineReader {
     private var joined: [UInt8] = []
     private var folds: [Range<Int>] = []
     private var parser = ContentLineParser()
+    /// Where values go while a component is read (`beginComponent()`).
+    private var arena = ValueArena()
 
     /// Creates a reader over `source`, reading `chunkSize` bytes at a time.
     public init<Source: ByteSource>(_ source: Source, chunkSize: Int = 1 << 18) {
@@ -89,9 +91,19 @@ public struct ContentLineReader {
                 from = fold.upperBound
             }
             joined.append(contentsOf: bytes[from..<length])
-            return try joined.withUnsafeBufferPointer { try parser.parse($0, line: firstLine) }
+            return try joined.withUnsafeBufferPointer { try parser.parse($0, line: firstLine, arena: &arena) }
         }
-        return try parser.parse(UnsafeBufferPointer(rebasing: window.bytes[0..<length]), line: firstLine)
+        return try parser.parse(UnsafeBufferPointer(rebasing: window.bytes[0..<length]), line: firstLine, arena: &arena)
+    }
+
+    /// Keeps the values of the lines read from now on in one buffer shared by them, until `endComponent()`.
+    mutating func beginComponent() {
+        arena.open()
+    }
+
+    /// Makes each value read from now on a string of its own; the next component gets a buffer of its own.
+    mutating func endComponent() {
+        arena.close()
     }
 
     /// The length of the line end (CR or LF at `offset`): 2 for CRLF, else 1.

@@ -24,21 +24,42 @@ public enum DateTimeValue: Hashable, Sendable {
 
     /// Reads the value of a DTSTART/DTEND-like property (its `VALUE` and `TZID` parameters honoured).
     public init(_ property: ContentLine) throws {
-        let text = property.value.trimmingSpaces
-        let valueType = property.parameter("VALUE")?.asciiUppercased
-        if valueType == "DATE" || (valueType == nil && text.utf8.count == 8) {
-            guard let date = Self.parseDate(text.utf8) else {
-                throw ICalendarError(.invalidDateTime, line: property.line, "\(property.name) is not a DATE: \(excerpt(text))")
+        let kind = Kind(property)
+        self = try property.withValueBytes { try Self(trimmingSpaces($0), kind, of: property) }
+    }
+
+    /// How a property's parameters say its values are to be read.
+    private struct Kind {
+        /// `VALUE`, upper-cased.
+        var valueType: String?
+        /// A non-empty `TZID`.
+        var tzid: String?
+
+        init(_ property: ContentLine) {
+            valueType = property.parameters.isEmpty ? nil : property.parameter(upperCased: "VALUE")?.asciiUppercased
+            tzid = property.parameters.isEmpty ? nil : property.parameter(upperCased: "TZID").flatMap { $0.isEmpty ? nil : $0 }
+        }
+    }
+
+    /// Reads one value, `text` (trimmed), of `property`, whose parameters say `kind`.
+    private init(_ text: UnsafeBufferPointer<UInt8>, _ kind: Kind, of property: ContentLine) throws {
+        if kind.valueType == "DATE" || (kind.valueType == nil && text.count == 8) {
+            guard let date = Self.parseDate(text) else {
+                throw ICalendarError(
+                    .invalidDateTime, line: property.line,
+                    "\(property.name) is not a DATE: \(excerpt(String(decoding: text, as: UTF8.self)))")
             }
             self = .date(date)
             return
         }
         guard let (local, isUTC) = Self.parseDateTime(text) else {
-            throw ICalendarError(.invalidDateTime, line: property.line, "\(property.name) is not a DATE-TIME: \(excerpt(text))")
+            throw ICalendarError(
+                .invalidDateTime, line: property.line,
+                "\(property.name) is not a DATE-TIME: \(excerpt(String(decoding: text, as: UTF8.self)))")
         }
         if isUTC {
             self = .utc(local)
-        } else if let tzid = property.parameter("TZID"), !tzid.isEmpty {
+        } else if let tzid = kind.tzid {
             self = .zoned(local, tzid: tzid)
         } else {
             self = .floating(local)
@@ -49,39 +70,55 @@ public enum DateTimeValue: Hashable, Sendable {
     static func parseDate(_ bytes: String.UTF8View) -> LocalDateTime? {
         guard bytes.count == 8 else { return nil }
         var text = String(bytes)
-        return text.withUTF8 { bytes in
-            guard let year = digits(bytes, 0, 4), let month = digits(bytes, 4, 2), let day = digits(bytes, 6, 2) else { return nil }
-            let value = LocalDateTime(year: year, month: month, day: day)
-            return value.isValid ? value : nil
-        }
+        return text.withUTF8 { parseDate($0) }
+    }
+
+    /// Parses `YYYYMMDD` from UTF-8 bytes.
+    static func parseDate(_ bytes: UnsafeBufferPointer<UInt8>) -> LocalDateTime? {
+        guard bytes.count == 8, allDigits(bytes, 0..<8) else { return nil }
+        let value = LocalDateTime(
+            year: number(bytes, 0, 4), month: number(bytes, 4, 2), day: number(bytes, 6, 2))
+        return value.isValid ? value : nil
     }
 
     /// Parses `YYYYMMDDTHHMMSS` with an optional trailing `Z`.
     static func parseDateTime(_ text: String) -> (LocalDateTime, Bool)? {
         var text = text
-        return text.withUTF8 { bytes in
-            var count = bytes.count
-            let isUTC = count > 0 && bytes[count - 1] | 0x20 == UInt8(ascii: "z")
-            if isUTC { count -= 1 }
-            guard count == 15, bytes[8] | 0x20 == UInt8(ascii: "t"), let year = digits(bytes, 0, 4), let month = digits(bytes, 4, 2),
-                let day = digits(bytes, 6, 2), let hour = digits(bytes, 9, 2), let minute = digits(bytes, 11, 2),
-                let second = digits(bytes, 13, 2)
-            else { return nil }
-            let value = LocalDateTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
-            return value.isValid ? (value, isUTC) : nil
-        }
+        return text.withUTF8 { parseDateTime($0) }
+    }
+
+    /// Parses `YYYYMMDDTHHMMSS` with an optional trailing `Z` from UTF-8 bytes.
+    static func parseDateTime(_ bytes: UnsafeBufferPointer<UInt8>) -> (LocalDateTime, Bool)? {
+        var count = bytes.count
+        let isUTC = count > 0 && bytes[count - 1] | 0x20 == UInt8(ascii: "z")
+        if isUTC { count -= 1 }
+        guard count == 15, bytes[8] | 0x20 == UInt8(ascii: "t"), allDigits(bytes, 0..<8), allDigits(bytes, 9..<15) else { return nil }
+        let value = LocalDateTime(
+            year: number(bytes, 0, 4), month: number(bytes, 4, 2), day: number(bytes, 6, 2), hour: number(bytes, 9, 2),
+            minute: number(bytes, 11, 2), second: number(bytes, 13, 2))
+        return value.isValid ? (value, isUTC) : nil
     }
 }
 
-/// The number written by the `count` ASCII digits at `offset`; nil if any byte is not a digit.
-private func digits(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ count: Int) -> Int? {
+/// Whether the bytes at `range` are all ASCII digits.
+private func allDigits(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+    bytes[range].allSatisfy { $0 &- 0x30 <= 9 }
+}
+
+/// The number written by the `count` ASCII digits at `offset` (checked by `allDigits`).
+private func number(_ bytes: UnsafeBufferPointer<UInt8>, _ offset: Int, _ count: Int) -> Int {
     var value = 0
-    for index in offset..<offset + count {
-        let digit = Int(bytes[index]) &- 48
-        guard digit >= 0 && digit <= 9 else { return nil }
-        value = value * 10 + digit
-    }
+    for index in offset..<offset + count { value = value * 10 + Int(bytes[index] &- 0x30) }
     return value
+}
+
+/// `bytes` without leading and trailing spaces and tabs.
+func trimmingSpaces(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+    var start = 0
+    var end = bytes.count
+    while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+    while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+    return UnsafeBufferPointer(rebasing: bytes[start..<end])
 }
 
 /// Splits ASCII digits into fields of the given widths; nil if any byte is not a digit.
@@ -102,10 +139,17 @@ func decimalFields<Bytes: Collection>(_ bytes: Bytes, widths: [Int]) -> [Int]? w
 extension DateTimeValue {
     /// Every value of a list property such as `EXDATE:20250301T090000,20250308T090000`, each read with the property's `VALUE` and `TZID`.
     public static func list(_ property: ContentLine) throws -> [DateTimeValue] {
-        try property.value.split(separator: ",", omittingEmptySubsequences: true).map { piece in
-            var single = property
-            single.value = String(piece)
-            return try DateTimeValue(single)
+        let kind = Kind(property)
+        return try property.withValueBytes { bytes in
+            var values: [DateTimeValue] = []
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == UInt8(ascii: ",") {
+                if end > start {
+                    values.append(try DateTimeValue(trimmingSpaces(UnsafeBufferPointer(rebasing: bytes[start..<end])), kind, of: property))
+                }
+                start = end + 1
+            }
+            return values
         }
     }
 

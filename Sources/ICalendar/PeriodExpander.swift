@@ -67,7 +67,15 @@ struct PeriodExpander: Sendable {
         let unit: Int64
         switch rule.frequency {
         case .yearly, .monthly, .weekly, .daily:
-            times = startIsDate ? [0] : hours.flatMap { h in minutes.flatMap { m in seconds.map { h * 3600 + m * 60 + $0 } } }
+            var dayTimes: [Int] = []
+            dayTimes.reserveCapacity(startIsDate ? 1 : hours.count * minutes.count * seconds.count)
+            if startIsDate { dayTimes.append(0) }
+            for hour in startIsDate ? [] : hours {
+                for minute in minutes {
+                    for second in seconds { dayTimes.append(hour * 3600 + minute * 60 + second) }
+                }
+            }
+            times = dayTimes
             unit = 0
         case .hourly:
             times = minutes.flatMap { m in seconds.map { m * 60 + $0 } }
@@ -113,7 +121,7 @@ struct PeriodExpander: Sendable {
         switch rule.frequency {
         case .yearly: daysPerPeriod = 371
         case .monthly: daysPerPeriod = 31
-        case .weekly: daysPerPeriod = rule.byDay.isEmpty ? 1 : Set(rule.byDay.map(\.weekday)).count
+        case .weekly: daysPerPeriod = rule.byDay.isEmpty ? 1 : weekdayMask.nonzeroBitCount
         case .daily, .hourly, .minutely, .secondly: daysPerPeriod = 1
         }
         let candidatesPerPeriod = daysPerPeriod * times.count

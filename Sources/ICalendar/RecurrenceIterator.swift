@@ -29,7 +29,8 @@ public struct RecurrenceIterator: Sendable {
 
     private let expander: PeriodExpander
     private let startSeconds: Int64
-    private let instant: @Sendable (LocalDateTime) -> Int64
+    /// The instant of a wall time of the series, as `LocalDateTime.wallSeconds`.
+    private let instant: @Sendable (Int64) -> Int64
     private let limit: Limit
     private let line: Int
 
@@ -62,13 +63,24 @@ public struct RecurrenceIterator: Sendable {
         rule: RecurrenceRule, start: LocalDateTime, startIsDate: Bool, includeStart: Bool, line: Int = 0,
         instant: @escaping @Sendable (LocalDateTime) -> Int64
     ) throws {
+        try self.init(
+            rule: rule, start: start, startIsDate: startIsDate, includeStart: includeStart, line: line,
+            instantOfWall: { instant(LocalDateTime(wallSeconds: $0)) })
+    }
+
+    /// Creates an iterator as `init(rule:start:startIsDate:includeStart:line:instant:)` does, with `instantOfWall`
+    /// taking wall times as `LocalDateTime.wallSeconds`.
+    init(
+        rule: RecurrenceRule, start: LocalDateTime, startIsDate: Bool, includeStart: Bool, line: Int = 0,
+        instantOfWall: @escaping @Sendable (Int64) -> Int64
+    ) throws {
         guard start.isValid else { throw ICalendarError(.invalidDateTime, line: line, "DTSTART \(start) is not a valid date-time") }
-        if startIsDate && [.hourly, .minutely, .secondly].contains(rule.frequency) {
+        if startIsDate && !rule.frequency.isDailyOrLonger {
             throw ICalendarError(.invalidRecurrence, line: line, "RRULE: FREQ=\(rule.frequency.rawValue) needs a DATE-TIME DTSTART")
         }
         self.rule = rule
         self.start = start
-        self.instant = instant
+        self.instant = instantOfWall
         self.line = line
         let start = startIsDate ? LocalDateTime(year: start.year, month: start.month, day: start.day) : start
         expander = try PeriodExpander(rule: rule, start: start, startIsDate: startIsDate, line: line)
@@ -87,6 +99,11 @@ public struct RecurrenceIterator: Sendable {
     ///
     /// Throws `recurrenceNeverMatches` when a whole calendar cycle passes without an instance.
     public mutating func next() throws -> LocalDateTime? {
+        try nextWall().map(LocalDateTime.init(wallSeconds:))
+    }
+
+    /// The next instance as `LocalDateTime.wallSeconds`, or nil when the rule has no more; throws as `next()` does.
+    mutating func nextWall() throws -> Int64? {
         while !finished {
             if startPending {
                 startPending = false
@@ -130,20 +147,20 @@ public struct RecurrenceIterator: Sendable {
     }
 
     /// Counts an instance; returns it unless it lies before the `skip(to:)` target.
-    private mutating func count(_ wall: Int64) -> LocalDateTime? {
+    private mutating func count(_ wall: Int64) -> Int64? {
         counted += 1
         last = wall
         lastProductive = max(lastProductive, wall)
         barrenSteps = 0
         if let total = rule.count, counted >= total { finished = true }
-        return wall >= lowerBound ? LocalDateTime(wallSeconds: wall) : nil
+        return wall >= lowerBound ? wall : nil
     }
 
     private func isPastUntil(_ wall: Int64) -> Bool {
         switch limit {
         case .none: false
         case .wall(let end): wall > end
-        case .instant(let end): instant(LocalDateTime(wallSeconds: wall)) > end
+        case .instant(let end): instant(wall) > end
         }
     }
 

@@ -124,60 +124,62 @@ public struct RecurrenceRule: Hashable, Sendable {
     /// Throws `invalidRecurrence` for malformed or contradictory rules, and `unsupportedRecurrence`
     /// for an RSCALE other than GREGORIAN or a leap month (`BYMONTH=5L`).
     public init(parsing text: String, line: Int = 0) throws {
-        // A rule has a handful of parts: a list searched in order beats hashing, and splitting the
-        // UTF-8 bytes beats walking Characters.
-        var found: [(name: String, value: String)] = []
-        for rawPart in text.utf8.split(separator: UInt8(ascii: ";"), omittingEmptySubsequences: true) {
-            let part = String(decoding: rawPart, as: UTF8.self).trimmingSpaces
-            guard let equals = part.utf8.firstIndex(of: UInt8(ascii: "=")), equals != part.utf8.startIndex else {
-                throw Self.invalid("part \(excerpt(part)) is not NAME=VALUE", line: line)
+        // A rule has a handful of parts: each is found by comparing bytes with the names it may have,
+        // and kept by its position among them, so that no lookup hashes or compares strings.
+        var parts = Parts()
+        try Self.forEachEntry(of: text, separatedBy: UInt8(ascii: ";")) { part, entry in
+            guard !entry.isEmpty else { return }
+            guard let equals = part.firstIndex(of: UInt8(ascii: "=")), equals != 0 else {
+                throw Self.invalid("part \(excerpt(String(decoding: part, as: UTF8.self))) is not NAME=VALUE", line: line)
             }
-            let name = String(decoding: part.utf8[..<equals], as: UTF8.self).asciiUppercased
-            let value = String(decoding: part.utf8[part.utf8.index(after: equals)...], as: UTF8.self).trimmingSpaces
-            if name.hasPrefix("X-") { continue }
-            guard Self.partNames.contains(name) else { throw Self.invalid("unknown part \(excerpt(name))", line: line) }
-            guard !found.contains(where: { $0.name == name }) else { throw Self.invalid("\(name) appears twice", line: line) }
-            guard !value.isEmpty else { throw Self.invalid("\(name) has no value", line: line) }
-            found.append((name, value))
+            let name = UnsafeBufferPointer(rebasing: part[..<equals])
+            if name.count >= 2 && name[0] | 0x20 == UInt8(ascii: "x") && name[1] == UInt8(ascii: "-") { return }
+            guard let known = Part.allCases.first(where: { $0.isNamed(name) }) else {
+                let upperCased = String(decoding: name, as: UTF8.self).asciiUppercased
+                throw Self.invalid("unknown part \(excerpt(upperCased))", line: line)
+            }
+            guard parts[known] == nil else { throw Self.invalid("\(known.name) appears twice", line: line) }
+            let value = String(decoding: trimmingSpaces(UnsafeBufferPointer(rebasing: part[(equals + 1)...])), as: UTF8.self)
+            guard !value.isEmpty else { throw Self.invalid("\(known.name) has no value", line: line) }
+            parts[known] = value
         }
-        let parts = Parts(found)
-        guard let frequencyText = parts["FREQ"] else { throw Self.invalid("FREQ is missing", line: line) }
+        guard let frequencyText = parts[.frequency] else { throw Self.invalid("FREQ is missing", line: line) }
         guard let frequency = Frequency(rawValue: frequencyText.asciiUppercased) else {
             throw Self.invalid("FREQ=\(excerpt(frequencyText)) is not a frequency", line: line)
         }
         self.init(frequency: frequency)
-        if let scale = parts["RSCALE"] {
+        if let scale = parts[.scale] {
             guard scale.asciiUppercased == "GREGORIAN" else {
                 throw ICalendarError(.unsupportedRecurrence, line: line, "RSCALE=\(excerpt(scale)) is not supported, only GREGORIAN")
             }
             isGregorianScale = true
         }
-        if let skipText = parts["SKIP"] {
+        if let skipText = parts[.skip] {
             guard let skip = Skip(rawValue: skipText.asciiUppercased) else {
                 throw Self.invalid("SKIP=\(excerpt(skipText)) is not OMIT, BACKWARD or FORWARD", line: line)
             }
             guard isGregorianScale else { throw Self.invalid("SKIP without RSCALE", line: line) }
             self.skip = skip
         }
-        if let value = parts["INTERVAL"] { interval = try Self.number(value, "INTERVAL", 1...Int(Int32.max), line: line) }
-        if let value = parts["COUNT"] { count = try Self.number(value, "COUNT", 1...Int(Int32.max), line: line) }
-        if let value = parts["UNTIL"] {
+        if let value = parts[.interval] { interval = try Self.number(value, "INTERVAL", 1...Int(Int32.max), line: line) }
+        if let value = parts[.count] { count = try Self.number(value, "COUNT", 1...Int(Int32.max), line: line) }
+        if let value = parts[.until] {
             guard count == nil else { throw Self.invalid("COUNT and UNTIL together", line: line) }
             until = try Self.untilValue(value, line: line)
         }
-        bySecond = try Self.numbers(parts["BYSECOND"], "BYSECOND", 0...60, signed: false, line: line)
-        byMinute = try Self.numbers(parts["BYMINUTE"], "BYMINUTE", 0...59, signed: false, line: line)
-        byHour = try Self.numbers(parts["BYHOUR"], "BYHOUR", 0...23, signed: false, line: line)
-        byMonthDay = try Self.numbers(parts["BYMONTHDAY"], "BYMONTHDAY", 1...31, signed: true, line: line)
-        byYearDay = try Self.numbers(parts["BYYEARDAY"], "BYYEARDAY", 1...366, signed: true, line: line)
-        byWeekNo = try Self.numbers(parts["BYWEEKNO"], "BYWEEKNO", 1...53, signed: true, line: line)
-        bySetPos = try Self.numbers(parts["BYSETPOS"], "BYSETPOS", 1...366, signed: true, line: line)
-        if let value = parts["BYMONTH"], value.asciiUppercased.hasSuffix("L") || value.asciiUppercased.contains("L,") {
+        bySecond = try Self.numbers(parts[.bySecond], "BYSECOND", 0...60, signed: false, line: line)
+        byMinute = try Self.numbers(parts[.byMinute], "BYMINUTE", 0...59, signed: false, line: line)
+        byHour = try Self.numbers(parts[.byHour], "BYHOUR", 0...23, signed: false, line: line)
+        byMonthDay = try Self.numbers(parts[.byMonthDay], "BYMONTHDAY", 1...31, signed: true, line: line)
+        byYearDay = try Self.numbers(parts[.byYearDay], "BYYEARDAY", 1...366, signed: true, line: line)
+        byWeekNo = try Self.numbers(parts[.byWeekNo], "BYWEEKNO", 1...53, signed: true, line: line)
+        bySetPos = try Self.numbers(parts[.bySetPos], "BYSETPOS", 1...366, signed: true, line: line)
+        if let value = parts[.byMonth], value.asciiUppercased.hasSuffix("L") || value.asciiUppercased.contains("L,") {
             throw ICalendarError(.unsupportedRecurrence, line: line, "leap months (BYMONTH=\(excerpt(value))) are not supported")
         }
-        byMonth = try Self.numbers(parts["BYMONTH"], "BYMONTH", 1...12, signed: false, line: line)
-        if let value = parts["BYDAY"] { byDay = try Self.weekdays(value, line: line) }
-        if let value = parts["WKST"] {
+        byMonth = try Self.numbers(parts[.byMonth], "BYMONTH", 1...12, signed: false, line: line)
+        if let value = parts[.byDay] { byDay = try Self.weekdays(value, line: line) }
+        if let value = parts[.weekStart] {
             guard let weekday = Weekday(code: value) else { throw Self.invalid("WKST=\(excerpt(value)) is not a weekday", line: line) }
             weekStart = weekday
         }
@@ -217,20 +219,51 @@ public struct RecurrenceRule: Hashable, Sendable {
         return parts.joined(separator: ";")
     }
 
-    /// The parts of one RRULE value by name.
-    private struct Parts {
-        let found: [(name: String, value: String)]
+    /// The parts RFC 5545 and RFC 7529 define.
+    private enum Part: Int, CaseIterable {
+        case frequency
+        case until
+        case count
+        case interval
+        case bySecond
+        case byMinute
+        case byHour
+        case byDay
+        case byMonthDay
+        case byYearDay
+        case byWeekNo
+        case byMonth
+        case bySetPos
+        case weekStart
+        case scale
+        case skip
 
-        init(_ found: [(name: String, value: String)]) { self.found = found }
+        /// The part's name, as a rule writes it (upper-cased).
+        var name: String { Self.names[rawValue] }
 
-        subscript(name: String) -> String? { found.first { $0.name == name }?.value }
+        /// Whether `bytes` spell the part's name, in any case.
+        func isNamed(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var name = name
+            return name.withUTF8 { expected in
+                expected.count == bytes.count && zip(expected, bytes).allSatisfy { $0 == $1 || $0 | 0x20 == $1 }
+            }
+        }
+
+        private static let names = [
+            "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
+            "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
+        ]
     }
 
-    /// The part names RFC 5545 and RFC 7529 define.
-    private static let partNames: [String] = [
-        "FREQ", "UNTIL", "COUNT", "INTERVAL", "BYSECOND", "BYMINUTE", "BYHOUR", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
-        "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST", "RSCALE", "SKIP",
-    ]
+    /// The values of the parts of one RRULE value.
+    private struct Parts {
+        private var values = [String?](repeating: nil, count: Part.allCases.count)
+
+        subscript(part: Part) -> String? {
+            get { values[part.rawValue] }
+            set { values[part.rawValue] = newValue }
+        }
+    }
 
     /// Rejects the BY parts that §3.3.10 forbids for the frequency.
     private func checkCombinations(line: Int) throws {
@@ -256,34 +289,52 @@ public struct RecurrenceRule: Hashable, Sendable {
     }
 
     /// A decimal number with an optional sign, or nil.
-    private static func signedInteger(_ text: some StringProtocol) -> Int? {
-        var digits = Substring(text)
+    private static func signedInteger<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Int? {
+        var digits = bytes[...]
         var sign = 1
-        if let first = digits.first, first == "+" || first == "-" {
-            sign = first == "-" ? -1 : 1
+        if let first = digits.first, first == UInt8(ascii: "+") || first == UInt8(ascii: "-") {
+            sign = first == UInt8(ascii: "-") ? -1 : 1
             digits = digits.dropFirst()
         }
-        guard !digits.isEmpty, digits.count <= 10, digits.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int(digits) else {
-            return nil
+        guard !digits.isEmpty, digits.count <= 10 else { return nil }
+        var value = 0
+        for byte in digits {
+            guard byte >= 0x30 && byte <= 0x39 else { return nil }
+            value = value * 10 + Int(byte - 0x30)
         }
         return sign * value
     }
 
     private static func number(_ text: String, _ name: String, _ range: ClosedRange<Int>, line: Int) throws -> Int {
-        guard !text.hasPrefix("-"), let value = signedInteger(text), range.contains(value) else {
+        guard text.utf8.first != UInt8(ascii: "-"), let value = signedInteger(text.utf8), range.contains(value) else {
             throw invalid("\(name)=\(excerpt(text)) is not a number in \(range.lowerBound)...\(range.upperBound)", line: line)
         }
         return value
+    }
+
+    /// Calls `body` with each entry of `text` between separators (commas unless told), trimmed, and the entry as written.
+    private static func forEachEntry(
+        of text: String, separatedBy separator: UInt8 = UInt8(ascii: ","),
+        _ body: (_ trimmed: UnsafeBufferPointer<UInt8>, _ entry: UnsafeBufferPointer<UInt8>) throws -> Void
+    ) rethrows {
+        var text = text
+        try text.withUTF8 { bytes in
+            var start = 0
+            for end in 0...bytes.count where end == bytes.count || bytes[end] == separator {
+                let entry = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                try body(trimmingSpaces(entry), entry)
+                start = end + 1
+            }
+        }
     }
 
     /// A comma-separated list; `signed` lists accept `-n` for the magnitudes in `range`.
     private static func numbers(_ text: String?, _ name: String, _ range: ClosedRange<Int>, signed: Bool, line: Int) throws -> [Int] {
         guard let text else { return [] }
         var values: [Int] = []
-        for item in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-            let entry = String(decoding: item, as: UTF8.self)
-            guard let value = signedInteger(entry.trimmingSpaces), range.contains(abs(value)), signed || value >= 0 else {
-                throw invalid("\(name) value \(excerpt(entry)) is out of range", line: line)
+        try forEachEntry(of: text) { trimmed, entry in
+            guard let value = signedInteger(trimmed), range.contains(abs(value)), signed || value >= 0 else {
+                throw invalid("\(name) value \(excerpt(String(decoding: entry, as: UTF8.self))) is out of range", line: line)
             }
             if !values.contains(value) { values.append(value) }
         }
@@ -292,16 +343,17 @@ public struct RecurrenceRule: Hashable, Sendable {
 
     private static func weekdays(_ text: String, line: Int) throws -> [WeekdayOccurrence] {
         var values: [WeekdayOccurrence] = []
-        for item in text.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false) {
-            let entry = String(decoding: item, as: UTF8.self).trimmingSpaces
-            guard entry.utf8.count >= 2, let weekday = Weekday(code: String(entry.suffix(2))) else {
-                throw invalid("BYDAY value \(excerpt(String(entry))) is not a weekday", line: line)
+        try forEachEntry(of: text) { entry, _ in
+            let count = entry.count
+            let code = count >= 2 ? (entry[count - 2] & 0xDF, entry[count - 1] & 0xDF) : (0, 0)
+            guard let index = weekdayCodes.firstIndex(where: { $0 == code }), let weekday = Weekday(rawValue: index) else {
+                throw invalid("BYDAY value \(excerpt(String(decoding: entry, as: UTF8.self))) is not a weekday", line: line)
             }
-            let prefix = entry.dropLast(2)
             var ordinal = 0
-            if !prefix.isEmpty {
-                guard let number = signedInteger(prefix), (1...53).contains(abs(number)) else {
-                    throw invalid("BYDAY value \(excerpt(String(entry))) has an ordinal outside 1...53", line: line)
+            if count > 2 {
+                guard let number = signedInteger(entry[..<(count - 2)]), (1...53).contains(abs(number)) else {
+                    throw invalid(
+                        "BYDAY value \(excerpt(String(decoding: entry, as: UTF8.self))) has an ordinal outside 1...53", line: line)
                 }
                 ordinal = number
             }
@@ -310,6 +362,9 @@ public struct RecurrenceRule: Hashable, Sendable {
         }
         return values.sorted()
     }
+
+    /// The two-letter weekday codes, Monday first, as upper-case bytes.
+    private static let weekdayCodes: [(UInt8, UInt8)] = Weekday.allCases.map { ($0.code.utf8.first!, $0.code.utf8.last!) }
 
     private static func untilValue(_ text: String, line: Int) throws -> DateTimeValue {
         if text.utf8.count == 8, let date = DateTimeValue.parseDate(text.utf8) { return .date(date) }

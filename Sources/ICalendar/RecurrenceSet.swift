@@ -33,17 +33,25 @@ public struct RecurrenceSet: Sendable {
     public init(uid: String, components: [Component], floatingTimeZone: String? = nil) {
         self.uid = uid
         let read = floatingTimeZone.map { zone in components.map { $0.readingFloatingTimes(in: zone) } } ?? components
-        master = read.filter { $0.property("RECURRENCE-ID") == nil }.reduce(nil) { best, next in
-            guard let best else { return next }
-            return next.sequence > best.sequence ? next : best
+        var master: Component?
+        var overrides: [Component] = []
+        for component in read {
+            if component.hasProperty(upperCased: "RECURRENCE-ID") {
+                overrides.append(component)
+            } else if master == nil || component.sequence > master!.sequence {
+                master = component
+            }
         }
-        overrides = read.filter { $0.property("RECURRENCE-ID") != nil }
+        self.master = master
+        self.overrides = overrides
     }
 
     /// Whether the event recurs: the master has a non-empty RRULE or RDATE (empty ones are ignored), or there are overrides.
     public var isRecurring: Bool {
         guard overrides.isEmpty, let master else { return true }
-        return ["RRULE", "RDATE"].contains { name in master.properties(named: name).contains { !$0.value.trimmingSpaces.isEmpty } }
+        return master.properties.contains { property in
+            (property.hasName("RRULE") || property.hasName("RDATE")) && property.withValueBytes { !trimmingSpaces($0).isEmpty }
+        }
     }
 
     /// Every occurrence that overlaps `window` (seconds since 1970; floating times and dates are
@@ -52,25 +60,28 @@ public struct RecurrenceSet: Sendable {
     public func occurrences(overlapping window: Range<Int64>, zones: inout ZoneResolver) throws -> [Occurrence] {
         let recurring = isRecurring
         var result: [Occurrence] = []
-        func emit(
-            _ start: DateTimeValue, duration: Int64, id: DateTimeValue?, from component: Component, resolvedStart: DateTimeValue? = nil
-        ) throws {
-            let occurrence = Occurrence(
-                recurrenceID: id, start: try resolvedStart ?? zones.resolved(start),
-                end: try zones.resolved(start.adding(seconds: duration)),
-                component: component)
-            let begins = occurrence.start.local.wallSeconds
-            let ends = occurrence.end.local.wallSeconds
+        // The wall seconds of each occurrence's start, to sort by.
+        var starts: [Int64] = []
+        /// Keeps the occurrence that `make` makes when `begins..<ends` (wall seconds of its resolved start and end) overlaps the window.
+        func emit(begins: Int64, ends: Int64, _ make: () throws -> Occurrence) rethrows {
             if begins < window.upperBound && (window.lowerBound < ends || (begins == ends && window.lowerBound <= begins)) {
-                result.append(occurrence)
+                result.append(try make())
+                starts.append(begins)
+            }
+        }
+        func emit(_ start: DateTimeValue, duration: Int64, id: DateTimeValue?, from component: Component) throws {
+            let resolvedStart = try zones.resolved(start)
+            let resolvedEnd = try zones.resolved(start.adding(seconds: duration))
+            emit(begins: resolvedStart.local.wallSeconds, ends: resolvedEnd.local.wallSeconds) {
+                Occurrence(recurrenceID: id, start: resolvedStart, end: resolvedEnd, component: component)
             }
         }
         if !recurring {
             // A single event: its DTSTART, unless an EXDATE removes it.
             guard let master, let timing = try Timing(master, zones: &zones) else { return [] }
-            if master.property("EXDATE") != nil {
+            if master.hasProperty(upperCased: "EXDATE") {
                 let exclusions = try Exclusions(master, zones: &zones)
-                guard !exclusions.excludes(key: try zones.key(of: timing.start), start: timing.start) else { return [] }
+                guard !exclusions.excludes(key: try zones.key(of: timing.start), wall: timing.start.local.wallSeconds) else { return [] }
             }
             try emit(timing.start, duration: timing.duration, id: nil, from: master)
             return result
@@ -87,60 +98,83 @@ public struct RecurrenceSet: Sendable {
             exclusions = try Exclusions(master, zones: &zones)
             // Instances that end before the window need no work, unless an override may move them into it.
             let from = futures.isEmpty ? window.lowerBound - max(timing.duration, 0) - 2 * 86_400 : Int64.min
+            let series = timing.start
+            let endKey = try zones.converter(for: series)
             for (key, instance) in try instances(
-                of: master, timing: timing, excluding: exclusions, from: from, before: window.upperBound, zones: &zones)
+                of: master, timing: timing, excluding: exclusions, from: from, dropping: replacements.isEmpty, before: window.upperBound,
+                zones: &zones)
             {
-                if key < from && replacements[key] == nil && (!instance.start.isDate || dayKeys.isEmpty) { continue }
+                let isDate = instance.written?.isDate ?? series.isDate
+                if key < from && replacements[key] == nil && (!isDate || dayKeys.isEmpty) { continue }
+                let start = instance.start(in: series)
                 // The key is the instance's instant for UTC and zoned starts, so it gives the resolved start directly.
-                let resolvedStart = instance.start.isAbsolute ? DateTimeValue.utc(LocalDateTime(wallSeconds: key)) : instance.start
+                let resolvedStart = start.isAbsolute ? DateTimeValue.utc(LocalDateTime(wallSeconds: key)) : start
                 let id = recurring ? resolvedStart : nil
                 if let replacement = replacements.removeValue(forKey: key)
-                    ?? (instance.start.isDate ? replacements.removeValue(forKey: dayKeys[key] ?? .min) : nil)
+                    ?? (isDate ? replacements.removeValue(forKey: dayKeys[key] ?? .min) : nil)
                 {
                     try emit(
                         replacement.timing.start, duration: replacement.timing.duration, id: replacement.id, from: replacement.component)
                 } else if let future = futures.last(where: { $0.key < key }) {
-                    try emit(
-                        instance.start.adding(seconds: future.shift), duration: future.timing.duration, id: id, from: future.component)
+                    try emit(start.adding(seconds: future.shift), duration: future.timing.duration, id: id, from: future.component)
+                } else if instance.written == nil && series.isAbsolute {
+                    // An instance of the series' own UTC or zoned clock: its end's instant comes from its wall time.
+                    let ends = endKey(instance.wall + timing.duration)
+                    emit(begins: key, ends: ends) {
+                        Occurrence(recurrenceID: id, start: resolvedStart, end: .utc(LocalDateTime(wallSeconds: ends)), component: master)
+                    }
                 } else {
-                    try emit(
-                        instance.start, duration: instance.duration ?? timing.duration, id: id, from: master, resolvedStart: resolvedStart)
+                    let resolvedEnd = try zones.resolved(start.adding(seconds: instance.duration ?? timing.duration))
+                    emit(begins: resolvedStart.local.wallSeconds, ends: resolvedEnd.local.wallSeconds) {
+                        Occurrence(recurrenceID: id, start: resolvedStart, end: resolvedEnd, component: master)
+                    }
                 }
             }
         }
         let masterSequence = master?.sequence ?? 0
         for replacement in replacements.values.sorted(by: { $0.key < $1.key }) {
-            let outdated = replacement.component.property("RRULE") != nil && replacement.sequence < masterSequence
-            guard !outdated, !exclusions.excludes(key: replacement.key, start: replacement.id) else { continue }
+            let outdated = replacement.component.hasProperty(upperCased: "RRULE") && replacement.sequence < masterSequence
+            guard !outdated, !exclusions.excludes(key: replacement.key, wall: replacement.id.local.wallSeconds) else { continue }
             try emit(replacement.timing.start, duration: replacement.timing.duration, id: replacement.id, from: replacement.component)
         }
-        return result.sorted { $0.start.local < $1.start.local }
+        // Usually already in order: instances come in order, and overrides that replace none are rare.
+        guard zip(starts, starts.dropFirst()).contains(where: { $0 > $1 }) else { return result }
+        return starts.indices.sorted { starts[$0] < starts[$1] }.map { result[$0] }
     }
 
     /// The master's instances that start before `limit` (plus a margin for zone offsets), with their keys, in order, without
-    /// duplicates or EXDATEs. A rule without COUNT starts its walk near `from` instead of at DTSTART.
+    /// duplicates or EXDATEs. A rule without COUNT starts its walk near `from` instead of at DTSTART; with `dropping`,
+    /// instances whose keys lie before `from` are left out.
     private func instances(
-        of master: Component, timing: Timing, excluding exclusions: Exclusions, from: Int64, before limit: Int64,
+        of master: Component, timing: Timing, excluding exclusions: Exclusions, from: Int64, dropping: Bool, before limit: Int64,
         zones: inout ZoneResolver
     ) throws -> [(key: Int64, instance: Instance)] {
         let stop = limit + 2 * 86_400
         let start = timing.start
-        var found: [(key: Int64, instance: Instance)] = [(try zones.key(of: start), Instance(start: start, duration: nil))]
-        let rules = try master.properties(named: "RRULE").filter { !$0.value.trimmingSpaces.isEmpty }.map {
+        let earliest = dropping ? from : Int64.min
+        var made = 1
+        var found: [(key: Int64, instance: Instance)] = []
+        let startKey = try zones.key(of: start)
+        if startKey >= earliest { found.append((startKey, Instance(wall: start.local.wallSeconds))) }
+        let rules = try master.properties(upperCased: "RRULE").filter { property in
+            property.withValueBytes { !trimmingSpaces($0).isEmpty }
+        }.map {
             try RecurrenceRule(parsing: $0.value, line: $0.line)
         }
         if !rules.isEmpty {
             let convert = try zones.converter(for: start)
             for (index, rule) in rules.enumerated() {
                 var iterator = try RecurrenceIterator(
-                    rule: rule, start: start.local, startIsDate: start.isDate, includeStart: index == 0, line: master.line, instant: convert
-                )
+                    rule: rule, start: start.local, startIsDate: start.isDate, includeStart: index == 0, line: master.line,
+                    instantOfWall: convert)
                 if rule.count == nil && from > Int64.min + 86_400 {
                     iterator.skip(to: LocalDateTime(wallSeconds: from - 86_400))
                 }
-                while let wall = try iterator.next(), wall.wallSeconds < stop {
-                    found.append((convert(wall), Instance(start: start.replacingLocal(wall), duration: nil)))
-                    guard found.count <= Self.maximumInstances else {
+                while let wall = try iterator.nextWall(), wall < stop {
+                    let key = convert(wall)
+                    if key >= earliest { found.append((key, Instance(wall: wall))) }
+                    made += 1
+                    guard made <= Self.maximumInstances else {
                         throw ICalendarError(
                             .tooManyOccurrences, line: master.line,
                             "the event makes more than \(Self.maximumInstances) instances in the window")
@@ -148,12 +182,12 @@ public struct RecurrenceSet: Sendable {
                 }
             }
         }
-        let rdates = master.properties(named: "RDATE")
+        let rdates = master.properties(upperCased: "RDATE")
         if rdates.isEmpty, rules.count == 1, rules[0].frequency.isDailyOrLonger {
             // One rule of days or longer yields distinct instances in order, DTSTART (found[0]) first
             // unless the walk started later: no merging needed.
-            let rest = found.dropFirst().first?.key == found[0].key ? found.dropFirst() : found[...]
-            return rest.filter { !exclusions.excludes(key: $0.key, start: $0.instance.start) }
+            let rest = found.count > 1 && found[1].key == found[0].key ? found.dropFirst() : found[...]
+            return rest.filter { !exclusions.excludes(key: $0.key, wall: $0.instance.wall) }
         }
         for property in rdates {
             for date in try RecurrenceDate.list(property) {
@@ -163,12 +197,15 @@ public struct RecurrenceSet: Sendable {
                     } else {
                         date.duration.map { Int64($0.days) * 86_400 + Int64($0.seconds) }
                     }
-                found.append((try zones.key(of: date.start), Instance(start: date.start, duration: duration)))
+                let key = try zones.key(of: date.start)
+                if key >= earliest {
+                    found.append((key, Instance(wall: date.start.local.wallSeconds, written: date.start, duration: duration)))
+                }
             }
         }
         var byKey: [Int64: Instance] = [:]
         for (key, instance) in found {
-            guard !exclusions.excludes(key: key, start: instance.start) else { continue }
+            guard !exclusions.excludes(key: key, wall: instance.wall) else { continue }
             if let existing = byKey[key], existing.duration != nil || instance.duration == nil { continue }
             byKey[key] = instance
         }
@@ -179,13 +216,13 @@ public struct RecurrenceSet: Sendable {
     private func overrideTable(zones: inout ZoneResolver) throws -> [Int64: Replacement] {
         var table: [Int64: Replacement] = [:]
         for component in overrides {
-            guard let property = component.property("RECURRENCE-ID") else { continue }
+            guard let property = component.property(upperCased: "RECURRENCE-ID") else { continue }
             let id = try DateTimeValue(property)
             guard let timing = try Timing(component, zones: &zones) else { continue }
             let key = try zones.key(of: id)
             let replacement = Replacement(
                 key: key, id: try zones.resolved(id), timing: timing, component: component,
-                thisAndFuture: property.parameter("RANGE")?.asciiUppercased == "THISANDFUTURE",
+                thisAndFuture: property.parameter(upperCased: "RANGE")?.asciiUppercased == "THISANDFUTURE",
                 shift: try zones.key(of: timing.start) - key, sequence: component.sequence,
                 wallDay: id.local.wallSeconds.floorDivided(by: 86_400) * 86_400)
             if let existing = table[key], existing.sequence > replacement.sequence { continue }
@@ -197,8 +234,16 @@ public struct RecurrenceSet: Sendable {
 
 /// One instance of a master before overrides: its start, and its own length when an RDATE period gives one.
 private struct Instance {
-    var start: DateTimeValue
+    /// The start's wall-clock time, as `LocalDateTime.wallSeconds`.
+    var wall: Int64
+    /// The start as an RDATE writes it; nil for the series' own start moved to `wall`.
+    var written: DateTimeValue?
     var duration: Int64?
+
+    /// The start: `written`, or the series' start `series` moved to `wall`.
+    func start(in series: DateTimeValue) -> DateTimeValue {
+        written ?? series.replacingLocal(LocalDateTime(wallSeconds: wall))
+    }
 }
 
 /// A master's EXDATEs: instants (or wall times) removed, and whole days removed by DATE values.
@@ -209,7 +254,7 @@ private struct Exclusions {
     init() {}
 
     init(_ master: Component, zones: inout ZoneResolver) throws {
-        for property in master.properties(named: "EXDATE") {
+        for property in master.properties(upperCased: "EXDATE") {
             for value in try DateTimeValue.list(property) {
                 keys.insert(try zones.key(of: value))
                 if value.isDate { days.insert(value.local.wallSeconds) }
@@ -217,9 +262,9 @@ private struct Exclusions {
         }
     }
 
-    /// Whether an instance with this key and start is removed.
-    func excludes(key: Int64, start: DateTimeValue) -> Bool {
-        keys.contains(key) || (!days.isEmpty && days.contains(start.local.wallSeconds.floorDivided(by: 86_400) * 86_400))
+    /// Whether an instance with this key and start (wall seconds) is removed.
+    func excludes(key: Int64, wall: Int64) -> Bool {
+        keys.contains(key) || (!days.isEmpty && days.contains(wall.floorDivided(by: 86_400) * 86_400))
     }
 }
 
@@ -248,9 +293,9 @@ struct Timing {
 
     /// The timing of `component`, or nil when it has no DTSTART (such a VEVENT has no occurrence).
     init?(_ component: Component, zones: inout ZoneResolver) throws {
-        guard let property = component.property("DTSTART") else { return nil }
+        guard let property = component.property(upperCased: "DTSTART") else { return nil }
         start = try DateTimeValue(property)
-        if let property = component.property("DTEND"), let end = try? DateTimeValue(property) {
+        if let property = component.property(upperCased: "DTEND"), let end = try? DateTimeValue(property) {
             if start.isSameClock(as: end) {
                 duration = end.local.wallSeconds - start.local.wallSeconds
             } else {
@@ -260,7 +305,7 @@ struct Timing {
                 start = end
                 duration = -duration
             }
-        } else if let property = component.property("DURATION") {
+        } else if let property = component.property(upperCased: "DURATION") {
             let value = try ICalDuration(parsing: property.value, line: property.line)
             duration = Int64(value.days) * 86_400 + Int64(value.seconds)
         } else {
@@ -305,7 +350,8 @@ extension Component {
         for index in copy.properties.indices {
             let property = copy.properties[index]
             guard ["DTSTART", "DTEND", "RDATE", "EXDATE", "RECURRENCE-ID"].contains(property.name),
-                property.parameter("TZID") == nil, property.parameter("VALUE").map({ $0.asciiUppercased == "DATE-TIME" }) ?? true
+                property.parameter(upperCased: "TZID") == nil,
+                property.parameter(upperCased: "VALUE").map({ $0.asciiUppercased == "DATE-TIME" }) ?? true
             else { continue }
             let values = property.value.split(separator: ",")
             guard !values.isEmpty, values.allSatisfy({ $0.utf8.count == 15 }) else { continue }
@@ -327,5 +373,5 @@ extension RecurrenceRule.Frequency {
 
 extension Component {
     /// The SEQUENCE number (RFC 5545 §3.8.7.4), 0 when absent or unreadable.
-    var sequence: Int { property("SEQUENCE").flatMap { Int($0.value.trimmingSpaces) } ?? 0 }
+    var sequence: Int { property(upperCased: "SEQUENCE").flatMap { Int($0.value.trimmingSpaces) } ?? 0 }
 }

@@ -7,15 +7,44 @@ import Foundation
 /// the answer comes from Foundation.
 public struct SystemZone: Sendable {
     /// The Foundation zone the table was read from.
-    public let timeZone: TimeZone
-    private let transitions: [Int64]
-    private let offsets: [Int]
+    public var timeZone: TimeZone { table.timeZone }
+    /// One reference for the whole table, so that copying the zone costs one retain.
+    private let table: Table
     private static let tableStart: Int64 = -2_208_988_800
     private static let tableEnd: Int64 = 7_258_118_400
+    /// How far from a wall time the offsets `wallClockInstant` reads may lie: a day, and the largest offset.
+    private static let reach: Int64 = 2 * 86_400
+
+    /// The transitions of a zone and the offset in force before, between and after them.
+    private final class Table: Sendable {
+        let timeZone: TimeZone
+        /// The instants at which the offset changes, in order.
+        let transitions: [Int64]
+        /// `offsets[i]` is in force from `transitions[i - 1]` (or the start of the table) until `transitions[i]`.
+        let offsets: [Int]
+        /// For each span of 2^`spanShift` seconds from the start of the table, the number of transitions before it,
+        /// so that a lookup starts a few transitions short of its answer.
+        let transitionsBefore: [Int]
+        static let spanShift: Int64 = 25
+
+        init(timeZone: TimeZone, transitions: [Int64], offsets: [Int]) {
+            self.timeZone = timeZone
+            self.transitions = transitions
+            self.offsets = offsets
+            var transitionsBefore: [Int] = []
+            var index = 0
+            var spanStart = SystemZone.tableStart
+            while spanStart < SystemZone.tableEnd {
+                while index < transitions.count && transitions[index] < spanStart { index += 1 }
+                transitionsBefore.append(index)
+                spanStart += 1 << Self.spanShift
+            }
+            self.transitionsBefore = transitionsBefore
+        }
+    }
 
     /// Reads the transitions of `timeZone` between 1900 and 2200.
     public init(_ timeZone: TimeZone) {
-        self.timeZone = timeZone
         var transitions: [Int64] = []
         var date = Date(timeIntervalSince1970: TimeInterval(Self.tableStart))
         var offsets = [timeZone.secondsFromGMT(for: date)]
@@ -25,8 +54,7 @@ public struct SystemZone: Sendable {
             offsets.append(timeZone.secondsFromGMT(for: next))
             date = next
         }
-        self.transitions = transitions
-        self.offsets = offsets
+        table = Table(timeZone: timeZone, transitions: transitions, offsets: offsets)
     }
 
     /// The offset from UTC, in seconds east, in force at `instant`.
@@ -34,17 +62,32 @@ public struct SystemZone: Sendable {
         guard instant >= Self.tableStart, instant < Self.tableEnd else {
             return timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(instant)))
         }
-        var low = 0
-        var high = transitions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if transitions[middle] <= instant { low = middle + 1 } else { high = middle }
-        }
-        return offsets[low]
+        return table.offsets[interval(containing: instant)]
     }
 
     /// The instant of a wall-clock time in this zone, by RFC 5545 §3.3.5's rules for gaps and overlaps.
     public func instant(of local: LocalDateTime) -> Int64 {
-        wallClockInstant(local, offset: offset(atInstant:))
+        instant(ofWall: local.wallSeconds)
+    }
+
+    /// The instant of a wall-clock time given as `LocalDateTime.wallSeconds`.
+    func instant(ofWall wall: Int64) -> Int64 {
+        if wall - Self.reach >= Self.tableStart && wall + Self.reach < Self.tableEnd {
+            // Far from any transition one offset answers every question `wallClockInstant` would ask.
+            let index = interval(containing: wall)
+            let transitions = table.transitions
+            let calmFrom = index > 0 ? transitions[index - 1] : Self.tableStart
+            let calmUntil = index < transitions.count ? transitions[index] : Self.tableEnd
+            if wall - Self.reach >= calmFrom && wall + Self.reach < calmUntil { return wall - Int64(table.offsets[index]) }
+        }
+        return wallClockInstant(wall, offset: offset(atInstant:))
+    }
+
+    /// The index of the offset in force at `instant`, inside the table: the number of transitions at or before it.
+    private func interval(containing instant: Int64) -> Int {
+        let table = table
+        var index = table.transitionsBefore[Int((instant - Self.tableStart) >> Table.spanShift)]
+        while index < table.transitions.count && table.transitions[index] <= instant { index += 1 }
+        return index
     }
 }

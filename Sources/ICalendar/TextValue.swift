@@ -2,22 +2,31 @@
 public enum TextValue {
     /// The text a TEXT value stands for: `\n` or `\N` become a line feed, `\,` `\;` `\\` their character.
     public static func unescape(_ raw: String) -> String {
-        guard raw.utf8.contains(UInt8(ascii: "\\")) else { return raw }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(raw.utf8.count)
-        var escaping = false
-        for byte in raw.utf8 {
-            if escaping {
-                bytes.append(byte == UInt8(ascii: "n") || byte == UInt8(ascii: "N") ? 0x0A : byte)
-                escaping = false
-            } else if byte == UInt8(ascii: "\\") {
-                escaping = true
-            } else {
-                bytes.append(byte)
+        var text = raw
+        return text.withUTF8 { bytes in
+            guard let first = bytes.firstIndex(of: UInt8(ascii: "\\")) else { return raw }
+            return String(unsafeUninitializedCapacity: bytes.count) { output in
+                var count = output.initialize(fromContentsOf: bytes[..<first])
+                var escaping = false
+                for byte in bytes[first...] {
+                    if escaping {
+                        output[count] = byte == UInt8(ascii: "n") || byte == UInt8(ascii: "N") ? 0x0A : byte
+                        count += 1
+                        escaping = false
+                    } else if byte == UInt8(ascii: "\\") {
+                        escaping = true
+                    } else {
+                        output[count] = byte
+                        count += 1
+                    }
+                }
+                if escaping {
+                    output[count] = UInt8(ascii: "\\")
+                    count += 1
+                }
+                return count
             }
         }
-        if escaping { bytes.append(UInt8(ascii: "\\")) }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The TEXT value that stands for `text`: a backslash, `;` and `,` are escaped, and a line break becomes `\n`.

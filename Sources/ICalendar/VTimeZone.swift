@@ -39,7 +39,7 @@ public struct VTimeZone: Sendable {
         guard component.name == "VTIMEZONE" else {
             throw ICalendarError(.invalidTimeZone, line: component.line, "\(component.name) is not a VTIMEZONE")
         }
-        guard let tzid = component.property("TZID").map({ TextValue.unescape($0.value).trimmingSpaces }), !tzid.isEmpty else {
+        guard let tzid = component.property(upperCased: "TZID").map({ TextValue.unescape($0.value).trimmingSpaces }), !tzid.isEmpty else {
             throw ICalendarError(.invalidTimeZone, line: component.line, "VTIMEZONE without TZID")
         }
         self.tzid = tzid
@@ -64,10 +64,10 @@ public struct VTimeZone: Sendable {
                 return Transition(instant: instant, offsetFrom: offsetFrom, offsetTo: offsetTo)
             }
             transitions.append(onset(start))
-            for property in observance.properties(named: "RDATE") {
+            for property in observance.properties(upperCased: "RDATE") {
                 transitions += try Self.dates(of: property).map(onset)
             }
-            for property in observance.properties(named: "RRULE") {
+            for property in observance.properties(upperCased: "RRULE") {
                 let rule = try RecurrenceRule(parsing: property.value, line: property.line)
                 var iterator = try RecurrenceIterator(
                     rule: rule, start: start.local, startIsDate: false, includeStart: true, line: property.line
@@ -115,7 +115,12 @@ public struct VTimeZone: Sendable {
     ///
     /// A repeated wall time is the first of the two; a skipped one moves forward by the gap (RFC 5545 §3.3.5).
     public func instant(of local: LocalDateTime) -> Int64 {
-        wallClockInstant(local) { offset(atInstant: $0) }
+        instant(ofWall: local.wallSeconds)
+    }
+
+    /// The instant of a wall-clock time given as `LocalDateTime.wallSeconds`.
+    func instant(ofWall wall: Int64) -> Int64 {
+        wallClockInstant(wall) { offset(atInstant: $0) }
     }
 
     /// The latest onset of an open rule at or before `instant`, searching back two years from it.

@@ -15,9 +15,14 @@ public struct ZoneResolver: Sendable {
 
         /// The instant of a wall-clock time in this zone; see `TimeZone.instant(of:)` for gaps and overlaps.
         public func instant(of local: LocalDateTime) -> Int64 {
+            instant(ofWall: local.wallSeconds)
+        }
+
+        /// The instant of a wall-clock time given as `LocalDateTime.wallSeconds`.
+        func instant(ofWall wall: Int64) -> Int64 {
             switch self {
-            case .system(let zone): zone.instant(of: local)
-            case .defined(let zone): zone.instant(of: local)
+            case .system(let zone): zone.instant(ofWall: wall)
+            case .defined(let zone): zone.instant(ofWall: wall)
             }
         }
 
@@ -97,20 +102,21 @@ public struct ZoneResolver: Sendable {
 
     /// The value with a TZID converted to UTC; other values unchanged.
     mutating func resolved(_ value: DateTimeValue) throws -> DateTimeValue {
-        guard case .zoned(let local, let tzid) = value else { return value }
-        return .utc(LocalDateTime(wallSeconds: try knownZone(tzid).instant(of: local)))
+        guard case .zoned = value else { return value }
+        return .utc(LocalDateTime(wallSeconds: try key(of: value)))
     }
 
     /// The value as seconds for comparing instances: the instant for UTC and zoned times, the wall clock read as UTC otherwise.
     mutating func key(of value: DateTimeValue) throws -> Int64 {
-        try resolved(value).local.wallSeconds
+        guard case .zoned(let local, let tzid) = value else { return value.local.wallSeconds }
+        return try knownZone(tzid).instant(of: local)
     }
 
-    /// A function from wall-clock times on `value`'s clock to instants, for comparing instances with a UTC UNTIL.
-    mutating func converter(for value: DateTimeValue) throws -> @Sendable (LocalDateTime) -> Int64 {
-        guard case .zoned(_, let tzid) = value else { return { $0.wallSeconds } }
+    /// A function from wall-clock times (`LocalDateTime.wallSeconds`) on `value`'s clock to keys (see `key(of:)`).
+    mutating func converter(for value: DateTimeValue) throws -> @Sendable (Int64) -> Int64 {
+        guard case .zoned(_, let tzid) = value else { return { $0 } }
         let zone = try knownZone(tzid)
-        return { zone.instant(of: $0) }
+        return { zone.instant(ofWall: $0) }
     }
 
     /// The zone a TZID names; `unknownTimeZone` when it names none, so that an unknown zone never becomes UTC silently.
@@ -129,16 +135,16 @@ extension TimeZone {
     /// a time that does not exist (skipped when clocks go forward) is read with the offset in
     /// force before the gap, so it lands after the gap by the gap's length (RFC 5545 §3.3.5).
     public func instant(of local: LocalDateTime) -> Int64 {
-        wallClockInstant(local) { secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval($0))) }
+        wallClockInstant(local.wallSeconds) { secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval($0))) }
     }
 }
 
-/// The instant of a wall-clock time in a zone whose offset (seconds east of UTC) at an instant is `offset`.
+/// The instant of a wall-clock time (`LocalDateTime.wallSeconds`) in a zone whose offset (seconds east of UTC) at
+/// an instant is `offset`.
 ///
 /// The offsets a day before and a day after are candidates; of those that give back the wall time the
 /// earlier wins (an overlap's first pass), and when neither does (a gap) the offset before it is used.
-func wallClockInstant(_ local: LocalDateTime, offset: (Int64) -> Int) -> Int64 {
-    let wall = local.wallSeconds
+func wallClockInstant(_ wall: Int64, offset: (Int64) -> Int) -> Int64 {
     let before = wall - Int64(offset(wall - 86_400))
     let after = wall - Int64(offset(wall + 86_400))
     let beforeHolds = Int64(offset(before)) == wall - before
