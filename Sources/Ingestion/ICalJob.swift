@@ -84,7 +84,8 @@ struct ICalJob {
         }
         var conflicts: [ConflictReport] = []
         for id in writer.touched {
-            conflicts += try transaction.conflicts(ofEventId: id, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration)
+            conflicts += try transaction.conflicts(
+                ofEventId: id, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration)
         }
         return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: Self.distinct(conflicts))
     }

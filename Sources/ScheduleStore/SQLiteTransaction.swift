@@ -72,7 +72,8 @@ struct SQLiteTransaction: StoreTransaction {
         // Only the columns a conflict needs, by position: this runs once per event a job writes.
         guard
             let row = try Row.fetchOne(
-                db.cachedStatement(sql: "SELECT start_date, end_date, type, status, recurrence_type FROM events WHERE id = ? AND partner_id = ?"),
+                db.cachedStatement(
+                    sql: "SELECT start_date, end_date, type, status, recurrence_type FROM events WHERE id = ? AND partner_id = ?"),
                 arguments: [id, partnerId])
         else { return [] }
         let (start, end, type): (Int64, Int64, Int) = (row[0], row[1], row[2])

@@ -334,7 +334,9 @@ import Testing
         migrate.process.waitUntilExit()
         #expect(migrate.process.terminationStatus == 0)
         #expect(
-            migrate.output.split(separator: "\n").map(String.init) == ["v1: events, resources, files, jobs, reports", "v2: folder status", "v3: Kaltura event fields, series sources"])
+            migrate.output.split(separator: "\n").map(String.init) == [
+                "v1: events, resources, files, jobs, reports", "v2: folder status", "v3: Kaltura event fields, series sources",
+            ])
         #expect(FileManager.default.fileExists(atPath: root.path + "/store/scheduledrop.sqlite"))
     }
 
