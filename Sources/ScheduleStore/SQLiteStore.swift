@@ -178,6 +178,19 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Counts and reads the page in one read transaction, so both see the same data.
+    public func events(partnerId: Int, filter: EventFilter, pager: Pager) async throws -> EventPage {
+        let query = EventQuery(partnerId: partnerId, filter: filter)
+        return try await pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM events \(query.whereClause)", arguments: query.arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events \(query.whereClause) ORDER BY start_date, id LIMIT ? OFFSET ?",
+                arguments: query.arguments + [pager.pageSize, pager.offset])
+            return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total)
+        }
+    }
+
     /// Upserts the folder's status row: a success clears the error and the failure count.
     @discardableResult
     public func recordPoll(folderId: String, kind: String, error: (code: String, message: String)?) async throws -> Int {

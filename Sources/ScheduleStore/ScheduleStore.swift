@@ -44,6 +44,9 @@ public protocol ScheduleStore: Sendable {
 
     /// The events of a partner, by id.
     func events(partnerId: Int) async throws -> [ScheduleEvent]
+    /// One page of the partner's events that `filter` selects (never deleted ones), in order of start then id,
+    /// with how many the filter selects in all. Relative times in `filter` must already be resolved.
+    func events(partnerId: Int, filter: EventFilter, pager: Pager) async throws -> EventPage
     /// The resources of a partner (deleted ones too), by id.
     func resources(partnerId: Int) async throws -> [ScheduleResource]
     /// How many events a partner has.
@@ -87,4 +90,18 @@ public protocol StoreTransaction {
     func update(_ resource: ScheduleResource) throws
     /// Ends a job: stores its report (`json` is its encoding), sets the file's state and error, and marks the job done.
     func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws
+}
+
+/// One page of a listing of events.
+public struct EventPage: Equatable, Sendable {
+    /// The page's events, in order of start, then id.
+    public var events: [ScheduleEvent]
+    /// How many events the filter selects in all pages.
+    public var totalCount: Int
+
+    /// Creates a page.
+    public init(events: [ScheduleEvent], totalCount: Int) {
+        self.events = events
+        self.totalCount = totalCount
+    }
 }
