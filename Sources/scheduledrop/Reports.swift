@@ -88,9 +88,7 @@ struct Reports: AsyncParsableCommand {
             if let unit = text.last.flatMap({ units[$0] }), let count = Double(text.dropLast()), count >= 0 {
                 return Int64(now.timeIntervalSince1970 - count * unit)
             }
-            let formatter = ISO8601DateFormatter()
-            let full = text.count == 10 ? text + "T00:00:00Z" : text
-            return formatter.date(from: full).map { Int64($0.timeIntervalSince1970) }
+            return utcInstant(text)
         }
 
         /// The summaries as an aligned table.

@@ -8,7 +8,9 @@ struct Scheduledrop: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scheduledrop",
         abstract: "Ingests recording schedules (iCalendar and resource CSV) from drop folders into a schedule store.",
-        subcommands: [Run.self, Ingest.self, Status.self, Reports.self, Reprocess.self, CheckConfig.self, Migrate.self]
+        subcommands: [
+            Run.self, Ingest.self, Status.self, Reports.self, Events.self, Resources.self, Reprocess.self, CheckConfig.self, Migrate.self,
+        ]
     )
 }
 
