@@ -65,6 +65,6 @@ let package = Package(
             ],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "ICalendar", "TestSupport"]),
     ]
 )

@@ -40,8 +40,9 @@ public protocol FolderSource: Sendable {
     func list() async throws -> [FileStat]
     /// Copies the version `file` to `destination`, failing with `changedDuringFetch` if it changed meanwhile.
     func fetch(_ file: FileStat, to destination: URL) async throws
-    /// Applies the after-processing policy to `file`.
-    func dispose(_ file: FileStat, _ disposal: Disposal) async throws
+    /// Applies the after-processing policy to `file`; returns where a moved file now is (a local path), or nil.
+    @discardableResult
+    func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String?
 }
 
 /// A folder that reports its changes as they happen, so they need not wait for a poll.

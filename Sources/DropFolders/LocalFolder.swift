@@ -75,28 +75,31 @@ public struct LocalFolder: ChangeNotifyingFolder {
     ///
     /// The file must still be the version given: a newer upload under the same name is left alone
     /// (`changedBeforeDisposal`), so it is ingested in its turn. A move to another file system is a copy and a delete.
-    public func dispose(_ file: FileStat, _ disposal: Disposal) async throws {
+    @discardableResult
+    public func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? {
         try await BlockingWork.run { [self] in
             let source = fullPath(file.path)
-            guard disposal != .keep else { return }
+            guard disposal != .keep else { return nil }
             guard try statFile(file.path) == file else {
                 throw FolderError(.changedBeforeDisposal, "\(file.path) changed after it was processed; the new version stays")
             }
             switch disposal {
             case .keep:
-                return
+                return nil
             case .delete:
                 guard unlink(source) == 0 || errno == ENOENT else { throw Self.error(errno, "cannot delete \(file.path)") }
+                return nil
             case .move(let target):
                 try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
                 var destination = target + "/" + file.path
                 if access(destination, F_OK) == 0 {
                     destination = target + "/" + Self.timestamped(file.path)
                 }
-                if rename(source, destination) == 0 { return }
+                if rename(source, destination) == 0 { return destination }
                 guard errno == EXDEV else { throw Self.error(errno, "cannot move \(file.path) to \(target)") }
                 try Self.copy(from: source, to: destination)
                 guard unlink(source) == 0 else { throw Self.error(errno, "cannot delete \(file.path) after copying it to \(target)") }
+                return destination
             }
         }
     }

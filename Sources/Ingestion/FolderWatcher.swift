@@ -282,20 +282,27 @@ public struct FolderWatcher: Service {
                 return .retry(error)
             }
             let report = try await runner.run(ticket, stagedFile: staged, settings: settings.jobSettings)
-            return .finished(removed: await dispose(stat, fileId: ticket.file.id, status: report.status))
+            return .finished(removed: await dispose(stat, fileId: ticket.file.id, outcome: (report, ticket.jobId)))
         } catch {
             return .retry(error)
         }
     }
 
-    /// Applies the after-processing policy for a job that ended with `status`; true if the file left the folder.
-    private func dispose(_ stat: FileStat, fileId: Int64, status: ReportStatus) async -> Bool {
-        let disposal = status == .handled ? settings.afterHandled : settings.afterFailed
+    /// Applies the after-processing policy for a job that ended with `report`; true if the file left the folder.
+    ///
+    /// A failed file moved to the failed folder gets its report beside it (`NAME.report.json` and
+    /// `NAME.report.txt`), so whoever looks into the quarantine sees why without the reports folder.
+    private func dispose(_ stat: FileStat, fileId: Int64, outcome: (report: IngestionReport, jobId: Int64)?) async -> Bool {
+        let failed = outcome?.report.status != .handled
+        let disposal = failed ? settings.afterFailed : settings.afterHandled
         guard disposal != .keep else { return false }
         do {
-            try await source.dispose(stat, disposal)
+            let moved = try await source.dispose(stat, disposal)
             if disposal == .delete {
                 try await store.setFileState(fileId: fileId, .deleted, code: nil, message: nil)
+            }
+            if failed, let moved, let outcome {
+                writeReport(outcome.report, jobId: outcome.jobId, beside: moved)
             }
             return true
         } catch let error as FolderError where error.code == .changedBeforeDisposal {
@@ -304,6 +311,28 @@ public struct FolderWatcher: Service {
             logger.error("cannot dispose of file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
         }
         return false
+    }
+
+    /// The newest report of a finished version with its job's id, from the store.
+    private func lastOutcome(of file: StoredFile) async throws -> (report: IngestionReport, jobId: Int64)? {
+        var filter = ReportFilter()
+        filter.folderId = settings.id
+        filter.pathContains = file.identity.path
+        guard let summary = try await store.reportSummaries(filter).first(where: { $0.fileId == file.id }),
+            let stored = try await store.report(id: summary.id)
+        else { return nil }
+        return (stored.report, stored.jobId)
+    }
+
+    /// Writes `report` beside a quarantined file; a failure is logged, and the file stays quarantined.
+    private func writeReport(_ report: IngestionReport, jobId: Int64, beside path: String) {
+        do {
+            try report.json().write(to: URL(fileURLWithPath: path + ".report.json"), options: .atomic)
+            try Data(ReportWriter.summary(report, jobId: jobId).utf8).write(
+                to: URL(fileURLWithPath: path + ".report.txt"), options: .atomic)
+        } catch {
+            logger.error("cannot write the report beside the failed file", metadata: ["path": "\(path)", "error": "\(error)"])
+        }
     }
 
     /// Picks up after a crash or stop: the unfinished jobs to run again (as retries due now), and
@@ -333,7 +362,7 @@ public struct FolderWatcher: Service {
         for file in known where file.state == .handled || file.state == .error {
             let stat = FileStat(file.identity)
             if present.contains(stat) {
-                if await dispose(stat, fileId: file.id, status: file.state == .handled ? .handled : .error) {
+                if await dispose(stat, fileId: file.id, outcome: try await lastOutcome(of: file)) {
                     tracker.forget(stat.path)
                     removed.insert(stat.path)
                 }

@@ -99,6 +99,9 @@ public struct KalturaProperties: Equatable, Sendable {
                     throw Self.violation(.invalidType, property, "1 (recording) or 2 (live stream)")
                 }
                 self.type = type
+            case "X-KALTURA-PARENT-UID":
+                // Written by our export on occurrences; the UID already says it.
+                continue
             default:
                 unknown.append(property)
             }

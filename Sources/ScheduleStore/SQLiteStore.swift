@@ -191,6 +191,17 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Reads the selection in one query.
+    public func events(partnerId: Int, filter: EventFilter) async throws -> [ScheduleEvent] {
+        let query = EventQuery(partnerId: partnerId, filter: filter)
+        return try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events \(query.whereClause) ORDER BY start_date, id",
+                arguments: query.arguments
+            ).map(SQLiteTransaction.event)
+        }
+    }
+
     /// Upserts the folder's status row: a success clears the error and the failure count.
     @discardableResult
     public func recordPoll(folderId: String, kind: String, error: (code: String, message: String)?) async throws -> Int {

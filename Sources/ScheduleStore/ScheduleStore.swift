@@ -47,6 +47,8 @@ public protocol ScheduleStore: Sendable {
     /// One page of the partner's events that `filter` selects (never deleted ones), in order of start then id,
     /// with how many the filter selects in all. Relative times in `filter` must already be resolved.
     func events(partnerId: Int, filter: EventFilter, pager: Pager) async throws -> EventPage
+    /// Every event of the partner that `filter` selects (never deleted ones), in order of start then id: an export's, without pages.
+    func events(partnerId: Int, filter: EventFilter) async throws -> [ScheduleEvent]
     /// The resources of a partner (deleted ones too), by id.
     func resources(partnerId: Int) async throws -> [ScheduleResource]
     /// How many events a partner has.

@@ -14,23 +14,8 @@ struct ListTime: ExpressibleByArgument {
     }
 }
 
-/// `scheduledrop events`: a partner's events from the store, with the feed's filters and pager.
-struct Events: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "List a partner's events with the feed's filters, as a table or as the feed's JSON.",
-        discussion: """
-            Times are seconds since 1970 (below 1980 they are relative to now: 0 is now, -3600 an hour ago) or UTC dates \
-            and date-times (2026-11-24, 2026-11-24T08:00:00Z). Options that may repeat select any of their values. \
-            Deleted events are never listed; results come in order of start, then id, 30 to a page by default (at most 500).
-            """
-    )
-
-    @OptionGroup var options: StoreOptions
-
-    @Option(help: "The partner (default: the first configured folder's).")
-    var partner: Int?
-    @Flag(help: "Print the feed's JSON (KalturaScheduleEventListResponse) instead of a table.")
-    var json = false
+/// The feed's event filters as command-line options, shared by `events` and `export`.
+struct EventFilterOptions: ParsableArguments {
     @Option(help: "Start at or after this time.") var startFrom: ListTime?
     @Option(help: "Start at or before this time.") var startTo: ListTime?
     @Option(help: "End at or after this time.") var endFrom: ListTime?
@@ -47,8 +32,6 @@ struct Events: AsyncParsableCommand {
     @Option(help: "A resource the event uses.") var resource: [Int64] = []
     @Option(help: "A category the event is in.") var category: [Int64] = []
     @Option(help: "Text the tags contain.") var tagsLike: String?
-    @Option(help: "Results per page (30 by default, at most 500).") var pageSize: Int?
-    @Option(help: "The page, from 1.") var page: Int?
 
     func validate() throws {
         if let bad = status.first(where: { EventStatus(rawValue: $0) == nil }) { throw ValidationError("--status \(bad) is not 1, 2 or 3") }
@@ -78,6 +61,28 @@ struct Events: AsyncParsableCommand {
         filter.tagsLike = tagsLike
         return filter.resolvingRelativeTimes(now: now)
     }
+}
+
+/// `scheduledrop events`: a partner's events from the store, with the feed's filters and pager.
+struct Events: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List a partner's events with the feed's filters, as a table or as the feed's JSON.",
+        discussion: """
+            Times are seconds since 1970 (below 1980 they are relative to now: 0 is now, -3600 an hour ago) or UTC dates \
+            and date-times (2026-11-24, 2026-11-24T08:00:00Z). Options that may repeat select any of their values. \
+            Deleted events are never listed; results come in order of start, then id, 30 to a page by default (at most 500).
+            """
+    )
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: "The partner (default: the first configured folder's).")
+    var partner: Int?
+    @Flag(help: "Print the feed's JSON (KalturaScheduleEventListResponse) instead of a table.")
+    var json = false
+    @OptionGroup var filters: EventFilterOptions
+    @Option(help: "Results per page (30 by default, at most 500).") var pageSize: Int?
+    @Option(help: "The page, from 1.") var page: Int?
 
     func run() async throws {
         let configuration = try options.load()
@@ -90,7 +95,7 @@ struct Events: AsyncParsableCommand {
         }
         let partnerId = partner ?? configuration.folders.first?.partnerId ?? 1
         let page = try await store.events(
-            partnerId: partnerId, filter: filter(now: Int64(Date().timeIntervalSince1970)), pager: pager)
+            partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970)), pager: pager)
         if json {
             try printJSON(
                 KalturaListResponse(

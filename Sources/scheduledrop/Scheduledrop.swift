@@ -9,7 +9,8 @@ struct Scheduledrop: AsyncParsableCommand {
         commandName: "scheduledrop",
         abstract: "Ingests recording schedules (iCalendar and resource CSV) from drop folders into a schedule store.",
         subcommands: [
-            Run.self, Ingest.self, Status.self, Reports.self, Events.self, Resources.self, Reprocess.self, CheckConfig.self, Migrate.self,
+            Run.self, Ingest.self, Status.self, Reports.self, Events.self, Resources.self, Export.self, Reprocess.self, CheckConfig.self,
+            Migrate.self,
         ]
     )
 }

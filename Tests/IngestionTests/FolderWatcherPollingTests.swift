@@ -80,7 +80,7 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         try data.write(to: destination)
     }
 
-    func dispose(_ file: FileStat, _ disposal: Disposal) async throws {}
+    func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? { nil }
 }
 
 @Suite struct FolderWatcherPollingTests {

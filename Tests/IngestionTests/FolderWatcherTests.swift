@@ -171,6 +171,12 @@ import Testing
         try await waitUntil("bad.ics is moved away") { !FileManager.default.fileExists(atPath: harness.drop + "/bad.ics") }
         #expect(!FileManager.default.fileExists(atPath: harness.drop + "/good.ics"))
         #expect(try String(contentsOfFile: failedFolder + "/bad.ics", encoding: .utf8) == "garbage")
+        let beside = try JSONDecoder().decode(
+            IngestionReport.self, from: Data(contentsOf: URL(fileURLWithPath: failedFolder + "/bad.ics.report.json")))
+        #expect(try await harness.reports("bad.ics") == [beside], "the failed file's report lies beside it")
+        let summary = try String(contentsOfFile: failedFolder + "/bad.ics.report.txt", encoding: .utf8)
+        #expect(summary.contains("error:   ical.notICalendar") && summary.hasPrefix("scheduledrop report, job "))
+        #expect(!FileManager.default.fileExists(atPath: failedFolder + "/good.ics.report.json"))
         try await Task.sleep(for: .seconds(1))
         #expect(try await harness.versions("good.ics").map(\.state) == [.deleted], "a disposed file is not purged")
     }

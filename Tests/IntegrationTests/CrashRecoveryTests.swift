@@ -279,57 +279,6 @@ import Testing
         #expect(missing.output.contains("no report 999"))
     }
 
-    @Test func eventsAndResourcesListTheStoreWithTheFeedsFiltersAndShape() async throws {
-        let root = try TemporaryDirectory()
-        let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../samples").path
-        for file in ["resources.csv", "semester.ics"] {
-            let ingest = try Daemon(["ingest", samples + "/" + file], in: root.path, logPath: root.path + "/ingest.log")
-            ingest.process.waitUntilExit()
-            #expect(ingest.process.terminationStatus == 0)
-        }
-        func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
-            let name = "/out-\(UUID().uuidString)"
-            let command = try Daemon(arguments, in: root.path, logPath: root.path + name + ".log", stdoutPath: root.path + name)
-            command.process.waitUntilExit()
-            return (
-                command.process.terminationStatus, ((try? String(contentsOfFile: root.path + name, encoding: .utf8)) ?? "") + command.output
-            )
-        }
-        func list(_ arguments: [String]) throws -> [String: Any] {
-            let result = try run(arguments + ["--json"])
-            #expect(result.status == 0, "\(arguments): \(result.output)")
-            return try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
-        }
-        let occurrences = try list(["events", "--recurrence-type", "2", "--page-size", "1000"])
-        #expect(occurrences["objectType"] as? String == "KalturaScheduleEventListResponse")
-        #expect(occurrences["totalCount"] as? Int == 30)
-        let objects = try #require(occurrences["objects"] as? [[String: Any]])
-        #expect(objects.count == 30, "a page of 1000 is clamped to 500, which holds all 30")
-        #expect(objects.first?["startDate"] as? Int == 1_792_394_100, "2026-10-19 09:15 Berlin, the first lecture")
-        #expect(objects.allSatisfy { $0["recurrenceType"] as? Int == 2 && $0["parentId"] is Int })
-        let guest = try list(["events", "--uid", "cs101-lecture-thursday@example.edu", "--start-from", "2026-11-19", "--page-size", "1"])
-        #expect(guest["totalCount"] as? Int == 11)
-        let first = try #require((guest["objects"] as? [[String: Any]])?.first)
-        #expect(first["objectType"] as? String == "KalturaLiveStreamScheduleEvent")
-        #expect(first["summary"] as? String == "CS 101 guest lecture: algorithms in industry")
-        let upcoming = try list(["events", "--start-from", "0", "--recurrence-type", "0"])
-        let revisionSession: Double = 1_802_682_000
-        #expect(
-            upcoming["totalCount"] as? Int == (Date().timeIntervalSince1970 < revisionSession ? 1 : 0),
-            "0 is now: the revision session on 2027-02-15 is listed while it is ahead")
-        let resources = try list(["resources"])
-        #expect(resources["totalCount"] as? Int == 12)
-        let types = (resources["objects"] as? [[String: Any]])?.compactMap { $0["objectType"] as? String } ?? []
-        #expect(Set(types) == ["KalturaLocationScheduleResource", "KalturaCameraScheduleResource"])
-
-        let table = try run(["events", "--resource", "10"]).output.split(separator: "\n").map(String.init)
-        #expect(table.first?.hasPrefix("ID") == true)
-        #expect(table.last == "1-1 of 1 (page 1, 30 to a page)", "only the guest lecture uses the H1.04 camera")
-        let beyond = try run(["events", "--page-size", "500", "--page", "21"])
-        #expect(beyond.status != 0)
-        #expect(beyond.output.contains("starts past result 10000"))
-    }
-
     @Test func reprocessRunsAFailedFileAgainAfterItsParentWasAdded() async throws {
         let root = try TemporaryDirectory()
         try """
