@@ -79,10 +79,12 @@ public struct FolderWatcher: Service {
         var tracker = FileTracker(
             patterns: settings.patterns, stabilityInterval: settings.stabilityInterval, maximumSize: settings.maximumFileSize,
             settled: known.filter { $0.state != .uploading && $0.state != .purged }.map { FileStat($0.identity) })
-        var (retries, startListing) = try await recover(known: known, tracker: &tracker)
+        // Watch before the first listing: a file that arrives while the folder is listed is then told as a change,
+        // instead of waiting for the next poll.
         let (triggers, continuation) = AsyncStream.makeStream(of: Trigger.self, bufferingPolicy: .bufferingNewest(8192))
         let feeds = startFeeds(continuation)
         defer { feeds.forEach { $0.cancel() } }
+        var (retries, startListing) = try await recover(known: known, tracker: &tracker)
 
         let clock = ContinuousClock()
         let origin = clock.now

@@ -2,6 +2,7 @@ import DropFolders
 import Foundation
 import Schedule
 import ScheduleStore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -208,5 +209,47 @@ import Testing
         try FileManager.default.removeItem(atPath: harness.drop + "/a.ics")
         try await harness.waitForState("a.ics", .purged)
         #expect(try await harness.store.eventCount(partnerId: 5) == 1, "purging a file keeps its events")
+    }
+}
+
+/// A local folder whose first listing lets a file arrive just after the directory was read, as an upload finishing at start would.
+final class FolderWithLateArrival: ChangeNotifyingFolder {
+    let inner: LocalFolder
+    let arrive: @Sendable () throws -> Void
+    private let listed = Mutex(false)
+
+    init(_ inner: LocalFolder, arrive: @escaping @Sendable () throws -> Void) {
+        self.inner = inner
+        self.arrive = arrive
+    }
+
+    var id: String { inner.id }
+    var kind: String { inner.kind }
+    func list() async throws -> [FileStat] {
+        let listing = try await inner.list()
+        if !listed.withLock({ $0 }) {
+            listed.withLock { $0 = true }
+            try arrive()
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        return listing
+    }
+    func fetch(_ file: FileStat, to destination: URL) async throws { try await inner.fetch(file, to: destination) }
+    func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? { try await inner.dispose(file, disposal) }
+    func changes() throws -> AsyncStream<FolderChange> { try inner.changes() }
+    func stat(_ path: String) async throws -> FileStat? { try await inner.stat(path) }
+}
+
+@Suite struct FolderWatcherStartTests {
+    @Test func aFileArrivingWhileTheFolderIsFirstListedIsNotLeftForTheNextPoll() async throws {
+        let harness = try Harness(pollInterval: .seconds(600))
+        let source = FolderWithLateArrival(LocalFolder(id: harness.settings.id, directory: harness.drop)) {
+            try harness.drop("late.ics", calendar(events: 1))
+        }
+        let watcher = harness.startWatcher(source: source)
+        defer { watcher.cancel() }
+        try await waitUntil("late.ics is ingested long before the next poll", timeout: .seconds(10)) {
+            try await harness.versions("late.ics").last?.state == .handled
+        }
     }
 }
