@@ -161,10 +161,10 @@ struct ICalJob {
             master = storedMaster
             kept.register(into: &zones)
             timeZones.merge(kept.timeZones) { file, _ in file }
-            let replaced = Set(overrides.compactMap { try? key(of: $0, builder: builder, zones: &zones) })
+            let replaced = Set(overrides.compactMap { try? key(of: $0, master: storedMaster, builder: builder, zones: &zones) })
             overrides =
                 kept.overrides.filter { kept in
-                    (try? key(of: kept, builder: builder, zones: &zones)).map { !replaced.contains($0) } ?? false
+                    (try? key(of: kept, master: storedMaster, builder: builder, zones: &zones)).map { !replaced.contains($0) } ?? false
                 }
                 + overrides
         } else {
@@ -235,9 +235,10 @@ struct ICalJob {
         return items
     }
 
-    /// The recurrence key of an override's RECURRENCE-ID.
-    private func key(of component: Component, builder: SeriesBuilder, zones: inout ZoneResolver) throws -> String {
-        try builder.recurrenceKey(try DateTimeValue(component.property("RECURRENCE-ID")!), zones: &zones)
+    /// The recurrence key of an override's RECURRENCE-ID in the series of `master`.
+    private func key(of component: Component, master: Component, builder: SeriesBuilder, zones: inout ZoneResolver) throws -> String {
+        try builder.recurrenceKey(
+            try DateTimeValue(component.property("RECURRENCE-ID")!), seriesIsDate: SeriesBuilder.isSeriesOfDates(master), zones: &zones)
     }
 
     /// The warning when the stored event has a higher SEQUENCE than the file's, or nil.

@@ -48,12 +48,13 @@ public struct SeriesBuilder: Sendable {
         var overrideResults: [Int: Result<(event: MappedEvent, key: String), ValidationError>] = [:]
         var validOverrides: [Component] = []
         var byLine: [Int: MappedEvent] = [master.line: mapped]
+        let ofDates = Self.isSeriesOfDates(master)
         for component in overrides {
             do {
                 let override = try mapper.map(component, calendarProperties: calendarProperties, zones: &zones).get()
                 try check(override, true)
                 let id = component.property("RECURRENCE-ID")!
-                let key = try recurrenceKey(try DateTimeValue(id), zones: &zones, line: id.line)
+                let key = try recurrenceKey(try DateTimeValue(id), seriesIsDate: ofDates, zones: &zones, line: id.line)
                 overrideResults[component.line] = .success((override, key))
                 validOverrides.append(component)
                 byLine[component.line] = override
@@ -83,7 +84,7 @@ public struct SeriesBuilder: Sendable {
             occurrences.append(
                 try occurrence(
                     of: mapped, described: describing, isOverride: instance.component.line != master.line,
-                    recurrenceID: instance.recurrenceID ?? instance.start, start: start, end: end, zones: &zones))
+                    recurrenceID: instance.recurrenceID ?? instance.start, seriesIsDate: ofDates, start: start, end: end, zones: &zones))
         }
         if bounded && lastStart - first > mapper.limits.maximumSeriesSpan {
             throw ValidationError(
@@ -111,8 +112,8 @@ public struct SeriesBuilder: Sendable {
 
     /// The occurrence event of one instance.
     private func occurrence(
-        of series: MappedEvent, described: MappedEvent, isOverride: Bool, recurrenceID: DateTimeValue, start: Int64, end: Int64,
-        zones: inout ZoneResolver
+        of series: MappedEvent, described: MappedEvent, isOverride: Bool, recurrenceID: DateTimeValue, seriesIsDate: Bool, start: Int64,
+        end: Int64, zones: inout ZoneResolver
     ) throws -> ScheduleEvent {
         var event = described.event
         let own = isOverride ? described.kaltura : KalturaProperties()
@@ -129,7 +130,7 @@ public struct SeriesBuilder: Sendable {
         event.recurrenceRule = nil
         event.startDate = start
         event.endDate = end
-        event.recurrenceKey = try recurrenceKey(recurrenceID, zones: &zones)
+        event.recurrenceKey = try recurrenceKey(recurrenceID, seriesIsDate: seriesIsDate, zones: &zones)
         if !isOverride {
             event.source = nil
             event.timeZoneID = inherited.timeZoneID
@@ -137,11 +138,17 @@ public struct SeriesBuilder: Sendable {
         return event
     }
 
-    /// The identity of an instance in its series: `YYYYMMDD` for a date, else its instant as `YYYYMMDDTHHMMSSZ`.
-    public func recurrenceKey(_ id: DateTimeValue, zones: inout ZoneResolver, line: Int = 0) throws -> String {
-        id.isDate
+    /// The identity of an instance in its series: `YYYYMMDD` for a date or any instance of a series of dates (whose
+    /// overrides Outlook names by a DATE-TIME at midnight), else its instant as `YYYYMMDDTHHMMSSZ`.
+    public func recurrenceKey(_ id: DateTimeValue, seriesIsDate: Bool, zones: inout ZoneResolver, line: Int = 0) throws -> String {
+        id.isDate || seriesIsDate
             ? String(id.local.description.prefix(8))
             : LocalDateTime(wallSeconds: try mapper.instant(of: id, zones: &zones, line: line)).description + "Z"
+    }
+
+    /// Whether a master's DTSTART is a DATE (false when it has none or it does not read).
+    public static func isSeriesOfDates(_ master: Component) -> Bool {
+        master.property("DTSTART").flatMap { try? DateTimeValue($0) }?.isDate ?? false
     }
 }
 

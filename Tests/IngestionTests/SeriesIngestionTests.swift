@@ -178,3 +178,57 @@ extension OccurrenceCounts {
         self.unchanged = unchanged
     }
 }
+
+@Suite struct SeriesKindsTests {
+    @Test func anAllDaySeriesIsKeyedByDateAndItsOverrideByDateTimeStillMatches() async throws {
+        var fixture = try await KalturaFixture()
+        let report = try await fixture.run(
+            "days.ics",
+            KalturaFixture.calendar([
+                ["UID:days", "DTSTART;VALUE=DATE:20250707", "RRULE:FREQ=DAILY;COUNT=3", "SUMMARY:Open day"],
+                ["UID:days", "RECURRENCE-ID:20250708T000000", "DTSTART;VALUE=DATE:20250708", "SUMMARY:Open day (short)"],
+            ]))
+        #expect(report.items.map(\.result) == [.added, .added])
+        let occurrences = try await fixture.occurrences(of: "days")
+        #expect(occurrences.map(\.recurrenceKey) == ["20250707", "20250708", "20250709"])
+        #expect(occurrences.map(\.summary) == ["Open day", "Open day (short)", "Open day"], "Outlook's DATE-TIME RECURRENCE-ID")
+        #expect(occurrences.allSatisfy { $0.duration == 86_400 })
+    }
+
+    @Test func aFloatingSeriesIsReadInTheFoldersZoneAndExtendedTheSameWay() async throws {
+        let fixture = try await KalturaFixture()
+        let settings = JobSettings(partnerId: 5, timeZone: TimeZone(identifier: "America/New_York")!)
+        let report = try await ingest(
+            fixture.harness, "floating.ics",
+            KalturaFixture.calendar([["UID:float", "DTSTART:20250303T090000", "DTEND:20250303T100000", "RRULE:FREQ=WEEKLY;COUNT=3"]]),
+            modified: 7, settings: settings)
+        #expect(report.items.first?.occurrences?.added == 3)
+        let occurrences = try await fixture.occurrences(of: "float")
+        #expect(
+            occurrences.map(\.recurrenceKey) == ["20250303T140000Z", "20250310T130000Z", "20250317T130000Z"],
+            "09:00 in New York before and after its DST change on March 9")
+        #expect(occurrences.allSatisfy { $0.timeZoneID == "floating:America/New_York" })
+        let extender = HorizonExtender(
+            store: fixture.harness.store, limits: EventLimits(), interval: .seconds(86_400), logger: Logger(label: "test"))
+        let summary = try await extender.extend(now: Int64(Date().timeIntervalSince1970))
+        #expect(summary.failed == 0 && summary.added == 0)
+        #expect(try await fixture.occurrences(of: "float") == occurrences, "extension reads floating times in the same zone")
+    }
+
+    @Test func thisAndFutureMovesTheRestOfTheSeries() async throws {
+        var fixture = try await KalturaFixture()
+        _ = try await fixture.run(
+            "future.ics",
+            KalturaFixture.calendar([
+                ["UID:future", "DTSTART:20250303T090000Z", "DTEND:20250303T100000Z", "RRULE:FREQ=WEEKLY;COUNT=4", "SUMMARY:Before"],
+                [
+                    "UID:future", "RECURRENCE-ID;RANGE=THISANDFUTURE:20250317T090000Z", "DTSTART:20250317T110000Z",
+                    "DTEND:20250317T120000Z", "SUMMARY:After",
+                ],
+            ]))
+        let occurrences = try await fixture.occurrences(of: "future")
+        #expect(occurrences.map(\.recurrenceKey) == ["20250303T090000Z", "20250310T090000Z", "20250317T090000Z", "20250324T090000Z"])
+        #expect(occurrences.map(\.summary) == ["Before", "Before", "After", "After"])
+        #expect(occurrences.map { isoTime($0.startDate) }.suffix(2) == ["2025-03-17T11:00:00Z", "2025-03-24T11:00:00Z"])
+    }
+}
