@@ -29,14 +29,14 @@ public struct FolderSettings: Sendable {
     /// The most files started in one pass over the folder; the rest wait for the next.
     public var maximumFilesPerPoll: Int
     /// The bounds events keep, and the horizon of series.
-    public var limits = EventLimits()
+    public var limits: EventLimits
 
     /// Creates folder settings; every setting but the id has the documented default.
     public init(
         id: String, partnerId: Int = 1, patterns: NamePatterns = NamePatterns(), pollInterval: Duration = .seconds(30),
         stabilityInterval: Duration = .seconds(5), strict: Bool = false, defaultEventType: EventType = .record,
         timeZone: TimeZone = TimeZone(identifier: "UTC")!, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep,
-        maximumFileSize: Int64 = 1 << 30, maximumFilesPerPoll: Int = 100
+        maximumFileSize: Int64 = 1 << 30, maximumFilesPerPoll: Int = 100, limits: EventLimits = EventLimits()
     ) {
         self.id = id
         self.partnerId = partnerId
@@ -49,6 +49,7 @@ public struct FolderSettings: Sendable {
         self.afterHandled = afterHandled
         self.afterFailed = afterFailed
         self.maximumFileSize = maximumFileSize
+        self.limits = limits
         self.maximumFilesPerPoll = maximumFilesPerPoll
     }
 

@@ -105,7 +105,7 @@ public struct HorizonExtender: Service {
         let mapper = VEventMapper(
             partnerId: stored.partnerId, defaultType: stored.type, floatingZone: floating ?? TimeZone(identifier: "UTC")!, limits: limits)
         let occurrences = try writer.transaction.occurrences(seriesId: id)
-        let horizonEnd = max(now + limits.horizon, (occurrences.map(\.startDate).max() ?? .min) + 1)
+        let horizonEnd = limits.horizonEnd(now: now, stored: occurrences)
         let plan = try SeriesBuilder(mapper: mapper).build(
             master: master, overrides: source.overrides, calendarProperties: [], timeZones: source.timeZones, horizonEnd: horizonEnd,
             zones: &zones)

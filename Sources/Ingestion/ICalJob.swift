@@ -179,7 +179,7 @@ struct ICalJob {
         }
         let fromFile = Set(components.map(\.line))
         let storedOccurrences = try stored.flatMap { $0.id }.map { try transaction.occurrences(seriesId: $0) } ?? []
-        let horizonEnd = max(now + mapper.limits.horizon, (storedOccurrences.map(\.startDate).max() ?? .min) + 1)
+        let horizonEnd = mapper.limits.horizonEnd(now: now, stored: storedOccurrences)
         let plan: SeriesPlan
         do {
             plan = try builder.build(

@@ -52,13 +52,7 @@ public struct ReportWriter: Sendable {
         ]
         let series = report.items.compactMap(\.occurrences)
         if !series.isEmpty {
-            let sum = series.reduce(into: OccurrenceCounts()) { total, next in
-                total.added += next.added
-                total.updated += next.updated
-                total.cancelled += next.cancelled
-                total.deleted += next.deleted
-                total.unchanged += next.unchanged
-            }
+            let sum = series.reduce(OccurrenceCounts(), +)
             lines.append(
                 "series:  \(series.count), occurrences added \(sum.added), updated \(sum.updated), cancelled \(sum.cancelled), "
                     + "deleted \(sum.deleted), unchanged \(sum.unchanged)")

@@ -9,6 +9,12 @@ public struct EventLimits: Equatable, Sendable {
     /// How far ahead of now the occurrences of series are materialized, in seconds (365 days).
     public var horizon: Int64
 
+    /// Where a series' occurrences are materialized up to at `now`: the horizon, or past the latest
+    /// occurrence already stored, so that a shorter horizon never drops what is stored.
+    public func horizonEnd(now: Int64, stored: [ScheduleEvent]) -> Int64 {
+        max(now + horizon, (stored.map(\.startDate).max() ?? .min) + 1)
+    }
+
     /// Creates limits; each has Kaltura's default.
     public init(
         maximumEventDuration: Int64 = 86_400, maximumSeriesSpan: Int64 = 731 * 86_400, maximumOccurrences: Int = 1_000,

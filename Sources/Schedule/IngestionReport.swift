@@ -179,6 +179,17 @@ public struct OccurrenceCounts: Codable, Equatable, Sendable {
     /// No occurrences yet.
     public init() {}
 
+    /// The counts of two sets of occurrences together.
+    public static func + (lhs: OccurrenceCounts, rhs: OccurrenceCounts) -> OccurrenceCounts {
+        var sum = lhs
+        sum.added += rhs.added
+        sum.updated += rhs.updated
+        sum.cancelled += rhs.cancelled
+        sum.deleted += rhs.deleted
+        sum.unchanged += rhs.unchanged
+        return sum
+    }
+
     /// Counts one occurrence's result.
     public mutating func count(_ result: ItemResult) {
         switch result {

@@ -12,6 +12,11 @@ struct EventQuery {
     /// Its arguments, in order.
     private(set) var arguments: StatementArguments
 
+    /// The selected events with their resource ids, in listing order (start, then id).
+    var selection: String {
+        "SELECT \(SQLiteTransaction.eventColumns) FROM events \(whereClause) ORDER BY start_date, id"
+    }
+
     /// The query of `filter` over the events of `partnerId`.
     init(partnerId: Int, filter: EventFilter) {
         var conditions = ["partner_id = ?", "status != \(EventStatus.deleted.rawValue)"]

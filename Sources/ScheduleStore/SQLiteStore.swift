@@ -184,9 +184,7 @@ public final class SQLiteStore: ScheduleStore {
         return try await pool.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM events \(query.whereClause)", arguments: query.arguments) ?? 0
             let rows = try Row.fetchAll(
-                db,
-                sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events \(query.whereClause) ORDER BY start_date, id LIMIT ? OFFSET ?",
-                arguments: query.arguments + [pager.pageSize, pager.offset])
+                db, sql: query.selection + " LIMIT ? OFFSET ?", arguments: query.arguments + [pager.pageSize, pager.offset])
             return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total)
         }
     }
@@ -195,10 +193,7 @@ public final class SQLiteStore: ScheduleStore {
     public func events(partnerId: Int, filter: EventFilter) async throws -> [ScheduleEvent] {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events \(query.whereClause) ORDER BY start_date, id",
-                arguments: query.arguments
-            ).map(SQLiteTransaction.event)
+            try Row.fetchAll(db, sql: query.selection, arguments: query.arguments).map(SQLiteTransaction.event)
         }
     }
 

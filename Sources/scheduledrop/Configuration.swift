@@ -140,9 +140,12 @@ struct Configuration: Decodable {
 
     /// The runtime settings of a folder, with the limits of events; call only when `problems` is empty.
     func settings(of folder: FolderConfiguration) -> FolderSettings {
-        var settings = folder.settings
-        settings.limits = events.limits
-        return settings
+        folder.settings(limits: events.limits)
+    }
+
+    /// The partner a command works for: `requested`, or the first configured folder's (1 without folders).
+    func partner(_ requested: Int?) -> Int {
+        requested ?? folders.first?.partnerId ?? 1
     }
 
     /// The reports folder in force.

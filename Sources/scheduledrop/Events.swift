@@ -93,7 +93,7 @@ struct Events: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
-        let partnerId = partner ?? configuration.folders.first?.partnerId ?? 1
+        let partnerId = configuration.partner(partner)
         let page = try await store.events(
             partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970)), pager: pager)
         if json {
@@ -133,7 +133,7 @@ struct Resources: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         let store = try SQLiteStore(path: configuration.databasePath)
-        let partnerId = partner ?? configuration.folders.first?.partnerId ?? 1
+        let partnerId = configuration.partner(partner)
         let resources = try await store.resources(partnerId: partnerId).filter { $0.status != .deleted }
         if json {
             try printJSON(

@@ -27,7 +27,7 @@ struct Export: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         let store = try SQLiteStore(path: configuration.databasePath)
-        let partnerId = partner ?? configuration.folders.first?.partnerId ?? 1
+        let partnerId = configuration.partner(partner)
         let events = try await store.events(partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970)))
         let response = KalturaListResponse(
             objects: events.map(KalturaObject.init), totalCount: events.count, objectType: "KalturaScheduleEventListResponse")

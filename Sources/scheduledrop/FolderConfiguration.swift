@@ -105,8 +105,8 @@ struct FolderConfiguration: Decodable {
         return problems
     }
 
-    /// The runtime settings of this folder; call only when `problems` is empty.
-    var settings: FolderSettings {
+    /// The runtime settings of this folder with the configuration's event `limits`; call only when `problems` is empty.
+    func settings(limits: EventLimits) -> FolderSettings {
         let directory = path ?? "."
         let handled = handledFolder ?? directory + "/.handled"
         let failed = failedFolder ?? directory + "/.failed"
@@ -117,6 +117,6 @@ struct FolderConfiguration: Decodable {
             defaultEventType: eventType.eventType, timeZone: TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!,
             afterHandled: afterProcessing == .keep ? .keep : afterProcessing == .delete ? .delete : .move(to: handled),
             afterFailed: afterProcessing == .keep ? .keep : .move(to: failed),
-            maximumFileSize: maxFileSize, maximumFilesPerPoll: maxFilesPerPoll)
+            maximumFileSize: maxFileSize, maximumFilesPerPoll: maxFilesPerPoll, limits: limits)
     }
 }
