@@ -330,7 +330,7 @@ public struct FolderWatcher: Service {
     private func writeReport(_ report: IngestionReport, jobId: Int64, beside path: String) {
         do {
             try report.json().write(to: URL(fileURLWithPath: path + ".report.json"), options: .atomic)
-            try Data(ReportWriter.summary(report, jobId: jobId).utf8).write(
+            try Data(report.summary(jobId: jobId).utf8).write(
                 to: URL(fileURLWithPath: path + ".report.txt"), options: .atomic)
         } catch {
             logger.error("cannot write the report beside the failed file", metadata: ["path": "\(path)", "error": "\(error)"])

@@ -6,6 +6,8 @@ public struct JobError: Error, Equatable, Sendable {
         case strictRejection = "job.strictRejection"
         /// The staged file could not be read.
         case readFailed = "job.readFailed"
+        /// An uploaded file's staged bytes were gone when its job was to run (lost in a crash before they were kept).
+        case uploadLost = "job.uploadLost"
     }
 
     /// The stable code.

@@ -24,7 +24,7 @@ public struct ReportWriter: Sendable {
         if let kalturaLog {
             try kalturaLog.data.write(to: URL(fileURLWithPath: base + ".log." + kalturaLog.extension), options: .atomic)
         }
-        try Data(Self.summary(report, jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
+        try Data(report.summary(jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
     }
 
     /// Writes the report files inside a job's transaction; a failure is logged and does not fail the job.
@@ -37,44 +37,6 @@ public struct ReportWriter: Sendable {
         } catch {
             logger.error("cannot write report files", metadata: ["job": "\(jobId)", "directory": "\(directory)", "error": "\(error)"])
         }
-    }
-
-    /// A short text summary for people: the file, the outcome, the counts, and every rejection and warning.
-    /// A nil `jobId` is a dry run, and the summary says nothing was stored.
-    public static func summary(_ report: IngestionReport, jobId: Int64?) -> String {
-        let counts = report.counts
-        var lines = [
-            jobId.map { "scheduledrop report, job \($0)" } ?? "scheduledrop report, dry run (nothing was stored)",
-            "file:    \(report.file.folderId):\(report.file.path) (\(report.file.size) bytes, sha256 \(report.file.sha256 ?? "-"))",
-            "status:  \(report.status.rawValue), partner \(report.partnerId), \(report.kind.rawValue), \(report.startedAt) to \(report.finishedAt)",
-            "counts:  added \(counts.added), updated \(counts.updated), cancelled \(counts.cancelled), deleted \(counts.deleted), "
-                + "unchanged \(counts.unchanged), rejected \(counts.rejected), warnings \(counts.warnings)",
-        ]
-        let series = report.items.compactMap(\.occurrences)
-        if !series.isEmpty {
-            let sum = series.reduce(OccurrenceCounts(), +)
-            lines.append(
-                "series:  \(series.count), occurrences added \(sum.added), updated \(sum.updated), cancelled \(sum.cancelled), "
-                    + "deleted \(sum.deleted), unchanged \(sum.unchanged)")
-        }
-        if !report.conflicts.isEmpty { lines.append("conflicts: \(report.conflicts.count)") }
-        if let code = report.code { lines.append("error:   \(code): \(report.message ?? "")") }
-        for item in report.items where item.result == .rejected || !item.warnings.isEmpty {
-            let name = item.uid ?? item.systemName ?? "-"
-            if item.result == .rejected {
-                lines.append("  line \(item.line) \(name): rejected, \(item.code ?? "-"): \(item.message ?? "")")
-            }
-            for warning in item.warnings {
-                lines.append("  line \(item.line) \(name): warning, \(warning.code): \(warning.message)")
-            }
-        }
-        for conflict in report.conflicts {
-            let place = conflict.resourceId.map { "on resource \($0)" } ?? "with a blackout"
-            lines.append(
-                "  conflict: event \(conflict.eventId) overlaps event \(conflict.otherEventId) \(place), \(conflict.from) to \(conflict.to)"
-            )
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// A name safe as one path component: separators and control characters replaced, and at most

@@ -31,6 +31,12 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
         try container.encode(fields.merging(["objectType": .string(objectType)]) { own, _ in own })
     }
 
+    /// An object of any class, with its fields.
+    public init(objectType: String, fields: [String: Value]) {
+        self.objectType = objectType
+        self.fields = fields
+    }
+
     /// An event as `KalturaRecordScheduleEvent`, `KalturaLiveStreamScheduleEvent` or `KalturaBlackoutScheduleEvent`.
     public init(_ event: ScheduleEvent) {
         objectType =

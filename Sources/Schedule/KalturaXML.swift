@@ -12,6 +12,17 @@ public enum KalturaXML {
         return xml
     }
 
+    /// One object as Kaltura's XML result.
+    public static func document(_ object: KalturaObject) -> String {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><xml><result>" + fields(object) + "</result></xml>"
+    }
+
+    /// An error as Kaltura's XML result: a `KalturaAPIException` with its code and message.
+    public static func error(code: String, message: String) -> String {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><xml><result><error><objectType>KalturaAPIException</objectType>"
+            + "<code>\(escape(code))</code><message>\(escape(message))</message></error></result></xml>"
+    }
+
     /// The object's `objectType` and fields as elements, in name order.
     static func fields(_ object: KalturaObject) -> String {
         var xml = "<objectType>\(escape(object.objectType))</objectType>"

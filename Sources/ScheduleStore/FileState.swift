@@ -46,6 +46,13 @@ public struct FileIdentity: Hashable, Codable, Sendable {
     }
 }
 
+extension FileIdentity {
+    /// The folder id the files a partner pushes over HTTP are recorded under: `upload-<partner>`.
+    public static func uploadFolderId(partnerId: Int) -> String {
+        "upload-\(partnerId)"
+    }
+}
+
 /// A file version as the store holds it.
 public struct StoredFile: Equatable, Sendable {
     /// The store's id of the version.

@@ -46,6 +46,8 @@ public struct ReportFilter: Sendable {
     public var since: Int64?
     /// Only reports of this folder.
     public var folderId: String?
+    /// Only reports of this partner's files.
+    public var partnerId: Int?
     /// Only reports of files whose path contains this text.
     public var pathContains: String?
     /// At most this many, newest first.

@@ -29,6 +29,9 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v3: Kaltura event fields, series sources") { db in
             try db.execute(sql: Schema.version3)
         }
+        migrator.registerMigration("v4: data version") { db in
+            try db.execute(sql: Schema.version4)
+        }
         return migrator
     }
 
@@ -165,7 +168,14 @@ public final class SQLiteStore: ScheduleStore {
 
     /// Runs `body` in one write transaction on the single writer connection.
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T {
-        try await pool.write { db in try body(SQLiteTransaction(db: db)) }
+        try await pool.write { db in
+            let transaction = SQLiteTransaction(db: db)
+            let result = try body(transaction)
+            if transaction.changedSchedule {
+                try db.execute(sql: "UPDATE data_version SET version = version + 1")
+            }
+            return result
+        }
     }
 
     /// The partner's events ordered by id.
@@ -185,7 +195,7 @@ public final class SQLiteStore: ScheduleStore {
             let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM events \(query.whereClause)", arguments: query.arguments) ?? 0
             let rows = try Row.fetchAll(
                 db, sql: query.selection + " LIMIT ? OFFSET ?", arguments: query.arguments + [pager.pageSize, pager.offset])
-            return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total)
+            return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total, dataVersion: try Self.dataVersion(db))
         }
     }
 
@@ -274,6 +284,10 @@ public final class SQLiteStore: ScheduleStore {
             conditions.append("reports.folder_id = ?")
             arguments += [folder]
         }
+        if let partner = filter.partnerId {
+            conditions.append("reports.partner_id = ?")
+            arguments += [partner]
+        }
         if let text = filter.pathContains {
             conditions.append("instr(files.path, ?) > 0")
             arguments += [text]
@@ -315,6 +329,33 @@ public final class SQLiteStore: ScheduleStore {
         try await pool.read { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM reports WHERE file_id = ?", arguments: [fileId]) ?? 0
         }
+    }
+
+    /// The job's row joined to its file's, and its report if stored.
+    public func job(id: Int64) async throws -> JobStatus? {
+        try await pool.read { db in
+            guard
+                let row = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT jobs.id AS job_id, jobs.created_at AS job_created_at, jobs.finished_at, files.*, reports.json
+                        FROM jobs JOIN files ON files.id = jobs.file_id LEFT JOIN reports ON reports.job_id = jobs.id WHERE jobs.id = ?
+                        """, arguments: [id])
+            else { return nil }
+            let json: Data? = row["json"]
+            return JobStatus(
+                jobId: row["job_id"], file: Self.storedFile(row), createdAt: row["job_created_at"], finishedAt: row["finished_at"],
+                report: try json.map { try JSONDecoder().decode(IngestionReport.self, from: $0) })
+        }
+    }
+
+    /// Reads the one-row counter.
+    public func dataVersion() async throws -> Int64 {
+        try await pool.read(Self.dataVersion)
+    }
+
+    private static func dataVersion(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT version FROM data_version") ?? 0
     }
 
     /// The identifiers of the schema migrations applied to this database, oldest first.

@@ -3,8 +3,14 @@ import GRDB
 import Schedule
 
 /// A job's writes on the SQLite writer connection, inside the job's transaction.
-struct SQLiteTransaction: StoreTransaction {
+final class SQLiteTransaction: StoreTransaction {
     let db: Database
+    /// Whether an event or a resource was written, so the store's data version must move.
+    private(set) var changedSchedule = false
+
+    init(db: Database) {
+        self.db = db
+    }
 
     /// Looks the id up through a one-column fetch (no row is built), then reads the row only if the event exists:
     /// a bulk upload of new events pays for the cheap query alone.
@@ -28,6 +34,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func insert(_ event: ScheduleEvent) throws -> Int64 {
+        changedSchedule = true
         let now = SQLiteStore.now()
         try db.cachedStatement(
             sql: """
@@ -43,6 +50,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func update(_ event: ScheduleEvent) throws {
+        changedSchedule = true
         guard let id = event.id else { preconditionFailure("update needs a stored event") }
         try db.cachedStatement(
             sql: """
@@ -169,6 +177,7 @@ struct SQLiteTransaction: StoreTransaction {
     static let eventIdByReference = "SELECT id FROM events WHERE partner_id = ? AND reference_id = ? AND recurrence_key = ''"
 
     func insert(_ resource: ScheduleResource) throws -> Int64 {
+        changedSchedule = true
         let now = SQLiteStore.now()
         try db.cachedStatement(
             sql: """
@@ -180,6 +189,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func update(_ resource: ScheduleResource) throws {
+        changedSchedule = true
         guard let id = resource.id else { preconditionFailure("update needs a stored resource") }
         try db.cachedStatement(
             sql: """

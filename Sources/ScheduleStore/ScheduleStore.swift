@@ -61,6 +61,10 @@ public protocol ScheduleStore: Sendable {
     func report(id: Int64) async throws -> (jobId: Int64, report: IngestionReport)?
     /// How many jobs of a file version committed a report.
     func finishedJobCount(fileId: Int64) async throws -> Int
+    /// One job with its file's state and, once it committed, its report.
+    func job(id: Int64) async throws -> JobStatus?
+    /// A number that grows with every committed write of events or resources: equal numbers mean the same schedule.
+    func dataVersion() async throws -> Int64
 }
 
 /// The writes of one job, inside the job's transaction.
@@ -100,10 +104,13 @@ public struct EventPage: Equatable, Sendable {
     public var events: [ScheduleEvent]
     /// How many events the filter selects in all pages.
     public var totalCount: Int
+    /// The store's data version the page was read at (see `ScheduleStore.dataVersion()`).
+    public var dataVersion: Int64
 
     /// Creates a page.
-    public init(events: [ScheduleEvent], totalCount: Int) {
+    public init(events: [ScheduleEvent], totalCount: Int, dataVersion: Int64 = 0) {
         self.events = events
         self.totalCount = totalCount
+        self.dataVersion = dataVersion
     }
 }

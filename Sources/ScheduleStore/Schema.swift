@@ -115,4 +115,10 @@ enum Schema {
         ALTER TABLE event_resources ADD COLUMN start_date INTEGER NOT NULL DEFAULT 0;
         CREATE INDEX event_resources_by_resource ON event_resources (resource_id, start_date);
         """
+
+    /// A counter that every write of events or resources moves, for the feed's ETags.
+    static let version4 = """
+        CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
+        INSERT INTO data_version (id, version) VALUES (1, 0);
+        """
 }

@@ -27,6 +27,10 @@ struct CheckConfig: ParsableCommand {
             "reports: \(configuration.reportsPath)",
             "events:  at most \(configuration.events.maxEventHours) h each, series of at most \(configuration.events.maxSeriesDays) days "
                 + "and \(configuration.events.maxOccurrences) occurrences, stored \(configuration.events.horizonDays) days ahead",
+            "feed:    "
+                + (configuration.feed.enabled
+                    ? "http://\(configuration.feed.address):\(configuration.feed.port), \(configuration.feed.tokens.count) partner token(s), "
+                        + "uploads up to \(configuration.feed.maxUploadMegabytes) MB" : "off"),
         ]
         for folder in configuration.folders {
             lines.append(

@@ -19,6 +19,8 @@ struct Configuration: Decodable {
     var folders = [FolderConfiguration.embeddedDefault]
     /// The limits of events and the horizon of series, for every folder.
     var events = EventsConfiguration()
+    /// The HTTP feed.
+    var feed = FeedConfiguration()
     /// The line of each setting in the file read, by dotted path (`folders[0].partnerId`); empty for the embedded default.
     var lines: [String: Int] = [:]
 
@@ -26,7 +28,7 @@ struct Configuration: Decodable {
     init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dataDirectory, reportsDirectory, log, folders, events
+        case dataDirectory, reportsDirectory, log, folders, events, feed
     }
 
     init(from decoder: any Decoder) throws {
@@ -37,6 +39,7 @@ struct Configuration: Decodable {
         log = try container.decodeIfPresent(LogConfiguration.self, forKey: .log) ?? log
         folders = try container.decodeIfPresent([FolderConfiguration].self, forKey: .folders) ?? folders
         events = try container.decodeIfPresent(EventsConfiguration.self, forKey: .events) ?? events
+        feed = try container.decodeIfPresent(FeedConfiguration.self, forKey: .feed) ?? feed
     }
 
     /// Reads the file at `path`, or returns the embedded default when `path` is nil.
@@ -124,6 +127,7 @@ struct Configuration: Decodable {
             problems += folder.problems(path: path)
         }
         problems += events.problems()
+        problems += feed.problems()
         return problems.map { problem in
             var placed = problem
             placed.line = Self.line(of: problem.path, in: lines)
@@ -152,6 +156,8 @@ struct Configuration: Decodable {
     var reportsPath: String { reportsDirectory ?? dataDirectory + "/reports" }
     /// The SQLite database file.
     var databasePath: String { dataDirectory + "/scheduledrop.sqlite" }
+    /// Where files pushed over HTTP are kept until their job ran.
+    var uploadsPath: String { dataDirectory + "/uploads" }
     /// The staging area for fetched files.
     var stagingPath: String { dataDirectory + "/staging" }
 }

@@ -62,7 +62,7 @@ struct Ingest: AsyncParsableCommand {
             FileHandle.standardOutput.write(data + Data("\n".utf8))
         } else {
             for (jobId, report) in reports {
-                FileHandle.standardOutput.write(Data(ReportWriter.summary(report, jobId: jobId).utf8))
+                FileHandle.standardOutput.write(Data(report.summary(jobId: jobId).utf8))
             }
         }
         if reports.contains(where: { $0.1.status == .error }) { throw ExitCode(1) }

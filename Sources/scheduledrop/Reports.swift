@@ -132,7 +132,7 @@ struct Reports: AsyncParsableCommand {
             if json {
                 FileHandle.standardOutput.write(report.json() + Data("\n".utf8))
             } else {
-                FileHandle.standardOutput.write(Data(ReportWriter.summary(report, jobId: jobId).utf8))
+                FileHandle.standardOutput.write(Data(report.summary(jobId: jobId).utf8))
             }
         }
     }

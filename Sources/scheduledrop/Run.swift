@@ -3,8 +3,10 @@ import DropFolders
 import Foundation
 import Ingestion
 import Logging
+import ScheduleFeed
 import ScheduleStore
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// `scheduledrop run`: the daemon.
@@ -13,42 +15,65 @@ struct Run: AsyncParsableCommand {
         abstract: "Watch the configured drop folders and ingest every new file until SIGTERM or SIGINT.",
         discussion: """
             SIGHUP reads the configuration again: added folders start, removed ones stop after their job in hand, \
-            changed ones restart, and the others go on untouched. A configuration with problems is logged and the \
+            changed ones restart, and the others go on untouched; the feed takes the new partner tokens. A configuration with problems is logged and the \
             running one kept. The data directory cannot change without a restart.
             """
     )
 
     @OptionGroup var options: StoreOptions
 
+    @Option(help: "The feed's port, overriding the configuration's (0 takes a free one, logged as 'feed listening').")
+    var feedPort: Int?
+
     func run() async throws {
-        let configuration = try options.load()
+        var configuration = try options.load()
+        if let feedPort { configuration.feed.port = feedPort }
         bootstrapLogging(configuration.log)
         let logger = Logger(label: "scheduledrop")
         let manager = FileManager.default
-        for directory in [configuration.dataDirectory, configuration.reportsPath, configuration.stagingPath] {
+        for directory in [configuration.dataDirectory, configuration.reportsPath, configuration.stagingPath, configuration.uploadsPath] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let store = try SQLiteStore(path: configuration.databasePath)
         let runner = JobRunner(store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger)
         let folders = Folders(store: store, runner: runner, stagingPath: configuration.stagingPath, logger: logger)
         let supervisor = FolderSupervisor(try folders.entries(configuration), logger: logger)
+        let feedSettings = FeedSettings(configuration)
         let reloader = Reloader(
-            options: options, dataDirectory: configuration.dataDirectory, folders: folders, supervisor: supervisor, logger: logger)
+            options: options, dataDirectory: configuration.dataDirectory, folders: folders, supervisor: supervisor,
+            feedSettings: feedSettings, logger: logger)
         logger.info(
             "scheduledrop started",
             metadata: [
                 "data": "\(configuration.dataDirectory)",
                 "folders": "\(configuration.folders.map { "\($0.id)=\($0.path ?? "")" }.joined(separator: ","))",
             ])
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier()),
+            .init(
+                service: HorizonExtender(
+                    store: store, limits: configuration.events.limits, interval: configuration.events.refreshInterval, logger: logger)),
+        ]
+        if configuration.feed.enabled {
+            let limits = configuration.events.limits
+            let inbox = UploadInbox(
+                store: store, runner: runner, directory: configuration.uploadsPath,
+                settings: { partner in JobSettings(partnerId: partner, limits: limits) }, logger: logger)
+            let feed = ScheduleFeed(
+                store: store, tokens: { feedSettings.tokens }, maximumUploadBytes: configuration.feed.maximumUploadBytes,
+                submit: { partner, kind, name, bytes in try await inbox.submit(partnerId: partner, kind: kind, name: name, bytes: bytes) },
+                folderPartners: { feedSettings.folderPartners }, logger: logger)
+            if configuration.feed.tokens.isEmpty {
+                logger.warning("the feed has no partner tokens: every call is refused until feed.tokens lists some")
+            }
+            services += [
+                .init(service: inbox),
+                .init(service: FeedServer(feed: feed, host: configuration.feed.address, port: configuration.feed.port, logger: logger)),
+            ]
+        }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [
-                    .init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier()),
-                    .init(
-                        service: HorizonExtender(
-                            store: store, limits: configuration.events.limits, interval: configuration.events.refreshInterval,
-                            logger: logger)),
-                ],
+                services: services,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -84,6 +109,7 @@ struct Reloader: Service {
     let dataDirectory: String
     let folders: Folders
     let supervisor: FolderSupervisor
+    let feedSettings: FeedSettings
     let logger: Logger
 
     func run() async throws {
@@ -97,11 +123,36 @@ struct Reloader: Service {
                     continue
                 }
                 await supervisor.apply(try folders.entries(configuration))
+                feedSettings.update(configuration)
                 let running = await supervisor.folderIds
                 logger.notice("configuration reloaded", metadata: ["folders": "\(running.joined(separator: ","))"])
             } catch {
                 logger.error("configuration not reloaded; the running one is kept", metadata: ["error": "\(error)"])
             }
         }
+    }
+}
+
+/// What the feed reads of the configuration, taken again on SIGHUP: the partner tokens and each folder's partner.
+final class FeedSettings: Sendable {
+    private let state: Mutex<(tokens: TokenBook, folders: [String: Int])>
+
+    init(_ configuration: Configuration) {
+        state = Mutex(Self.settings(of: configuration))
+    }
+
+    /// The tokens in force.
+    var tokens: TokenBook { state.withLock { $0.tokens } }
+    /// The folders' partners, by folder id.
+    var folderPartners: [String: Int] { state.withLock { $0.folders } }
+
+    /// Takes the tokens and folders of a reloaded configuration.
+    func update(_ configuration: Configuration) {
+        let settings = Self.settings(of: configuration)
+        state.withLock { $0 = settings }
+    }
+
+    private static func settings(of configuration: Configuration) -> (tokens: TokenBook, folders: [String: Int]) {
+        (configuration.feed.tokenBook, Dictionary(configuration.folders.map { ($0.id, $0.partnerId) }) { first, _ in first })
     }
 }

@@ -1,0 +1,93 @@
+import MultipartKit
+
+/// One Kaltura API call read from a request: service, action, parameters, token and uploaded file.
+struct FeedCall {
+    /// The service, lower-cased (`schedule_scheduleevent`).
+    var service: String
+    /// The action, lower-cased (`list`, `addfrombulkupload`).
+    var action: String
+    /// Every parameter, from path, query and body.
+    var parameters: KalturaParameters
+    /// The partner token: the `ks` parameter, else the `Authorization: Bearer` header.
+    var token: String?
+    /// The uploaded file, if the body carries one.
+    var file: (name: String?, bytes: [UInt8])?
+
+    /// Reads `/api_v3/service/<service>/action/<action>[/<name>/<value>…]` and the request's parameters.
+    ///
+    /// Throws `feed.unknownAction` for another path and `feed.invalidParameter` for an unreadable body.
+    init(_ request: FeedRequest) throws(FeedError) {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
+        guard segments.count >= 5, segments[0] == "api_v3", segments[1] == "service", segments[3] == "action" else {
+            throw FeedError(.unknownAction, "\(request.path) is not a call: calls are /api_v3/service/<service>/action/<action>")
+        }
+        service = segments[2].lowercased()
+        action = segments[4].lowercased()
+        parameters = KalturaParameters()
+        parameters.addPathPairs(segments.dropFirst(5))
+        parameters.addForm(Substring(request.query))
+        let contentType = request.headers["content-type"]?.lowercased() ?? ""
+        if request.body.isEmpty {
+        } else if contentType.hasPrefix("multipart/form-data") {
+            try readMultipart(request.body, contentType: request.headers["content-type"] ?? "")
+        } else if contentType.hasPrefix("application/json") {
+            try parameters.addJSON(.init(request.body))
+        } else if contentType.hasPrefix("application/x-www-form-urlencoded") {
+            parameters.addForm(Substring(decoding: request.body, as: UTF8.self))
+        } else {
+            file = (parameters["fileName"], request.body)
+        }
+        let bearer = request.headers["authorization"].flatMap { header in
+            header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
+        }
+        token = parameters["ks"].flatMap { $0.isEmpty ? nil : $0 } ?? bearer
+    }
+
+    /// Reads a multipart body: a `json` part holds parameters, a part with a file name (or named `fileData`) is the
+    /// file, and any other part is one parameter.
+    private mutating func readMultipart(_ body: [UInt8], contentType: String) throws(FeedError) {
+        guard let boundary = Self.attribute("boundary", in: contentType) else {
+            throw FeedError(.invalidParameter, "a multipart body needs a boundary in its Content-Type")
+        }
+        var parts: [(headers: [String: String], body: [UInt8])] = []
+        var headers: [String: String] = [:]
+        var content: [UInt8] = []
+        let parser = MultipartParser(boundary: boundary)
+        parser.onHeader = { name, value in headers[name.lowercased()] = value }
+        parser.onBody = { buffer in content += buffer.readBytes(length: buffer.readableBytes) ?? [] }
+        parser.onPartComplete = {
+            parts.append((headers, content))
+            headers = [:]
+            content = []
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw FeedError(.invalidParameter, "the multipart body cannot be read")
+        }
+        for part in parts {
+            let disposition = part.headers["content-disposition"] ?? ""
+            let name = Self.attribute("name", in: disposition) ?? ""
+            let fileName = Self.attribute("filename", in: disposition)
+            if name == "json" {
+                try parameters.addJSON(.init(part.body))
+            } else if fileName != nil || name == "fileData" {
+                file = (fileName, part.body)
+            } else if !name.isEmpty {
+                parameters.set(name, String(decoding: part.body, as: UTF8.self))
+            }
+        }
+    }
+
+    /// The value of `name=value` or `name="value"` among a header's `;`-separated attributes.
+    static func attribute(_ name: String, in header: String) -> String? {
+        for item in header.split(separator: ";") {
+            let pair = item.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingCharacters(in: .whitespaces).lowercased() == name else { continue }
+            var value = pair[1].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
+            return value
+        }
+        return nil
+    }
+}
