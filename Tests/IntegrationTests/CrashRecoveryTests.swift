@@ -15,6 +15,7 @@ import Testing
         try """
         dataDirectory: \(root.path)/data
         log: { format: json }
+        feed: { port: 0 }
         folders:
           - id: inbox
             path: \(drop)
@@ -109,7 +110,7 @@ import Testing
             try FileManager.default.createDirectory(atPath: root.path + "/" + folder, withIntermediateDirectories: true)
         }
         func configure(_ folders: [String], extra: String = "") throws {
-            var text = "dataDirectory: \(root.path)/data\nlog: { format: json }\n\(extra)folders:\n"
+            var text = "dataDirectory: \(root.path)/data\nlog: { format: json }\nfeed: { port: 0 }\n\(extra)folders:\n"
             for folder in folders {
                 text += "  - id: \(folder)\n    path: \(root.path)/\(folder)\n    partnerId: 42\n    fileSizeCheckInterval: 0.2\n"
             }
@@ -188,6 +189,7 @@ import Testing
         try """
         dataDirectory: \(root.path)/data
         log: { format: json }
+        feed: { port: 0 }
         folders:
           - id: inbox
             path: \(root.path)/inbox
@@ -284,6 +286,7 @@ import Testing
         try """
         dataDirectory: \(root.path)/data
         log: { format: json }
+        feed: { port: 0 }
         folders:
           - id: rooms
             path: \(root.path)/drop

@@ -50,7 +50,7 @@ final class NotifySocket {
         let root = try TemporaryDirectory()
         let systemd = try NotifySocket(path: root.path + "/notify")
         let daemon = try Daemon(
-            ["run", "--data", root.path + "/data"], in: root.path, logPath: root.path + "/daemon.log",
+            ["run", "--data", root.path + "/data", "--feed-port", "0"], in: root.path, logPath: root.path + "/daemon.log",
             environment: ["NOTIFY_SOCKET": systemd.path, "WATCHDOG_USEC": "200000"])
         #expect(systemd.wait(for: "READY=1"))
         #expect(systemd.wait(for: "WATCHDOG=1", seconds: 2))
@@ -65,7 +65,7 @@ final class NotifySocket {
         let root = try TemporaryDirectory()
         let systemd = try NotifySocket(path: root.path + "/notify")
         let daemon = try Daemon(
-            ["run", "--data", root.path + "/data"], in: root.path, logPath: root.path + "/daemon.log",
+            ["run", "--data", root.path + "/data", "--feed-port", "0"], in: root.path, logPath: root.path + "/daemon.log",
             environment: ["NOTIFY_SOCKET": systemd.path, "WATCHDOG_USEC": "200000", "WATCHDOG_PID": "1"])
         #expect(systemd.wait(for: "READY=1"))
         #expect(!systemd.wait(for: "WATCHDOG=1", seconds: 1))

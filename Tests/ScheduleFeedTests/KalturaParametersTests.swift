@@ -1,0 +1,95 @@
+import Foundation
+import Schedule
+import Testing
+
+@testable import ScheduleFeed
+
+@Suite("Reading a call's parameters")
+struct KalturaParametersTests {
+    @Test("path pairs, query brackets, forms and JSON bodies flatten to the same names")
+    func forms() throws {
+        var parameters = KalturaParameters()
+        parameters.addPathPairs(["format", "ical", "filter:startDateGreaterThanOrEqual", "0", "dangling"])
+        parameters.addForm("pager%5BpageSize%5D=500&pager[pageIndex]=2&filter[tagsLike]=a+b%2Cc&empty=")
+        try parameters.addJSON(Data(#"{"ks": "t", "filter": {"objectType": "KalturaScheduleEventFilter", "idIn": [1, 2], "x": {"y": true}}, "n": null}"#.utf8))
+        #expect(parameters["format"] == "ical")
+        #expect(parameters["filter:startDateGreaterThanOrEqual"] == "0")
+        #expect(parameters["dangling"] == nil)
+        #expect(parameters["pager:pageSize"] == "500")
+        #expect(parameters["pager:pageIndex"] == "2")
+        #expect(parameters["filter:tagsLike"] == "a b,c")
+        #expect(parameters["empty"] == "")
+        #expect(parameters["ks"] == "t")
+        #expect(parameters["filter:idIn"] == "1,2")
+        #expect(parameters["filter:x:y"] == "1")
+        #expect(parameters["n"] == nil)
+        #expect(parameters.fields(of: "pager") == ["pageSize": "500", "pageIndex": "2"])
+        #expect(throws: FeedError.self) { try parameters.addJSON(Data("[1]".utf8)) }
+    }
+
+    @Test("a filter reads every supported field, merges Equal with In, and refuses the rest by name")
+    func eventFilter() throws {
+        var parameters = KalturaParameters()
+        parameters.addForm(
+            "filter[objectType]=KalturaRecordScheduleEventFilter&filter[idEqual]=3&filter[idIn]=4,5&filter[statusIn]=1,2"
+                + "&filter[recurrenceTypeEqual]=2&filter[startDateGreaterThanOrEqual]=-60&filter[orderBy]=%2BstartDate")
+        let request = try ListRequest(events: parameters)
+        #expect(request.filter.idIn == [3, 4, 5])
+        #expect(request.filter.statusIn == [.cancelled, .active])
+        #expect(request.filter.recurrenceTypeIn == [.recurrence])
+        #expect(request.usesRelativeTimes)
+        #expect(request.pager == (try Pager()))
+
+        for (query, code) in [
+            ("filter[priorityEqual]=1", FeedError.Code.unknownFilter), ("filter[statusEqual]=9", .invalidParameter),
+            ("filter[orderBy]=-startDate", .invalidParameter), ("pager[pageIndex]=x", .invalidParameter),
+            ("pager[pageSize]=500&pager[pageIndex]=21", .pageBeyondLimit),
+        ] {
+            var bad = KalturaParameters()
+            bad.addForm(Substring(query))
+            #expect(throws: FeedError.self, "\(query)") { try ListRequest(events: bad) }
+            do { _ = try ListRequest(events: bad) } catch { #expect(error.code == code, "\(query)") }
+        }
+    }
+
+    @Test("a multipart body gives its json part as parameters and its file part as the upload")
+    func multipart() throws {
+        let body =
+            "--b0undary\r\nContent-Disposition: form-data; name=\"json\"\r\n\r\n{\"ks\": \"secret\", \"format\": 1}\r\n"
+            + "--b0undary\r\nContent-Disposition: form-data; name=\"fileData\"; filename=\"term.ics\"\r\nContent-Type: text/calendar\r\n\r\n"
+            + "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n\r\n--b0undary--\r\n"
+        let call = try FeedCall(
+            FeedRequest(
+                method: "POST", path: "/api_v3/service/schedule_scheduleEvent/action/addFromBulkUpload",
+                headers: ["content-type": "multipart/form-data; boundary=\"b0undary\""], body: Array(body.utf8)))
+        #expect(call.service == "schedule_scheduleevent")
+        #expect(call.action == "addfrombulkupload")
+        #expect(call.token == "secret")
+        #expect(call.parameters["format"] == "1")
+        #expect(call.file?.name == "term.ics")
+        #expect(call.file.map { String(decoding: $0.bytes, as: UTF8.self) } == "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
+        #expect(throws: FeedError.self) { try FeedCall(FeedRequest(method: "GET", path: "/api_v3/service/x")) }
+    }
+
+    @Test("tokens: known, unknown, expired, and the bearer header")
+    func tokens() throws {
+        let book = TokenBook([PartnerToken(partnerId: 7, sha256: PartnerToken.hash("abc"), expiresAt: 2_000)])
+        #expect(try book.partner(for: "abc", now: 1_999) == 7)
+        #expect(throws: FeedError(.expiredToken, "the token expired at 1970-01-01T00:33:20Z")) { try book.partner(for: "abc", now: 2_000) }
+        #expect(throws: FeedError.self) { try book.partner(for: "abd", now: 0) }
+        #expect(throws: FeedError.self) { try book.partner(for: nil, now: 0) }
+        let call = try FeedCall(
+            FeedRequest(method: "GET", path: "/api_v3/service/a/action/b", headers: ["authorization": "Bearer abc"]))
+        #expect(call.token == "abc")
+        #expect(PartnerToken.hash("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    }
+
+    @Test("If-None-Match matches the tag, its weak form, a list holding it, or *")
+    func entityTagMatching() {
+        #expect(ScheduleFeed.matches("\"a\"", "\"a\""))
+        #expect(ScheduleFeed.matches("W/\"a\"", "\"a\""))
+        #expect(ScheduleFeed.matches("\"x\", \"a\"", "\"a\""))
+        #expect(ScheduleFeed.matches("*", "\"a\""))
+        #expect(!ScheduleFeed.matches("\"b\"", "\"a\""))
+    }
+}
