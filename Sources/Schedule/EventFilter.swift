@@ -3,7 +3,7 @@
 /// Deleted events are never selected. A time below 315,532,800 (1980) is relative to now, as
 /// Kaltura reads it (`0` now, `60` a minute ahead, `-60` a minute ago); `resolvingRelativeTimes`
 /// turns such times into instants.
-public struct EventFilter: Equatable, Sendable {
+public struct EventFilter: Hashable, Sendable {
     /// Start at or after (seconds since 1970).
     public var startDateGreaterThanOrEqual: Int64?
     /// Start at or before.

@@ -17,6 +17,11 @@ struct EventQuery {
         "SELECT \(SQLiteTransaction.eventColumns) FROM events \(whereClause) ORDER BY start_date, id"
     }
 
+    /// How many events the clause selects.
+    var count: String {
+        "SELECT count(*) FROM events \(whereClause)"
+    }
+
     /// The query of `filter` over the events of `partnerId`.
     init(partnerId: Int, filter: EventFilter) {
         var conditions = ["partner_id = ?", "status != \(EventStatus.deleted.rawValue)"]

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Schedule
+import Synchronization
 
 /// The embedded store: one SQLite database in WAL mode, with versioned migrations.
 ///
@@ -8,6 +9,15 @@ import Schedule
 /// one-transaction commit needs.
 public final class SQLiteStore: ScheduleStore {
     private let pool: DatabasePool
+    /// Listing totals by partner, filter and the data version they were counted at: a device paging through
+    /// an unchanged schedule has its total counted once, not once per page.
+    private let totals = Mutex<[ListingTotal: Int]>([:])
+
+    private struct ListingTotal: Hashable {
+        var partnerId: Int
+        var filter: EventFilter
+        var dataVersion: Int64
+    }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -31,6 +41,9 @@ public final class SQLiteStore: ScheduleStore {
         }
         migrator.registerMigration("v4: data version") { db in
             try db.execute(sql: Schema.version4)
+        }
+        migrator.registerMigration("v5: listing index") { db in
+            try db.execute(sql: Schema.version5)
         }
         return migrator
     }
@@ -188,14 +201,26 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
-    /// Counts and reads the page in one read transaction, so both see the same data.
+    /// Counts and reads the page in one read transaction, so both see the same data; the count is remembered for
+    /// the data version it was made at (at most 1,000 totals, all forgotten when that many are kept).
     public func events(partnerId: Int, filter: EventFilter, pager: Pager) async throws -> EventPage {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM events \(query.whereClause)", arguments: query.arguments) ?? 0
+            let version = try Self.dataVersion(db)
+            let key = ListingTotal(partnerId: partnerId, filter: filter, dataVersion: version)
+            let total: Int
+            if let known = self.totals.withLock({ $0[key] }) {
+                total = known
+            } else {
+                total = try Int.fetchOne(db, sql: query.count, arguments: query.arguments) ?? 0
+                self.totals.withLock { totals in
+                    if totals.count >= 1_000 { totals.removeAll() }
+                    totals[key] = total
+                }
+            }
             let rows = try Row.fetchAll(
                 db, sql: query.selection + " LIMIT ? OFFSET ?", arguments: query.arguments + [pager.pageSize, pager.offset])
-            return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total, dataVersion: try Self.dataVersion(db))
+            return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total, dataVersion: version)
         }
     }
 

@@ -135,7 +135,7 @@ final class SQLiteTransaction: StoreTransaction {
         """
     /// The partner's active blackouts other than one that overlap a time, through the blackouts' partial index.
     static let blackoutsDuring = """
-        SELECT id, start_date, end_date FROM events
+        SELECT id, start_date, end_date FROM events INDEXED BY events_blackouts
         WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ?
         AND type = 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
         """

@@ -121,4 +121,11 @@ enum Schema {
         CREATE TABLE data_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);
         INSERT INTO data_version (id, version) VALUES (1, 0);
         """
+
+    /// The listing index: the feed's order (start, then id) with the status beside it, so that counting a
+    /// partner's listed events reads the index alone; it replaces `events_by_start`, its prefix.
+    static let version5 = """
+        CREATE INDEX events_listing ON events (partner_id, start_date, id, status);
+        DROP INDEX events_by_start;
+        """
 }

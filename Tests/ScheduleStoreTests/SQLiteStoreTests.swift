@@ -125,6 +125,43 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(!resourcePlan.contains("SCAN") && !eventPlan.contains("SCAN"))
     }
 
+    @Test func theDataVersionAndListingTotalsFollowEveryWriteOfEvents() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        func total() async throws -> (Int, Int64) {
+            let page = try await store.events(partnerId: 1, filter: EventFilter(), pager: Pager(pageSize: 1))
+            return (page.totalCount, page.dataVersion)
+        }
+        let id = try await store.write { transaction in
+            _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "a", startDate: 0, endDate: 1))
+            return try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "b", startDate: 5, endDate: 6))
+        }
+        let (first, version) = try await total()
+        #expect(first == 2)
+        #expect(try await total() == (2, version), "read again at the same version")
+        try await store.recordPoll(folderId: "f", kind: "local", error: nil)
+        #expect(try await store.dataVersion() == version, "a write of no event or resource keeps the version")
+        _ = try await store.write { transaction in try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "c", startDate: 9, endDate: 10)) }
+        #expect(try await total() == (3, version + 1))
+        try await store.write { transaction in
+            var event = try #require(try transaction.event(partnerId: 1, id: id))
+            event.status = .deleted
+            try transaction.update(event)
+        }
+        #expect(try await total() == (2, version + 2))
+    }
+
+    @Test func listingsCountFromTheListingIndexAndReadItInOrder() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        let query = EventQuery(partnerId: 1, filter: EventFilter())
+        let count = try await store.queryPlan(query.count, arguments: query.arguments)
+        #expect(count.contains("USING COVERING INDEX events_listing (partner_id=?)"), "\(count)")
+        let page = try await store.queryPlan(query.selection + " LIMIT 500 OFFSET 9500", arguments: query.arguments)
+        #expect(page.contains("USING INDEX events_listing (partner_id=?)"), "\(page)")
+        #expect(!page.contains("TEMP B-TREE") && !page.contains("SCAN"), "\(page)")
+    }
+
     @Test func conflictLookupsSearchIndexesByTime() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
@@ -139,7 +176,7 @@ private func report(partner: Int = 1) -> IngestionReport {
             ),
             (
                 try await store.queryPlan(SQLiteTransaction.eventsDuring, arguments: [1, 0, 100, 50, 7]),
-                "events_by_start (partner_id=? AND start_date>? AND start_date<?)"
+                "events_listing (partner_id=? AND start_date>? AND start_date<?)"
             ),
         ]
         for (plan, index) in plans {
