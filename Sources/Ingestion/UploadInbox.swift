@@ -68,7 +68,8 @@ public actor UploadInbox: Service {
         try FileManager.default.moveItem(atPath: temporary, toPath: staged)
         enqueue(Upload(ticket: ticket, partnerId: partnerId, stagedPath: staged))
         logger.info(
-            "upload accepted", metadata: ["partner": "\(partnerId)", "path": "\(identity.path)", "job": "\(ticket.jobId)", "bytes": "\(bytes.count)"])
+            "upload accepted",
+            metadata: ["partner": "\(partnerId)", "path": "\(identity.path)", "job": "\(ticket.jobId)", "bytes": "\(bytes.count)"])
         return ticket.jobId
     }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// An object of Kaltura's API as a listing returns it: its `objectType` and its fields by Kaltura's names.
 ///
 /// Absent values are left out. Lists of ids are comma-joined text, times are seconds since 1970 and
@@ -29,6 +31,33 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(fields.merging(["objectType": .string(objectType)]) { own, _ in own })
+    }
+
+    /// The object as compact JSON, fields in name order (what `Encodable` gives, written directly), then the
+    /// `extra` members, whose values are JSON already (a report, for instance).
+    public func json(adding extra: [(name: String, json: Data)] = []) -> [UInt8] {
+        var text = JSONText()
+        write(into: &text, closing: extra.isEmpty)
+        for (name, value) in extra {
+            text.raw(", ")
+            text.string(name)
+            text.raw(": ")
+            text.bytes += value
+        }
+        if !extra.isEmpty { text.raw("}") }
+        return text.bytes
+    }
+
+    func write(into text: inout JSONText, closing: Bool = true) {
+        text.raw("{")
+        text.members(
+            (fields.merging(["objectType": .string(objectType)]) { own, _ in own }).sorted { $0.key < $1.key }.map { name, value in
+                switch value {
+                case .int(let number): (name, .int(number))
+                case .string(let string): (name, .string(string))
+                }
+            })
+        if closing { text.raw("}") }
     }
 
     /// An object of any class, with its fields.
@@ -100,6 +129,20 @@ public struct KalturaListResponse: Encodable, Equatable, Sendable {
     public var totalCount: Int
     /// `KalturaScheduleEventListResponse` or `KalturaScheduleResourceListResponse`.
     public var objectType: String
+
+    /// The response as compact JSON, written directly (for large pages, several times faster than `JSONEncoder`).
+    public func json() -> [UInt8] {
+        var text = JSONText()
+        text.raw("{\"objectType\": ")
+        text.string(objectType)
+        text.raw(", \"objects\": [")
+        for (index, object) in objects.enumerated() {
+            if index > 0 { text.raw(", ") }
+            object.write(into: &text)
+        }
+        text.raw("], \"totalCount\": \(totalCount)}")
+        return text.bytes
+    }
 
     /// Creates a response.
     public init(objects: [KalturaObject], totalCount: Int, objectType: String) {

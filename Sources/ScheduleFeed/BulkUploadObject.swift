@@ -41,7 +41,9 @@ enum BulkUploadObject {
         fields["lastSuccessAt"] = status.lastSuccessAt.map(KalturaObject.Value.int)
         fields["lastErrorCode"] = status.lastErrorCode.map(KalturaObject.Value.string)
         fields["lastErrorMessage"] = status.lastErrorMessage.map(KalturaObject.Value.string)
-        for (state, count) in status.files { fields["files" + state.rawValue.prefix(1).uppercased() + state.rawValue.dropFirst()] = .int(Int64(count)) }
+        for (state, count) in status.files {
+            fields["files" + state.rawValue.prefix(1).uppercased() + state.rawValue.dropFirst()] = .int(Int64(count))
+        }
         return KalturaObject(objectType: "ScheduledropFolderStatus", fields: fields)
     }
 

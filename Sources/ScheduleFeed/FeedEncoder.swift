@@ -18,27 +18,23 @@ enum FeedEncoder {
 
     /// A list response as JSON or XML (iCalendar is refused before a non-event list gets here).
     static func list(_ response: KalturaListResponse, format: FeedFormat) -> [UInt8] {
-        format == .json ? json(response) : Array(KalturaXML.document(response).utf8)
+        format == .json ? response.json() : Array(KalturaXML.document(response).utf8)
     }
 
     /// One object as JSON, with `extra` members (already JSON) added, or as XML without them.
     static func object(_ object: KalturaObject, format: FeedFormat, extra: [String: Data] = [:]) -> [UInt8] {
-        guard format == .json else { return Array(KalturaXML.document(object).utf8) }
-        var bytes = json(object)
-        for (name, value) in extra.sorted(by: { $0.key < $1.key }) where bytes.last == UInt8(ascii: "}") {
-            bytes.removeLast()
-            bytes += Array(",\(String(decoding: json(name), as: UTF8.self)):".utf8) + Array(value) + [UInt8(ascii: "}")]
-        }
-        return bytes
+        format == .json
+            ? object.json(adding: extra.sorted { $0.key < $1.key }.map { (name: $0.key, json: $0.value) })
+            : Array(KalturaXML.document(object).utf8)
     }
 
     /// An error as a `KalturaAPIException` (JSON, XML) or a VCALENDAR holding a `VERROR` (iCalendar).
     static func error(_ error: FeedError, format: FeedFormat) -> [UInt8] {
         switch format {
         case .json:
-            return json(
-                KalturaObject(
-                    objectType: "KalturaAPIException", fields: ["code": .string(error.code.rawValue), "message": .string(error.message)]))
+            return KalturaObject(
+                objectType: "KalturaAPIException", fields: ["code": .string(error.code.rawValue), "message": .string(error.message)]
+            ).json()
         case .xml:
             return Array(KalturaXML.error(code: error.code.rawValue, message: error.message).utf8)
         case .ical:
@@ -50,15 +46,11 @@ enum FeedEncoder {
                     ContentLine(name: "X-KALTURA-MESSAGE", value: TextValue.escape(error.message)),
                 ])
             try? writer.writeCalendar(
-                properties: [ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//schedule//EN")],
+                properties: [
+                    ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//schedule//EN"),
+                ],
                 components: [component])
             return writer.bytes
         }
-    }
-
-    private static func json(_ value: some Encodable) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return Array((try? encoder.encode(value)) ?? Data("{}".utf8))
     }
 }

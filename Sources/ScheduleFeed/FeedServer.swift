@@ -32,7 +32,8 @@ public struct FeedServer: Service {
             var request = request
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
-            var exchange = FeedRequest(method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers)
+            var exchange = FeedRequest(
+                method: request.method.rawValue, path: request.uri.path, query: request.uri.query ?? "", headers: headers)
             if request.method != .get && request.method != .head {
                 do {
                     var buffer = try await request.collectBody(upTo: feed.maximumBodyBytes)

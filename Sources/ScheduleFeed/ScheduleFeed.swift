@@ -235,7 +235,9 @@ public struct ScheduleFeed: Sendable {
     }
 
     private static func refuseCalendar(_ format: FeedFormat, for what: String) throws(FeedError) {
-        if format == .ical { throw FeedError(.invalidParameter, "format ical is for schedule events; \(what) are given as 1 (JSON) or 2 (XML)") }
+        if format == .ical {
+            throw FeedError(.invalidParameter, "format ical is for schedule events; \(what) are given as 1 (JSON) or 2 (XML)")
+        }
     }
 
     private func notModified(_ tag: String) -> FeedResponse {

@@ -43,11 +43,14 @@ struct FeedConfiguration: Decodable, CustomStringConvertible {
         }
         for (index, token) in tokens.enumerated() {
             let path = "feed.tokens[\(index)]"
-            if token.partnerId <= 0 { problems.append(ConfigurationError(path: path + ".partnerId", message: "must be a partner id (1 or more)")) }
+            if token.partnerId <= 0 {
+                problems.append(ConfigurationError(path: path + ".partnerId", message: "must be a partner id (1 or more)"))
+            }
             if token.sha256.count != 64 || !token.sha256.allSatisfy(\.isHexDigit) {
                 problems.append(
                     ConfigurationError(
-                        path: path + ".sha256", message: "must be the 64 hex digits of the token's SHA-256 (scheduledrop token prints them)"))
+                        path: path + ".sha256", message: "must be the 64 hex digits of the token's SHA-256 (scheduledrop token prints them)"
+                    ))
             }
             if let expires = token.expires, ISO8601DateFormatter().date(from: expires) == nil {
                 problems.append(ConfigurationError(path: path + ".expires", message: "must be an ISO 8601 time, 2027-06-30T00:00:00Z"))

@@ -49,7 +49,8 @@ final class FeedHarness: Sendable {
             submit: { partner, kind, name, bytes in try await inbox.submit(partnerId: partner, kind: kind, name: name, bytes: bytes) },
             folderPartners: { ["drop": 5] }, logger: quiet)
         let bound = self.bound
-        let server = FeedServer(feed: feed, host: "127.0.0.1", port: 0, logger: quiet) { port in bound.port.store(port, ordering: .relaxed) }
+        let server = FeedServer(feed: feed, host: "127.0.0.1", port: 0, logger: quiet) { port in bound.port.store(port, ordering: .relaxed)
+        }
         var services: [any Service] = [inbox, server]
         if watchFolder {
             services.append(

@@ -42,7 +42,10 @@ struct Seed {
                     "UID:series-s", "DTSTART:\(utc(day + 2 * 86_400 + 3600))", "DTEND:\(utc(day + 2 * 86_400 + 7200))",
                     "RRULE:FREQ=WEEKLY;COUNT=4", "SUMMARY:Series", "X-KALTURA-RESOURCE-IDS:\(seed.camera)", "X-KALTURA-CATEGORY-IDS:12,13",
                 ],
-                ["UID:single-c", "DTSTART:\(utc(day + 3 * 86_400))", "DTEND:\(utc(day + 3 * 86_400 + 3600))", "SUMMARY:Gamma", "STATUS:CANCELLED"],
+                [
+                    "UID:single-c", "DTSTART:\(utc(day + 3 * 86_400))", "DTEND:\(utc(day + 3 * 86_400 + 3600))", "SUMMARY:Gamma",
+                    "STATUS:CANCELLED",
+                ],
             ]))
         try await harness.ingest(
             partnerId: 6, "six.ics",
@@ -56,7 +59,8 @@ extension FeedHarness {
     func ingest(partnerId: Int, _ name: String, _ text: String) async throws {
         let path = root.path + "/" + UUID().uuidString
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
-        let identity = FileIdentity(folderId: "seed-\(partnerId)", path: name, size: Int64(text.utf8.count), modified: Int64.random(in: 1...1 << 60))
+        let identity = FileIdentity(
+            folderId: "seed-\(partnerId)", path: name, size: Int64(text.utf8.count), modified: Int64.random(in: 1...1 << 60))
         let ticket = try await store.openJob(for: identity, kind: .ical)
         let report = try await runner.run(ticket, stagedFile: path, settings: JobSettings(partnerId: partnerId))
         #expect(report.status == .handled && report.counts.rejected == 0, "\(report.items.filter { $0.result == .rejected })")
@@ -84,7 +88,8 @@ struct FeedListTests {
         let stored = try await harness.storedEvents()
         #expect(stored.count == 8)  // 3 singles, the series row and its 4 occurrences
 
-        let json = try await harness.get("/api_v3/service/schedule_scheduleevent/action/list?format=1&ks=token-five&pager%5BpageSize%5D=100")
+        let json = try await harness.get(
+            "/api_v3/service/schedule_scheduleevent/action/list?format=1&ks=token-five&pager%5BpageSize%5D=100")
         #expect(json.status == 200)
         #expect(json.headers["content-type"] == "application/json; charset=utf-8")
         let object = try json.json()
@@ -101,7 +106,9 @@ struct FeedListTests {
             #expect((listed["recurrenceType"] as? NSNumber)?.intValue == event.recurrenceType.rawValue)
             #expect((listed["parentId"] as? NSNumber)?.int64Value == event.parentId)
             #expect(listed["summary"] as? String == event.summary)
-            #expect(listed["resourceIds"] as? String == (event.resourceIds.isEmpty ? nil : event.resourceIds.map(String.init).joined(separator: ",")))
+            #expect(
+                listed["resourceIds"] as? String
+                    == (event.resourceIds.isEmpty ? nil : event.resourceIds.map(String.init).joined(separator: ",")))
         }
 
         let xml = try await harness.get("/api_v3/service/schedule_scheduleevent/action/list/ks/token-five/format/2")
@@ -119,7 +126,8 @@ struct FeedListTests {
             #expect(try field("objectType") == "KalturaRecordScheduleEvent")
         }
 
-        let ical = try await harness.get("/api_v3/service/schedule_scheduleevent/action/list/format/ical", headers: ["Authorization": "Bearer token-five"])
+        let ical = try await harness.get(
+            "/api_v3/service/schedule_scheduleevent/action/list/format/ical", headers: ["Authorization": "Bearer token-five"])
         #expect(ical.status == 200)
         #expect(ical.headers["content-type"] == "text/calendar; charset=utf-8")
         var reader = CalendarReader(BufferByteSource(ical.text))
@@ -151,13 +159,24 @@ struct FeedListTests {
     static let day: Int64 = (Int64(Date().timeIntervalSince1970) / 86_400 + 7) * 86_400 + 9 * 3600
 
     static let cases: [Case] = [
-        Case(query: { _, _ in "filter[startDateGreaterThanOrEqual]=\(day + 86_400)" }, keep: { $1.startDate >= day + 86_400 }, name: "start ≥"),
-        Case(query: { _, _ in "filter[startDateLessThanOrEqual]=\(day + 86_400)" }, keep: { $1.startDate <= day + 86_400 }, name: "start ≤"),
-        Case(query: { _, _ in "filter[endDateGreaterThanOrEqual]=\(day + 86_400 + 7200)" }, keep: { $1.endDate >= day + 86_400 + 7200 }, name: "end ≥"),
-        Case(query: { _, _ in "filter[endDateLessThanOrEqual]=\(day + 86_400 + 7200)" }, keep: { $1.endDate <= day + 86_400 + 7200 }, name: "end ≤"),
+        Case(
+            query: { _, _ in "filter[startDateGreaterThanOrEqual]=\(day + 86_400)" }, keep: { $1.startDate >= day + 86_400 },
+            name: "start ≥"),
+        Case(
+            query: { _, _ in "filter[startDateLessThanOrEqual]=\(day + 86_400)" }, keep: { $1.startDate <= day + 86_400 }, name: "start ≤"),
+        Case(
+            query: { _, _ in "filter[endDateGreaterThanOrEqual]=\(day + 86_400 + 7200)" }, keep: { $1.endDate >= day + 86_400 + 7200 },
+            name: "end ≥"),
+        Case(
+            query: { _, _ in "filter[endDateLessThanOrEqual]=\(day + 86_400 + 7200)" }, keep: { $1.endDate <= day + 86_400 + 7200 },
+            name: "end ≤"),
         Case(query: { _, _ in "filter[referenceIdEqual]=single-b" }, keep: { $1.referenceId == "single-b" }, name: "reference id equal"),
-        Case(query: { _, _ in "filter[referenceIdIn]=single-a,series-s" }, keep: { ["single-a", "series-s"].contains($1.referenceId) }, name: "reference id in"),
-        Case(query: { _, events in "filter[idEqual]=\(events[1].id!)" }, keep: { _, event in event.referenceId == "single-b" }, name: "id equal"),
+        Case(
+            query: { _, _ in "filter[referenceIdIn]=single-a,series-s" }, keep: { ["single-a", "series-s"].contains($1.referenceId) },
+            name: "reference id in"),
+        Case(
+            query: { _, events in "filter[idEqual]=\(events[1].id!)" }, keep: { _, event in event.referenceId == "single-b" },
+            name: "id equal"),
         Case(
             query: { _, events in "filter[idIn]=\(events[0].id!),\(events[2].id!)" },
             keep: { _, event in ["single-a", "series-s"].contains(event.referenceId) && event.recurrenceType != .recurrence },
@@ -167,21 +186,33 @@ struct FeedListTests {
             keep: { $1.recurrenceType == .recurrence }, name: "parent id equal"),
         Case(query: { _, _ in "filter[statusEqual]=1" }, keep: { $1.status == .cancelled }, name: "status equal"),
         Case(query: { _, _ in "filter[statusIn]=1,2" }, keep: { _, _ in true }, name: "status in"),
-        Case(query: { _, _ in "filter[recurrenceTypeIn]=0,1" }, keep: { $1.recurrenceType != .recurrence }, name: "series and single events"),
-        Case(query: { _, _ in "filter[recurrenceTypeIn]=0,2" }, keep: { $1.recurrenceType != .recurring }, name: "single events and occurrences"),
-        Case(query: { _, _ in "filter[recurrenceTypeEqual]=1" }, keep: { $1.recurrenceType == .recurring }, name: "series only"),
-        Case(query: { _, _ in "filter[templateEntryIdEqual]=0_tpl12345" }, keep: { $1.templateEntryId == "0_tpl12345" }, name: "template entry id"),
-        Case(query: { seed, _ in "filter[resourceIdEqual]=\(seed.room)" }, keep: { seed, event in event.resourceIds.contains(seed.room) }, name: "resource id equal"),
         Case(
-            query: { seed, _ in "filter[resourceIdsMultiLikeOr]=\(seed.room),\(seed.camera)" }, keep: { _, event in !event.resourceIds.isEmpty },
+            query: { _, _ in "filter[recurrenceTypeIn]=0,1" }, keep: { $1.recurrenceType != .recurrence }, name: "series and single events"),
+        Case(
+            query: { _, _ in "filter[recurrenceTypeIn]=0,2" }, keep: { $1.recurrenceType != .recurring },
+            name: "single events and occurrences"),
+        Case(query: { _, _ in "filter[recurrenceTypeEqual]=1" }, keep: { $1.recurrenceType == .recurring }, name: "series only"),
+        Case(
+            query: { _, _ in "filter[templateEntryIdEqual]=0_tpl12345" }, keep: { $1.templateEntryId == "0_tpl12345" },
+            name: "template entry id"),
+        Case(
+            query: { seed, _ in "filter[resourceIdEqual]=\(seed.room)" }, keep: { seed, event in event.resourceIds.contains(seed.room) },
+            name: "resource id equal"),
+        Case(
+            query: { seed, _ in "filter[resourceIdsMultiLikeOr]=\(seed.room),\(seed.camera)" },
+            keep: { _, event in !event.resourceIds.isEmpty },
             name: "resource ids match-or"),
-        Case(query: { _, _ in "filter[categoryIdsMultiLikeOr]=13,99" }, keep: { $1.categoryIds.contains(13) }, name: "category ids match-or"),
+        Case(
+            query: { _, _ in "filter[categoryIdsMultiLikeOr]=13,99" }, keep: { $1.categoryIds.contains(13) }, name: "category ids match-or"),
         Case(query: { _, _ in "filter[tagsLike]=lecture" }, keep: { $1.tags?.contains("lecture") ?? false }, name: "tags like"),
         Case(
-            query: { _, _ in "filter[recurrenceTypeIn]=0,2&filter[resourceIdsMultiLikeOr]=1,2&filter[startDateLessThanOrEqual]=\(day + 3 * 86_400)" },
+            query: { _, _ in
+                "filter[recurrenceTypeIn]=0,2&filter[resourceIdsMultiLikeOr]=1,2&filter[startDateLessThanOrEqual]=\(day + 3 * 86_400)"
+            },
             keep: { _, event in event.recurrenceType != .recurring && !event.resourceIds.isEmpty && event.startDate <= day + 3 * 86_400 },
             name: "several filters together"),
-        Case(query: { _, _ in "filter[updatedAtGreaterThanOrEqual]=2000000000" }, keep: { _, _ in false }, name: "updated at in the future"),
+        Case(
+            query: { _, _ in "filter[updatedAtGreaterThanOrEqual]=2000000000" }, keep: { _, _ in false }, name: "updated at in the future"),
         Case(query: { _, _ in "filter[createdAtGreaterThanOrEqual]=315532800" }, keep: { _, _ in true }, name: "created after 1980"),
     ]
 
@@ -225,7 +256,8 @@ struct FeedListTests {
         func uids(_ ids: [Int64]) -> [String] { ids.compactMap { id in all.first { $0.id == id }?.referenceId } }
         #expect(uids(try await harness.listedIds("filter[startDateGreaterThanOrEqual]=0")) == ["soon", "later"])
         #expect(uids(try await harness.listedIds("filter[startDateLessThanOrEqual]=86400")) == ["past", "soon"])
-        #expect(uids(try await harness.listedIds("filter[startDateGreaterThanOrEqual]=-10800&filter[endDateLessThanOrEqual]=0")) == ["past"])
+        #expect(
+            uids(try await harness.listedIds("filter[startDateGreaterThanOrEqual]=-10800&filter[endDateLessThanOrEqual]=0")) == ["past"])
         await harness.stop()
     }
 
@@ -235,7 +267,10 @@ struct FeedListTests {
         let start: Int64 = 1_893_920_400
         try await harness.ingest(
             partnerId: 5, "many.ics",
-            calendar((0..<520).map { ["UID:e\($0)", "DTSTART:\(utc(start + Int64($0 / 2) * 3600))", "DTEND:\(utc(start + Int64($0 / 2) * 3600 + 1800))"] }))
+            calendar(
+                (0..<520).map {
+                    ["UID:e\($0)", "DTSTART:\(utc(start + Int64($0 / 2) * 3600))", "DTEND:\(utc(start + Int64($0 / 2) * 3600 + 1800))"]
+                }))
         let path = "/api_v3/service/schedule_scheduleevent/action/list?format=1&ks=token-five"
         #expect(try await harness.get(path).ids().count == 30)
         let clamped = try await harness.get(path + "&pager[pageSize]=1000")
@@ -268,15 +303,22 @@ struct FeedListTests {
         #expect(unchanged.body.isEmpty)
         #expect(try await harness.get(path + "/pager:pageSize/5", headers: ["If-None-Match": tag]).status == 200)
 
-        try await harness.ingest(partnerId: 5, "again.ics", calendar([["UID:single-a", "DTSTART:\(utc(Self.day))", "DTEND:\(utc(Self.day + 3600))", "SUMMARY:Alpha"]]))
+        try await harness.ingest(
+            partnerId: 5, "again.ics",
+            calendar([["UID:single-a", "DTSTART:\(utc(Self.day))", "DTEND:\(utc(Self.day + 3600))", "SUMMARY:Alpha"]]))
         let afterNoChange = try await harness.get(path, headers: ["If-None-Match": tag])
         #expect(afterNoChange.status == 200, "the re-ingest changed single-a's resources and tags")
 
         let current = try #require(afterNoChange.headers["etag"])
-        try await harness.ingest(partnerId: 5, "same.ics", calendar([["UID:single-a", "DTSTART:\(utc(Self.day))", "DTEND:\(utc(Self.day + 3600))", "SUMMARY:Alpha"]]))
-        #expect(try await harness.get(path, headers: ["If-None-Match": current]).status == 304, "an ingest that changed nothing keeps the tag")
+        try await harness.ingest(
+            partnerId: 5, "same.ics",
+            calendar([["UID:single-a", "DTSTART:\(utc(Self.day))", "DTEND:\(utc(Self.day + 3600))", "SUMMARY:Alpha"]]))
+        #expect(
+            try await harness.get(path, headers: ["If-None-Match": current]).status == 304, "an ingest that changed nothing keeps the tag")
 
-        try await harness.ingest(partnerId: 5, "new.ics", calendar([["UID:new", "DTSTART:\(utc(Self.day + 40 * 86_400))", "DTEND:\(utc(Self.day + 40 * 86_400 + 3600))"]]))
+        try await harness.ingest(
+            partnerId: 5, "new.ics",
+            calendar([["UID:new", "DTSTART:\(utc(Self.day + 40 * 86_400))", "DTEND:\(utc(Self.day + 40 * 86_400 + 3600))"]]))
         let changed = try await harness.get(path, headers: ["If-None-Match": current])
         #expect(changed.status == 200)
         #expect(changed.headers["etag"] != current)
@@ -355,9 +397,10 @@ struct FeedListTests {
         #expect(try await harness.get(path + "&pager[pageSize]=1&pager[pageIndex]=2").ids() == [seed.camera])
         #expect(try await harness.get(path + "&filter[parentIdEqual]=\(seed.room)").ids() == [seed.camera])
         let xml = try XMLDocument(data: try await harness.get("/api_v3/service/schedule_scheduleresource/action/list?ks=token-five").body)
-        #expect(try xml.nodes(forXPath: "/xml/result/objects/item/objectType").compactMap(\.stringValue) == [
-            "KalturaLocationScheduleResource", "KalturaCameraScheduleResource",
-        ])
+        #expect(
+            try xml.nodes(forXPath: "/xml/result/objects/item/objectType").compactMap(\.stringValue) == [
+                "KalturaLocationScheduleResource", "KalturaCameraScheduleResource",
+            ])
         #expect(try await harness.get("/api_v3/service/schedule_scheduleresource/action/list?format=1&ks=token-six").ids().count == 1)
         await harness.stop()
     }

@@ -12,7 +12,10 @@ struct FeedUploadTests {
     static func semester(day: Int64) -> String {
         calendar([
             ["UID:talk", "DTSTART:\(utc(day))", "DTEND:\(utc(day + 3600))", "SUMMARY:Guest talk"],
-            ["UID:weekly", "DTSTART:\(utc(day + 86_400))", "DTEND:\(utc(day + 86_400 + 5400))", "RRULE:FREQ=WEEKLY;COUNT=3", "SUMMARY:Weekly"],
+            [
+                "UID:weekly", "DTSTART:\(utc(day + 86_400))", "DTEND:\(utc(day + 86_400 + 5400))", "RRULE:FREQ=WEEKLY;COUNT=3",
+                "SUMMARY:Weekly",
+            ],
             [
                 "UID:weekly", "RECURRENCE-ID:\(utc(day + 8 * 86_400))", "DTSTART:\(utc(day + 8 * 86_400 + 3600))",
                 "DTEND:\(utc(day + 8 * 86_400 + 9000))", "SUMMARY:Weekly (moved)",
@@ -45,11 +48,13 @@ struct FeedUploadTests {
         let text = Self.semester(day: FeedListTests.day)
         let dropped = try await FeedHarness()
         try await dropped.dropAndWait("semester.ics", text)
-        let droppedReport = try #require(try await dropped.store.reports(fileId: dropped.store.versions(folderId: "drop", path: "semester.ics")[0].id).first)
+        let droppedReport = try #require(
+            try await dropped.store.reports(fileId: dropped.store.versions(folderId: "drop", path: "semester.ics")[0].id).first)
 
         let pushed = try await FeedHarness(watchFolder: false)
         let reply = try await pushed.upload(
-            "/api_v3/service/schedule_scheduleevent/action/addFromBulkUpload?format=1&ks=token-five", name: "semester.ics", file: Data(text.utf8))
+            "/api_v3/service/schedule_scheduleevent/action/addFromBulkUpload?format=1&ks=token-five", name: "semester.ics",
+            file: Data(text.utf8))
         #expect(reply.status == 200, "\(reply.text)")
         let accepted = try reply.json()
         #expect(accepted["objectType"] as? String == "KalturaBulkUpload")
@@ -67,7 +72,9 @@ struct FeedUploadTests {
         #expect((counts["rejected"] as? NSNumber)?.intValue == 1)
 
         let pushedReport = try #require(try await pushed.store.job(id: jobId)?.report)
-        #expect(pushedReport.items.map { [$0.uid, $0.result.rawValue, $0.code] } == droppedReport.items.map { [$0.uid, $0.result.rawValue, $0.code] })
+        #expect(
+            pushedReport.items.map { [$0.uid, $0.result.rawValue, $0.code] }
+                == droppedReport.items.map { [$0.uid, $0.result.rawValue, $0.code] })
         #expect(pushedReport.counts == droppedReport.counts)
         #expect(pushedReport.partnerId == 5)
         #expect(pushedReport.file.folderId == FileIdentity.uploadFolderId(partnerId: 5))
@@ -141,7 +148,8 @@ struct FeedUploadTests {
         let store = try SQLiteStore(path: root.path + "/store.sqlite")
         let quiet = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
         let runner = JobRunner(store: store, reports: ReportWriter(directory: root.path + "/reports"), logger: quiet)
-        let first = UploadInbox(store: store, runner: runner, directory: root.path + "/uploads", settings: { JobSettings(partnerId: $0) }, logger: quiet)
+        let first = UploadInbox(
+            store: store, runner: runner, directory: root.path + "/uploads", settings: { JobSettings(partnerId: $0) }, logger: quiet)
         let day = FeedListTests.day
         let jobId = try await first.submit(
             partnerId: 5, kind: .ical, name: "../../etc/passwd",
@@ -149,7 +157,8 @@ struct FeedUploadTests {
         #expect(try await store.job(id: jobId)?.finishedAt == nil)
         #expect(try await store.job(id: jobId)?.file.identity.path == "passwd.ics")
 
-        let second = UploadInbox(store: store, runner: runner, directory: root.path + "/uploads", settings: { JobSettings(partnerId: $0) }, logger: quiet)
+        let second = UploadInbox(
+            store: store, runner: runner, directory: root.path + "/uploads", settings: { JobSettings(partnerId: $0) }, logger: quiet)
         let task = Task { try await second.run() }
         try await waitUntil("the recovered job finished") { try await store.job(id: jobId)?.report != nil }
         task.cancel()
@@ -160,7 +169,8 @@ struct FeedUploadTests {
     @Test("folder status lists the partner's own folders")
     func folderStatus() async throws {
         let harness = try await FeedHarness()
-        try await harness.dropAndWait("one.ics", calendar([["UID:one", "DTSTART:\(utc(FeedListTests.day))", "DTEND:\(utc(FeedListTests.day + 60))"]]))
+        try await harness.dropAndWait(
+            "one.ics", calendar([["UID:one", "DTSTART:\(utc(FeedListTests.day))", "DTEND:\(utc(FeedListTests.day + 60))"]]))
         let own = try await harness.get("/api_v3/service/scheduledrop_folder/action/list?format=1&ks=token-five").json()
         let folders = try #require(own["objects"] as? [[String: Any]])
         #expect(folders.map { $0["id"] as? String } == ["drop"])

@@ -11,7 +11,8 @@ struct KalturaParametersTests {
         var parameters = KalturaParameters()
         parameters.addPathPairs(["format", "ical", "filter:startDateGreaterThanOrEqual", "0", "dangling"])
         parameters.addForm("pager%5BpageSize%5D=500&pager[pageIndex]=2&filter[tagsLike]=a+b%2Cc&empty=")
-        try parameters.addJSON(Data(#"{"ks": "t", "filter": {"objectType": "KalturaScheduleEventFilter", "idIn": [1, 2], "x": {"y": true}}, "n": null}"#.utf8))
+        try parameters.addJSON(
+            Data(#"{"ks": "t", "filter": {"objectType": "KalturaScheduleEventFilter", "idIn": [1, 2], "x": {"y": true}}, "n": null}"#.utf8))
         #expect(parameters["format"] == "ical")
         #expect(parameters["filter:startDateGreaterThanOrEqual"] == "0")
         #expect(parameters["dangling"] == nil)

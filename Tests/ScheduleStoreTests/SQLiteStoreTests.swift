@@ -141,7 +141,9 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(try await total() == (2, version), "read again at the same version")
         try await store.recordPoll(folderId: "f", kind: "local", error: nil)
         #expect(try await store.dataVersion() == version, "a write of no event or resource keeps the version")
-        _ = try await store.write { transaction in try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "c", startDate: 9, endDate: 10)) }
+        _ = try await store.write { transaction in
+            try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "c", startDate: 9, endDate: 10))
+        }
         #expect(try await total() == (3, version + 1))
         try await store.write { transaction in
             var event = try #require(try transaction.event(partnerId: 1, id: id))

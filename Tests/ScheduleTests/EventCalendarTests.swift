@@ -36,4 +36,22 @@ import Testing
         #expect(try xml.nodes(forXPath: "/xml/result/objects/item/summary").first?.stringValue == "ab 'q' \u{1F393}")
         #expect(try xml.nodes(forXPath: "/xml/result/objects/item/objectType").first?.stringValue == "KalturaRecordScheduleEvent")
     }
+
+    @Test func directJSONEqualsWhatJSONEncoderWrites() throws {
+        var event = ScheduleEvent(
+            id: 9, partnerId: 4, referenceId: "q\"uote\\back\u{01}", recurrenceType: .recurring, summary: tricky, startDate: -5,
+            endDate: 60, tags: "a,b")
+        event.resourceIds = [3, 1]
+        let response = KalturaListResponse(
+            objects: [KalturaObject(event), KalturaObject(ScheduleResource(partnerId: 4, type: .camera, name: "Cam\t1"))], totalCount: 12,
+            objectType: "KalturaScheduleEventListResponse")
+        let direct = try JSONSerialization.jsonObject(with: Data(response.json())) as? NSDictionary
+        let encoded = try JSONSerialization.jsonObject(with: JSONEncoder().encode(response)) as? NSDictionary
+        #expect(direct != nil)
+        #expect(direct == encoded)
+        let report = Data(#"{"counts": {"added": 1}}"#.utf8)
+        let object = try JSONSerialization.jsonObject(with: Data(KalturaObject(event).json(adding: [("report", report)]))) as? [String: Any]
+        #expect((object?["report"] as? [String: Any])?["counts"] as? [String: Int] == ["added": 1])
+        #expect(object?["referenceId"] as? String == "q\"uote\\back\u{01}")
+    }
 }
