@@ -1,6 +1,7 @@
 import DropFolders
 import Foundation
 import Logging
+import Metrics
 import Schedule
 import ScheduleStore
 import ServiceLifecycle
@@ -132,6 +133,7 @@ public struct FolderWatcher: Service {
                     let first = Retry(ticket: ticket, stat: stat, attempt: 0, due: now)
                     await settle(await attempt(ticket, stat), first, now: clock.now - origin, retries: &retries, tracker: &tracker)
                 }
+                Gauge(label: MetricName.queueDepth, dimensions: [("folder", settings.id)]).record(backlog.count + retries.count)
             }
         } onGracefulShutdown: {
             continuation.finish()
@@ -149,9 +151,11 @@ public struct FolderWatcher: Service {
             let folderError = error as? FolderError ?? FolderError(.ioFailed, "\(error)")
             outcome = (folderError.code.rawValue, folderError.message)
             logger.error("folder listing failed", metadata: ["code": "\(folderError.code.rawValue)", "error": "\(folderError.message)"])
+            Counter(label: MetricName.pollErrors, dimensions: [("folder", settings.id), ("code", folderError.code.rawValue)]).increment()
         }
         do {
             let before = try await store.recordPoll(folderId: settings.id, kind: source.kind, error: outcome)
+            Gauge(label: MetricName.consecutiveFailures, dimensions: [("folder", settings.id)]).record(outcome == nil ? 0 : before + 1)
             if outcome == nil && before > 0 {
                 logger.notice("folder listing works again", metadata: ["failures": "\(before)"])
             }
@@ -246,6 +250,7 @@ public struct FolderWatcher: Service {
                     : "the name matches an ignore pattern"
                 try await store.recordIgnored(identity(stat), code: reason.rawValue, message: message)
                 logger.info("file ignored", metadata: ["path": "\(stat.path)", "code": "\(reason.rawValue)"])
+                Counter(label: MetricName.files, dimensions: [("folder", settings.id), ("outcome", "ignored")]).increment()
             case .purge(let path):
                 try await store.markPurged(folderId: settings.id, path: path)
             case .ingest:

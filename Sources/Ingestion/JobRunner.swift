@@ -3,6 +3,7 @@ import DropFolders
 import Foundation
 import ICalendar
 import Logging
+import Metrics
 import Schedule
 import ScheduleStore
 
@@ -105,9 +106,20 @@ public struct JobRunner: Sendable {
         return outcome
     }
 
-    /// Logs the file's outcome; a dry run (no job) says so.
+    /// Logs the file's outcome (a dry run, without a job, says so) and counts a committed job in the metrics.
     private func log(_ report: IngestionReport, jobId: Int64?, duration: Duration) {
         let counts = report.counts
+        if jobId != nil {
+            Counter(label: MetricName.files, dimensions: [("folder", report.file.folderId), ("outcome", report.status.rawValue)])
+                .increment()
+            for (result, count) in [
+                ("added", counts.added), ("updated", counts.updated), ("cancelled", counts.cancelled), ("deleted", counts.deleted),
+                ("unchanged", counts.unchanged), ("rejected", counts.rejected),
+            ] where count > 0 {
+                Counter(label: MetricName.items, dimensions: [("result", result)]).increment(by: count)
+            }
+            Timer(label: MetricName.jobDuration, dimensions: [("kind", report.kind.rawValue)]).record(duration: duration)
+        }
         var metadata: Logger.Metadata = [
             "folder": "\(report.file.folderId)", "path": "\(report.file.path)", "job": "\(jobId.map(String.init) ?? "dry run")",
             "status": "\(report.status.rawValue)", "added": "\(counts.added)", "updated": "\(counts.updated)",

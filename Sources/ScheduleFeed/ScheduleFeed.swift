@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Logging
+import Metrics
 import Schedule
 import ScheduleStore
 
@@ -16,7 +17,8 @@ import ScheduleStore
 /// Every call needs a partner token and sees only that partner's data; another partner's object is "not found".
 /// Lists carry an ETag made of the call, its parameters and the store's data version (and the minute, when a
 /// filter time is relative to now), and `If-None-Match` gets 304 without reading the events.
-/// `/healthz` answers `ok` while the store can be read.
+/// `/healthz` answers `ok` while the store can be read, and `/metrics` gives the Prometheus text of `metrics`;
+/// neither needs a token (they say nothing of any partner's schedule beyond counts).
 public struct ScheduleFeed: Sendable {
     /// Keeps an uploaded file and opens its job: partner, kind, client's file name, bytes → job id.
     public typealias Submit = @Sendable (_ partnerId: Int, _ kind: FileKind, _ name: String, _ bytes: Data) async throws -> Int64
@@ -27,17 +29,20 @@ public struct ScheduleFeed: Sendable {
     private let submit: Submit
     private let folderPartners: @Sendable () -> [String: Int]
     private let now: @Sendable () -> Int64
+    private let metrics: @Sendable () async -> [UInt8]
     private let logger: Logger
 
     /// Creates a feed over `store`.
     ///
     /// `tokens` gives the partner tokens in force and `folderPartners` the partner of each configured drop folder
-    /// (for folder status), both asked at each request so a reload takes effect; `now` is the time in seconds since 1970.
+    /// (for folder status), both asked at each request so a reload takes effect; `metrics` writes the Prometheus
+    /// exposition; `now` is the time in seconds since 1970.
     public init(
         store: any ScheduleStore, tokens: @escaping @Sendable () -> TokenBook, maximumUploadBytes: Int, submit: @escaping Submit,
-        folderPartners: @escaping @Sendable () -> [String: Int], logger: Logger,
-        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        folderPartners: @escaping @Sendable () -> [String: Int], metrics: @escaping @Sendable () async -> [UInt8] = { [] },
+        logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
+        self.metrics = metrics
         self.store = store
         self.tokens = tokens
         self.maximumUploadBytes = maximumUploadBytes
@@ -52,24 +57,59 @@ public struct ScheduleFeed: Sendable {
 
     /// Answers one request; every failure is a response in the requested format, never a thrown error.
     public func respond(to request: FeedRequest) async -> FeedResponse {
+        let (action, response) = await answer(request)
+        Counter(label: MetricName.feedRequests, dimensions: [("action", action), ("status", String(response.status))]).increment()
+        return response
+    }
+
+    /// The response, and the action it answered for the request counter: `service.action` of a known call, else `other`.
+    private func answer(_ request: FeedRequest) async -> (String, FeedResponse) {
+        if request.path == "/metrics" {
+            return (
+                "metrics",
+                FeedResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: await metrics())
+            )
+        }
         if request.path == "/healthz" {
             let healthy = (try? await store.dataVersion()) != nil
-            return FeedResponse(
-                status: healthy ? 200 : 503, headers: ["Content-Type": "text/plain; charset=utf-8"],
-                body: Array((healthy ? "ok\n" : "store unavailable\n").utf8))
+            return (
+                "healthz",
+                FeedResponse(
+                    status: healthy ? 200 : 503, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                    body: Array((healthy ? "ok\n" : "store unavailable\n").utf8))
+            )
         }
         var format = FeedFormat.xml
+        var action = "other"
         do {
             let call = try FeedCall(request)
+            let route = Route(rawValue: call.service + "." + call.action)
+            action = route?.rawValue ?? action
             format = try FeedFormat(parameter: call.parameters["format"])
             let partnerId = try tokens().partner(for: call.token, now: now())
-            return try await dispatch(call, partnerId: partnerId, format: format, ifNoneMatch: request.headers["if-none-match"])
+            guard let route else { throw FeedError(.unknownAction, "there is no action \(call.action) of service \(call.service)") }
+            return (
+                action, try await dispatch(route, call, partnerId: partnerId, format: format, ifNoneMatch: request.headers["if-none-match"])
+            )
         } catch let error as FeedError {
-            return failure(error, format: format)
+            return (action, failure(error, format: format))
         } catch {
             logger.error("feed request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
-            return failure(FeedError(.internalError, "the request could not be answered; see the daemon's log"), format: format)
+            return (action, failure(FeedError(.internalError, "the request could not be answered; see the daemon's log"), format: format))
         }
+    }
+
+    /// The calls the feed answers, by their lower-cased `service.action` (also the request counter's `action` label).
+    enum Route: String {
+        case listEvents = "schedule_scheduleevent.list"
+        case getEvent = "schedule_scheduleevent.get"
+        case listResources = "schedule_scheduleresource.list"
+        case uploadEvents = "schedule_scheduleevent.addfrombulkupload"
+        case uploadResources = "schedule_scheduleresource.addfrombulkupload"
+        case getJob = "bulkupload_bulk.get"
+        case jobLog = "bulkupload_bulk.servelog"
+        case listJobs = "bulkupload_bulk.list"
+        case listFolders = "scheduledrop_folder.list"
     }
 
     /// The answer to a request whose body passed `maximumBodyBytes`: `feed.uploadTooLarge`, in the requested format.
@@ -79,28 +119,19 @@ public struct ScheduleFeed: Sendable {
             FeedError(.uploadTooLarge, "the request body is larger than an upload may be (\(maximumUploadBytes) bytes)"), format: format)
     }
 
-    private func dispatch(_ call: FeedCall, partnerId: Int, format: FeedFormat, ifNoneMatch: String?) async throws -> FeedResponse {
-        switch (call.service, call.action) {
-        case ("schedule_scheduleevent", "list"):
-            return try await listEvents(call, partnerId: partnerId, format: format, ifNoneMatch: ifNoneMatch)
-        case ("schedule_scheduleevent", "get"):
-            return try await event(call, partnerId: partnerId, format: format)
-        case ("schedule_scheduleresource", "list"):
-            return try await listResources(call, partnerId: partnerId, format: format, ifNoneMatch: ifNoneMatch)
-        case ("schedule_scheduleevent", "addfrombulkupload"):
-            return try await upload(call, kind: .ical, partnerId: partnerId, format: format)
-        case ("schedule_scheduleresource", "addfrombulkupload"):
-            return try await upload(call, kind: .resourceCsv, partnerId: partnerId, format: format)
-        case ("bulkupload_bulk", "get"):
-            return try await job(call, partnerId: partnerId, format: format)
-        case ("bulkupload_bulk", "servelog"):
-            return try await jobLog(call, partnerId: partnerId)
-        case ("bulkupload_bulk", "list"):
-            return try await jobs(call, partnerId: partnerId, format: format)
-        case ("scheduledrop_folder", "list"):
-            return try await folders(partnerId: partnerId, format: format)
-        default:
-            throw FeedError(.unknownAction, "there is no action \(call.action) of service \(call.service)")
+    private func dispatch(
+        _ route: Route, _ call: FeedCall, partnerId: Int, format: FeedFormat, ifNoneMatch: String?
+    ) async throws -> FeedResponse {
+        switch route {
+        case .listEvents: try await listEvents(call, partnerId: partnerId, format: format, ifNoneMatch: ifNoneMatch)
+        case .getEvent: try await event(call, partnerId: partnerId, format: format)
+        case .listResources: try await listResources(call, partnerId: partnerId, format: format, ifNoneMatch: ifNoneMatch)
+        case .uploadEvents: try await upload(call, kind: .ical, partnerId: partnerId, format: format)
+        case .uploadResources: try await upload(call, kind: .resourceCsv, partnerId: partnerId, format: format)
+        case .getJob: try await job(call, partnerId: partnerId, format: format)
+        case .jobLog: try await jobLog(call, partnerId: partnerId)
+        case .listJobs: try await jobs(call, partnerId: partnerId, format: format)
+        case .listFolders: try await folders(partnerId: partnerId, format: format)
         }
     }
 

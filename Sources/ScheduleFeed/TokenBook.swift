@@ -33,6 +33,9 @@ public struct TokenBook: Sendable {
         self.tokens = Dictionary(tokens.map { ($0.sha256, $0) }) { _, last in last }
     }
 
+    /// The partners that have a token.
+    public var partners: Set<Int> { Set(tokens.values.map(\.partnerId)) }
+
     /// The partner of `token` at `now`.
     ///
     /// Throws `feed.missingToken`, `feed.invalidToken` or `feed.expiredToken`; the messages never quote the token.

@@ -3,6 +3,9 @@ import DropFolders
 import Foundation
 import Ingestion
 import Logging
+import Metrics
+import Prometheus
+import Schedule
 import ScheduleFeed
 import ScheduleStore
 import ServiceLifecycle
@@ -29,6 +32,8 @@ struct Run: AsyncParsableCommand {
         var configuration = try options.load()
         if let feedPort { configuration.feed.port = feedPort }
         bootstrapLogging(configuration.log)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "scheduledrop")
         let manager = FileManager.default
         for directory in [configuration.dataDirectory, configuration.reportsPath, configuration.stagingPath, configuration.uploadsPath] {
@@ -62,7 +67,15 @@ struct Run: AsyncParsableCommand {
             let feed = ScheduleFeed(
                 store: store, tokens: { feedSettings.tokens }, maximumUploadBytes: configuration.feed.maximumUploadBytes,
                 submit: { partner, kind, name, bytes in try await inbox.submit(partnerId: partner, kind: kind, name: name, bytes: bytes) },
-                folderPartners: { feedSettings.folderPartners }, logger: logger)
+                folderPartners: { feedSettings.folderPartners },
+                metrics: {
+                    for partner in Set(feedSettings.folderPartners.values).union(feedSettings.tokens.partners) {
+                        let listed = try? await store.events(partnerId: partner, filter: EventFilter(), pager: Pager(pageSize: 1))
+                            .totalCount
+                        Gauge(label: MetricName.events, dimensions: [("partner", String(partner))]).record(listed ?? 0)
+                    }
+                    return registry.emitToBuffer()
+                }, logger: logger)
             if configuration.feed.tokens.isEmpty {
                 logger.warning("the feed has no partner tokens: every call is refused until feed.tokens lists some")
             }
