@@ -94,7 +94,7 @@ public struct ScheduleFeed: Sendable {
         } catch let error as FeedError {
             return (action, failure(error, format: format))
         } catch {
-            logger.error("feed request failed", metadata: ["path": "\(request.path)", "error": "\(error)"])
+            logger.error("feed request failed", metadata: ["action": "\(action)", "error": "\(error)"])
             return (action, failure(FeedError(.internalError, "the request could not be answered; see the daemon's log"), format: format))
         }
     }

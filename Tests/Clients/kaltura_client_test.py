@@ -82,7 +82,7 @@ def finished(client, job_id):
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(REPO, ".build/debug/scheduledrop")
+    binary = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(REPO, ".build/debug/scheduledrop")
     work = tempfile.mkdtemp(prefix="scheduledrop-client-")
     process, port, tokens = start(binary, work)
     try:
