@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -36,9 +38,11 @@ public struct BufferByteSource: ByteSource {
 /// A file read sequentially through its descriptor; the file is closed when the source is released.
 public final class FileByteSource: ByteSource {
     private let descriptor: Int32
+    private let progress: ReadProgress?
 
-    /// Opens the file at `path` for reading.
-    public init(path: String) throws {
+    /// Opens the file at `path` for reading; `progress`, when given, counts the bytes read as they are.
+    public init(path: String, progress: ReadProgress? = nil) throws {
+        self.progress = progress
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw ICalendarError(.readFailed, line: 0, "cannot open \(path): \(String(cString: strerror(errno)))")
@@ -52,9 +56,28 @@ public final class FileByteSource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
+            if count >= 0 {
+                progress?.add(count)
+                return count
+            }
             if errno == EINTR { continue }
             throw ICalendarError(.readFailed, line: 0, "read failed: \(String(cString: strerror(errno)))")
         }
+    }
+}
+
+/// How many bytes of a file have been read so far, shared between the reader and whoever shows progress.
+public final class ReadProgress: Sendable {
+    private let count = Atomic<Int>(0)
+
+    /// A count at zero.
+    public init() {}
+
+    /// The bytes read so far.
+    public var bytesRead: Int { count.load(ordering: .relaxed) }
+
+    /// Counts `bytes` more.
+    func add(_ bytes: Int) {
+        count.add(bytes, ordering: .relaxed)
     }
 }

@@ -1,5 +1,6 @@
 import DropFolders
 import Foundation
+import ICalendar
 import Schedule
 
 /// How one drop folder's files are watched, ingested and disposed of.
@@ -71,6 +72,8 @@ public struct JobSettings: Sendable {
     public var timeZone: TimeZone
     /// The bounds events keep, and the horizon of series.
     public var limits: EventLimits
+    /// Counts the bytes the job reads, for a progress display; nil when nobody watches.
+    public var progress: ReadProgress?
 
     /// Creates job settings.
     public init(

@@ -26,9 +26,10 @@ struct ICalJob {
         var calendarProperties: [ContentLine] = []
     }
 
-    /// Reads the file at `path` and applies every VEVENT; throws for a file that is not readable iCalendar.
-    func ingest(path: String, into transaction: any StoreTransaction) throws -> JobOutput {
-        var reader = CalendarReader(try FileByteSource(path: path))
+    /// Reads the file at `path` (counting its bytes in `progress`) and applies every VEVENT; throws for a file that
+    /// is not readable iCalendar.
+    func ingest(path: String, progress: ReadProgress?, into transaction: any StoreTransaction) throws -> JobOutput {
+        var reader = CalendarReader(try FileByteSource(path: path, progress: progress))
         var zones = ZoneResolver()
         var timeZones: [String: Component] = [:]
         let writer = EventWriter(transaction: transaction)

@@ -74,8 +74,9 @@ public struct JobRunner: Sendable {
                 guard sha256 != nil else { throw JobError(.readFailed, "the staged copy of \(identity.path) cannot be read") }
                 let output =
                     kind == .ical
-                    ? try ICalJob(mapper: mapper, now: now).ingest(path: stagedFile, into: transaction)
-                    : try ResourceJob(partnerId: settings.partnerId).ingest(path: stagedFile, into: transaction)
+                    ? try ICalJob(mapper: mapper, now: now).ingest(path: stagedFile, progress: settings.progress, into: transaction)
+                    : try ResourceJob(partnerId: settings.partnerId).ingest(
+                        path: stagedFile, progress: settings.progress, into: transaction)
                 let items = output.items
                 let rejected = items.filter { $0.result == .rejected }
                 if settings.strict && !rejected.isEmpty {

@@ -28,9 +28,10 @@ struct ResourceJob {
         case key(Key)
     }
 
-    /// Reads the file at `path` and applies every row; throws `CSVError` for a file that cannot be read.
-    func ingest(path: String, into transaction: any StoreTransaction) throws -> JobOutput {
-        var reader = ResourceCSVReader(try FileByteSource(path: path))
+    /// Reads the file at `path` (counting its bytes in `progress`) and applies every row; throws `CSVError` for a
+    /// file that cannot be read.
+    func ingest(path: String, progress: ReadProgress?, into transaction: any StoreTransaction) throws -> JobOutput {
+        var reader = ResourceCSVReader(try FileByteSource(path: path, progress: progress))
         var lines: [ResourceCSVLine] = []
         while let line = try reader.next() { lines.append(line) }
         var items: [ItemReport?] = Array(repeating: nil, count: lines.count)

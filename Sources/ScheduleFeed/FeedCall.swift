@@ -26,16 +26,18 @@ struct FeedCall {
         parameters = KalturaParameters()
         parameters.addPathPairs(segments.dropFirst(5))
         parameters.addForm(Substring(request.query))
-        let contentType = request.headers["content-type"]?.lowercased() ?? ""
-        if request.body.isEmpty {
-        } else if contentType.hasPrefix("multipart/form-data") {
-            try readMultipart(request.body, contentType: request.headers["content-type"] ?? "")
-        } else if contentType.hasPrefix("application/json") {
-            try parameters.addJSON(.init(request.body))
-        } else if contentType.hasPrefix("application/x-www-form-urlencoded") {
-            parameters.addForm(Substring(decoding: request.body, as: UTF8.self))
-        } else {
-            file = (parameters["fileName"], request.body)
+        let contentType = request.headers["content-type"] ?? ""
+        if !request.body.isEmpty {
+            let mediaType = contentType.lowercased()
+            if mediaType.hasPrefix("multipart/form-data") {
+                try readMultipart(request.body, contentType: contentType)
+            } else if mediaType.hasPrefix("application/json") {
+                try parameters.addJSON(.init(request.body))
+            } else if mediaType.hasPrefix("application/x-www-form-urlencoded") {
+                parameters.addForm(Substring(decoding: request.body, as: UTF8.self))
+            } else {
+                file = (parameters["fileName"], request.body)
+            }
         }
         let bearer = request.headers["authorization"].flatMap { header in
             header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil

@@ -13,7 +13,8 @@ struct Ingest: AsyncParsableCommand {
         discussion: """
             Each file becomes a job of the pseudo-folder `cli`, exactly like a dropped file: one transaction, \
             a report in the store and in the reports folder. With --json, one file prints its JSON report, \
-            several print a JSON array of reports. Exits 1 if any file failed as a whole.
+            several print a JSON array of reports. Exits 1 if any file failed as a whole. A file over 4 MB shows \
+            how far it has been read on standard error: a bar on a terminal, a line per tenth otherwise.
             """
     )
 
@@ -50,12 +51,20 @@ struct Ingest: AsyncParsableCommand {
             let size = stat.size
             let modified = stat.modified
             let identity = FileIdentity(folderId: "cli", path: path, size: size, modified: modified)
+            var fileSettings = settings
+            let display =
+                size >= IngestProgress.threshold ? IngestProgress(name: url.lastPathComponent, total: size, terminal: isatty(2) == 1) : nil
+            fileSettings.progress = display?.progress
+            let shown = display.map { display in Task { await display.run() } }
+            defer { shown?.cancel() }
             if dryRun {
-                reports.append((nil, try await runner.dryRun(identity, stagedFile: path, settings: settings)))
+                reports.append((nil, try await runner.dryRun(identity, stagedFile: path, settings: fileSettings)))
             } else {
                 let ticket = try await store.openJob(for: identity, kind: FileKind(path: path))
-                reports.append((ticket.jobId, try await runner.run(ticket, stagedFile: path, settings: settings)))
+                reports.append((ticket.jobId, try await runner.run(ticket, stagedFile: path, settings: fileSettings)))
             }
+            shown?.cancel()
+            await shown?.value
         }
         if json {
             let data = reports.count == 1 ? reports[0].1.json() : IngestionReport.jsonArray(reports.map(\.1))
