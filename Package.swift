@@ -28,9 +28,10 @@ let package = Package(
             name: "ScheduleStore",
             dependencies: ["Schedule", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(
             name: "DropFolders",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Ingestion",

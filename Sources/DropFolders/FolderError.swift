@@ -18,6 +18,14 @@ public struct FolderError: Error, Equatable, Sendable, CustomStringConvertible {
         case watchFailed = "folder.watchFailed"
         /// Another input/output failure.
         case ioFailed = "folder.ioFailed"
+        /// The server cannot be reached (no route, refused, timed out, connection lost).
+        case unreachable = "folder.unreachable"
+        /// The server refused the credentials.
+        case authFailed = "folder.authFailed"
+        /// The secure connection failed: an untrusted or changed certificate or host key, or no TLS where required.
+        case tlsFailed = "folder.tlsFailed"
+        /// The server answered outside the protocol or refused a command for another reason.
+        case protocolFailed = "folder.protocolFailed"
     }
 
     /// The stable code.

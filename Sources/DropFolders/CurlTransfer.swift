@@ -1,0 +1,100 @@
+import CCurl
+import Foundation
+
+/// One libcurl transfer (FTP, FTPS), run by a blocking call: never on the cooperative pool (use `BlockingWork`).
+///
+/// Credentials go in libcurl's own options, never in the URL, so no message or log line can carry them.
+/// libcurl's result codes become `FolderError` codes: unreachable, auth, TLS, permission, not found, protocol.
+struct CurlTransfer {
+    /// How to reach and authenticate to the server.
+    struct Connection: Sendable {
+        /// The user name.
+        var username: String
+        /// The password.
+        var password: String
+        /// Require TLS on the control and data connections (explicit FTPS).
+        var requireTLS: Bool
+        /// A PEM file of the certificate authorities to trust, instead of the system's.
+        var certificateAuthorities: String?
+        /// Whether the server's certificate and name are checked (on unless the folder turns it off).
+        var verifyCertificate: Bool
+        /// The longest a connection may take to open, and a transfer may stall, in seconds.
+        var timeout: Int
+    }
+
+    /// libcurl's process-wide set-up, done once before the first handle.
+    private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    /// Performs one request on `url` (no credentials in it): `customRequest` replaces the listing command, `quote`
+    /// commands run after login, `noBody` skips the transfer; received bytes go to `sink` (false aborts).
+    static func perform(
+        _ url: String, connection: Connection, customRequest: String? = nil, quote: [String] = [], noBody: Bool = false,
+        sink: @escaping (UnsafeRawBufferPointer) -> Bool = { _ in true }
+    ) throws(FolderError) {
+        guard initialized, let handle = curl_easy_init() else { throw FolderError(.ioFailed, "libcurl cannot be initialized") }
+        defer { curl_easy_cleanup(handle) }
+        var list: UnsafeMutablePointer<curl_slist>?
+        for command in quote { list = curl_slist_append(list, command) }
+        defer { curl_slist_free_all(list) }
+        let receiver = Receiver(sink)
+        var code = CURLE_OK
+        func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
+        set(scheduledrop_curl_set_string(handle, CURLOPT_URL, url))
+        set(scheduledrop_curl_set_string(handle, CURLOPT_USERNAME, connection.username))
+        set(scheduledrop_curl_set_string(handle, CURLOPT_PASSWORD, connection.password))
+        set(scheduledrop_curl_set_long(handle, CURLOPT_NOSIGNAL, 1))
+        set(scheduledrop_curl_set_long(handle, CURLOPT_CONNECTTIMEOUT, connection.timeout))
+        set(scheduledrop_curl_set_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1))
+        set(scheduledrop_curl_set_long(handle, CURLOPT_LOW_SPEED_TIME, connection.timeout))
+        set(scheduledrop_curl_set_long(handle, CURLOPT_FTP_USE_EPSV, 1))
+        if connection.requireTLS {
+            set(scheduledrop_curl_set_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)))
+            set(scheduledrop_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, connection.verifyCertificate ? 1 : 0))
+            set(scheduledrop_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, connection.verifyCertificate ? 2 : 0))
+            if let authorities = connection.certificateAuthorities {
+                set(scheduledrop_curl_set_string(handle, CURLOPT_CAINFO, authorities))
+            }
+        }
+        if let customRequest { set(scheduledrop_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, customRequest)) }
+        if list != nil { set(scheduledrop_curl_set_list(handle, CURLOPT_QUOTE, list)) }
+        if noBody { set(scheduledrop_curl_set_long(handle, CURLOPT_NOBODY, 1)) }
+        set(
+            scheduledrop_curl_set_writer(
+                handle,
+                { data, size, count, context in
+                    let receiver = Unmanaged<Receiver>.fromOpaque(context!).takeUnretainedValue()
+                    return receiver.sink(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+                }, Unmanaged.passUnretained(receiver).toOpaque()))
+        if code == CURLE_OK {
+            code = withExtendedLifetime(receiver) { curl_easy_perform(handle) }
+        }
+        guard code == CURLE_OK else {
+            var response = 0
+            _ = scheduledrop_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &response)
+            throw error(code, response: response, url: url)
+        }
+    }
+
+    /// The folder error of a libcurl result, with the server's last reply code when there was one.
+    static func error(_ code: CURLcode, response: Int, url: String) -> FolderError {
+        let reason = String(cString: curl_easy_strerror(code)) + (response > 0 ? " (server reply \(response))" : "")
+        let kind: FolderError.Code =
+            switch code {
+            case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_CONNECT, CURLE_OPERATION_TIMEDOUT, CURLE_SEND_ERROR, CURLE_RECV_ERROR,
+                CURLE_GOT_NOTHING, CURLE_FTP_ACCEPT_TIMEOUT:
+                .unreachable
+            case CURLE_LOGIN_DENIED: .authFailed
+            case CURLE_PEER_FAILED_VERIFICATION, CURLE_SSL_CONNECT_ERROR, CURLE_USE_SSL_FAILED, CURLE_SSL_CACERT_BADFILE: .tlsFailed
+            case CURLE_REMOTE_ACCESS_DENIED: .permissionDenied
+            case CURLE_REMOTE_FILE_NOT_FOUND: .notFound
+            default: response == 550 ? .notFound : .protocolFailed
+            }
+        return FolderError(kind, "\(url): \(reason)")
+    }
+
+    /// Holds the sink while libcurl calls back into it.
+    private final class Receiver {
+        let sink: (UnsafeRawBufferPointer) -> Bool
+        init(_ sink: @escaping (UnsafeRawBufferPointer) -> Bool) { self.sink = sink }
+    }
+}

@@ -1,0 +1,197 @@
+import Foundation
+import Synchronization
+
+/// A folder on an FTP server, with explicit TLS (FTPS) when the folder asks for it, through libcurl.
+///
+/// The folder is listed with `MLSD` (exact size and UTC time) while the server offers it and with `LIST` once it
+/// refuses `MLSD` (see `FTPListing` for what `LIST` times mean). Names the server gives are checked with
+/// `FileName.check` and unsafe ones are left out of the listing. A file is fetched to a `.part` file beside the
+/// destination and its size compared with the listed one, so a broken download is never taken for the file.
+/// After processing, a file is deleted (`DELE`) or renamed into another folder of the server (`RNFR`/`RNTO`,
+/// the folder made first if missing). Every call is blocking libcurl work run off the cooperative pool.
+public final class FTPFolder: FolderSource {
+    /// Where the folder is and how to reach it.
+    public struct Settings: Sendable {
+        /// The folder's configured id.
+        public var id: String
+        /// The server's host name or address.
+        public var host: String
+        /// The server's port.
+        public var port: Int
+        /// The folder's path on the server, relative to the login folder (empty for the login folder itself).
+        public var path: String
+        /// The user name.
+        public var username: String
+        /// The password.
+        public var password: String
+        /// Whether the folder is FTPS: TLS required on every connection.
+        public var tls: Bool
+        /// A PEM file of certificate authorities to trust instead of the system's.
+        public var certificateAuthorities: String?
+        /// Whether the server's certificate is checked (turning it off is an explicit, logged choice).
+        public var verifyCertificate: Bool
+        /// The zone `LIST` times are read in.
+        public var listingZone: TimeZone
+        /// The longest a connection may take to open, or a transfer may stall, in seconds.
+        public var timeout: Int
+
+        /// Creates settings; FTPS checks certificates against the system's authorities unless told otherwise.
+        public init(
+            id: String, host: String, port: Int = 21, path: String = "", username: String, password: String, tls: Bool = false,
+            certificateAuthorities: String? = nil, verifyCertificate: Bool = true, listingZone: TimeZone = TimeZone(identifier: "UTC")!,
+            timeout: Int = 30
+        ) {
+            self.id = id
+            self.host = host
+            self.port = port
+            self.path = path
+            self.username = username
+            self.password = password
+            self.tls = tls
+            self.certificateAuthorities = certificateAuthorities
+            self.verifyCertificate = verifyCertificate
+            self.listingZone = listingZone
+            self.timeout = timeout
+        }
+    }
+
+    private let settings: Settings
+    /// Whether the server answered `MLSD`: nil until asked, false once it refused.
+    private let offersMLSD = Mutex<Bool?>(nil)
+
+    /// A folder reached with `settings`.
+    public init(_ settings: Settings) {
+        self.settings = settings
+    }
+
+    /// The configured id.
+    public var id: String { settings.id }
+    /// `ftps` with TLS, else `ftp`.
+    public var kind: String { settings.tls ? "ftps" : "ftp" }
+
+    /// Whether listings use `MLSD` (true) or `LIST` (false, the server refused `MLSD`); nil before the first listing.
+    public var listsWithMLSD: Bool? { offersMLSD.withLock { $0 } }
+
+    /// The folder's regular files with safe names, by `MLSD` or, where the server has none, by `LIST`.
+    public func list() async throws -> [FileStat] {
+        try await BlockingWork.run { [self] in
+            let entries: [FTPListing.Entry]
+            if offersMLSD.withLock({ $0 }) != false {
+                do {
+                    entries = FTPListing.parseMLSD(try text(of: directoryURL, command: "MLSD"))
+                    offersMLSD.withLock { $0 = true }
+                } catch let error as FolderError
+                    where ![.unreachable, .authFailed, .tlsFailed].contains(error.code) && offersMLSD.withLock({ $0 }) == nil
+                {
+                    offersMLSD.withLock { $0 = false }
+                    entries = try listed()
+                }
+            } else {
+                entries = try listed()
+            }
+            return entries.compactMap { entry in
+                (try? FileName.check(entry.name)) == nil ? nil : FileStat(path: entry.name, size: entry.size, modified: entry.modified)
+            }
+        }
+    }
+
+    /// Downloads the file to `destination` through a `.part` file; a size other than the listed one is `changedDuringFetch`.
+    public func fetch(_ file: FileStat, to destination: URL) async throws {
+        try FileName.check(file.path)
+        try await BlockingWork.run { [self] in
+            let partial = destination.path + ".part"
+            guard FileManager.default.createFile(atPath: partial, contents: nil), let output = FileHandle(forWritingAtPath: partial) else {
+                throw FolderError(.ioFailed, "cannot write the staging file \(partial)")
+            }
+            do {
+                var written: Int64 = 0
+                var failed = false
+                try CurlTransfer.perform(fileURL(file.path), connection: connection) { bytes in
+                    do {
+                        try output.write(contentsOf: bytes)
+                        written += Int64(bytes.count)
+                        return true
+                    } catch {
+                        failed = true
+                        return false
+                    }
+                }
+                try output.close()
+                guard !failed else { throw FolderError(.ioFailed, "cannot write the staging file \(partial)") }
+                guard written == file.size else {
+                    throw FolderError(.changedDuringFetch, "\(file.path) had \(written) bytes, not the \(file.size) listed")
+                }
+                try FileManager.default.moveItem(atPath: partial, toPath: destination.path)
+            } catch {
+                try? output.close()
+                try? FileManager.default.removeItem(atPath: partial)
+                throw error
+            }
+        }
+    }
+
+    /// Deletes the file on the server, or renames it into the folder `disposal` names (a path on the server,
+    /// relative to the login folder), under a name with the time so nothing is overwritten.
+    @discardableResult
+    public func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? {
+        try FileName.check(file.path)
+        let source = serverPath(file.path)
+        switch disposal {
+        case .keep:
+            return nil
+        case .delete:
+            try await BlockingWork.run { [self] in
+                try CurlTransfer.perform(directoryURL, connection: connection, quote: ["DELE \(source)"], noBody: true)
+            }
+            return nil
+        case .move(let folder):
+            let target = folder.hasSuffix("/") ? folder : folder + "/"
+            let name = target + LocalFolder.timestamped(file.path)
+            try await BlockingWork.run { [self] in
+                try CurlTransfer.perform(
+                    directoryURL, connection: connection, quote: ["*MKD \(folder)", "RNFR \(source)", "RNTO \(name)"], noBody: true)
+            }
+            return nil
+        }
+    }
+
+    private func listed() throws -> [FTPListing.Entry] {
+        FTPListing.parseLIST(try text(of: directoryURL, command: nil), now: Int64(Date().timeIntervalSince1970), zone: settings.listingZone)
+    }
+
+    /// The reply of a listing command as text.
+    private func text(of url: String, command: String?) throws -> String {
+        var bytes: [UInt8] = []
+        try CurlTransfer.perform(url, connection: connection, customRequest: command) { chunk in
+            bytes += chunk
+            return true
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private var connection: CurlTransfer.Connection {
+        CurlTransfer.Connection(
+            username: settings.username, password: settings.password, requireTLS: settings.tls,
+            certificateAuthorities: settings.certificateAuthorities, verifyCertificate: settings.verifyCertificate,
+            timeout: settings.timeout)
+    }
+
+    /// `ftp://host:port/path/`, the path's characters percent-encoded; never with credentials.
+    private var directoryURL: String {
+        let path = settings.path.split(separator: "/").map { Self.encoded(String($0)) }.joined(separator: "/")
+        return "ftp://\(settings.host):\(settings.port)/" + (path.isEmpty ? "" : path + "/")
+    }
+
+    private func fileURL(_ name: String) -> String {
+        directoryURL + Self.encoded(name)
+    }
+
+    /// The file's path on the server as FTP commands take it: relative to the login folder.
+    private func serverPath(_ name: String) -> String {
+        settings.path.isEmpty ? name : (settings.path.hasSuffix("/") ? settings.path : settings.path + "/") + name
+    }
+
+    private static func encoded(_ component: String) -> String {
+        component.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/;?#"))) ?? component
+    }
+}

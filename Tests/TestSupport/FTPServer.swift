@@ -1,0 +1,178 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A real proftpd (Debian's `proftpd-basic`) on a free loopback port, with one virtual user whose home is a
+/// fresh folder, started for a test and stopped when released. `mlsd: false` denies MLSD so clients must use
+/// LIST; `tls: true` requires explicit TLS with a self-signed certificate made for it (`certificate`).
+public final class FTPServer: @unchecked Sendable {
+    /// The server's port on 127.0.0.1.
+    public let port: Int
+    /// The user's home: what the server shows as `/`. Files written here are the server's files.
+    public let home: String
+    /// The user name.
+    public let username = "partner"
+    /// The user's password.
+    public let password = "ftp-secret-\(UUID().uuidString.prefix(8))"
+    /// The PEM certificate the server presents when `tls` is on (it is its own authority).
+    public let certificate: String
+    private let root: TemporaryDirectory
+    private let process = Process()
+
+    /// Starts the server and waits until it greets; throws if it cannot.
+    public init(mlsd: Bool = true, tls: Bool = false) throws {
+        root = try TemporaryDirectory()
+        let work = root.path
+        home = work + "/home"
+        certificate = work + "/cert.pem"
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        chmod(work, 0o755)
+        chmod(home, 0o777)
+        port = try Self.freePort()
+        let hash = try Self.run("/usr/bin/openssl", ["passwd", "-6", password]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try "\(username):\(hash):65534:65534::\(home):/bin/sh\n".write(toFile: work + "/passwd", atomically: true, encoding: .utf8)
+        chmod(work + "/passwd", 0o600)
+        var configuration = """
+            ServerName "scheduledrop test"
+            ServerType standalone
+            UseIPv6 off
+            DefaultAddress 127.0.0.1
+            SocketBindTight on
+            Port \(port)
+            User nobody
+            Group nogroup
+            DefaultRoot ~
+            AllowOverwrite on
+            Umask 000
+            RequireValidShell off
+            AuthUserFile \(work)/passwd
+            AuthOrder mod_auth_file.c
+            UseReverseDNS off
+            WtmpLog off
+            DelayEngine off
+            ScoreboardFile \(work)/proftpd.scoreboard
+            PidFile \(work)/proftpd.pid
+            SystemLog \(work)/system.log
+            TransferLog \(work)/xfer.log
+
+            """
+        if !mlsd { configuration += "<Limit MLSD MLST>\n  DenyAll\n</Limit>\n" }
+        if tls {
+            _ = try Self.run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1",
+                    "-keyout", work + "/key.pem", "-out", certificate,
+                ])
+            configuration =
+                "ModulePath /usr/lib/proftpd\nLoadModule mod_tls.c\n" + configuration + """
+                    TLSEngine on
+                    TLSRequired on
+                    TLSProtocol TLSv1.2 TLSv1.3
+                    TLSRSACertificateFile \(certificate)
+                    TLSRSACertificateKeyFile \(work)/key.pem
+                    TLSLog \(work)/tls.log
+                    TLSOptions NoSessionReuseRequired
+
+                    """
+        }
+        try configuration.write(toFile: work + "/proftpd.conf", atomically: true, encoding: .utf8)
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/proftpd")
+        process.arguments = ["-n", "-q", "-c", work + "/proftpd.conf"]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: Self.touch(work + "/out.log")))
+        try process.run()
+        let deadline = Date().addingTimeInterval(10)
+        while !Self.greets(port: port) {
+            guard process.isRunning, Date() < deadline else {
+                let log = (try? String(contentsOfFile: work + "/out.log", encoding: .utf8)) ?? ""
+                throw FTPServerError(message: "proftpd did not start on port \(port): \(log)")
+            }
+            usleep(20_000)
+        }
+    }
+
+    deinit { stop() }
+
+    /// Stops the server (SIGTERM) and waits for it.
+    public func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// Writes `text` as the file `name` in the folder `folder` of the home (created if missing), writable by the server.
+    public func put(_ name: String, _ text: String, in folder: String = "inbox") throws {
+        let directory = home + "/" + folder
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        chmod(directory, 0o777)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/" + name))
+        chmod(directory + "/" + name, 0o666)
+    }
+
+    private static func touch(_ path: String) -> String {
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        return path
+    }
+
+    private static func greets(port: Int) -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        var timeout = timeval(tv_sec: 2, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let count = recv(descriptor, &buffer, buffer.count, 0)
+        return count >= 3 && buffer[0..<3] == [0x32, 0x32, 0x30]
+    }
+
+    /// A port the kernel gives as free now.
+    public static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
+            }
+        }
+        guard bound else { throw FTPServerError(message: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    @discardableResult
+    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw FTPServerError(message: "\(executable) \(arguments.first ?? "") failed") }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+/// The test FTP server could not be set up.
+public struct FTPServerError: Error, CustomStringConvertible {
+    /// What went wrong.
+    public var message: String
+    /// The message.
+    public var description: String { message }
+}
