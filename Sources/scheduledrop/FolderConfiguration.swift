@@ -30,8 +30,24 @@ struct FolderConfiguration: Decodable {
 
     var id: String
     var type = Kind.local
-    /// The directory, for a local folder.
+    /// The directory, for a local folder; the folder on the server, relative to the login folder, for FTP.
     var path: String?
+    /// The server, for a remote folder.
+    var host: String?
+    /// The server's port; default 21 for FTP and FTPS.
+    var port: Int?
+    /// The user name on the server.
+    var username: String?
+    /// The environment variable that holds the password (the password itself is never in the file).
+    var passwordEnv: String?
+    /// A file that holds the password (its first line).
+    var passwordFile: String?
+    /// A PEM file of certificate authorities for FTPS, instead of the system's.
+    var caFile: String?
+    /// Whether FTPS checks the server's certificate; turning it off is logged at every start.
+    var verifyCertificate = true
+    /// The zone of the times an FTP server's LIST gives (MLSD times are UTC).
+    var listingTimeZone = "UTC"
     var partnerId = 1
     var patterns = NamePatterns.defaultInclude
     var ignore = NamePatterns.defaultIgnore
@@ -63,6 +79,7 @@ struct FolderConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, path, partnerId, patterns, ignore, pollInterval, fileSizeCheckInterval, strict, eventType, timeZone
         case afterProcessing, handledFolder, failedFolder, maxFileSize, maxFilesPerPoll
+        case host, port, username, passwordEnv, passwordFile, caFile, verifyCertificate, listingTimeZone
     }
 
     init(from decoder: any Decoder) throws {
@@ -84,6 +101,46 @@ struct FolderConfiguration: Decodable {
         failedFolder = try c.decodeIfPresent(String.self, forKey: .failedFolder)
         maxFileSize = try c.decodeIfPresent(Int64.self, forKey: .maxFileSize) ?? maxFileSize
         maxFilesPerPoll = try c.decodeIfPresent(Int.self, forKey: .maxFilesPerPoll) ?? maxFilesPerPoll
+        host = try c.decodeIfPresent(String.self, forKey: .host)
+        port = try c.decodeIfPresent(Int.self, forKey: .port)
+        username = try c.decodeIfPresent(String.self, forKey: .username)
+        passwordEnv = try c.decodeIfPresent(String.self, forKey: .passwordEnv)
+        passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
+        caFile = try c.decodeIfPresent(String.self, forKey: .caFile)
+        verifyCertificate = try c.decodeIfPresent(Bool.self, forKey: .verifyCertificate) ?? verifyCertificate
+        listingTimeZone = try c.decodeIfPresent(String.self, forKey: .listingTimeZone) ?? listingTimeZone
+    }
+
+    /// Whether the folder is on an FTP server.
+    var isFTP: Bool { type == .ftp || type == .ftps }
+
+    /// The password, from the environment variable or the file the folder names: read when the folder starts
+    /// (`run`, and again on SIGHUP), so commands that only read the store need no password.
+    ///
+    /// Throws a `ConfigurationError` that names where the password should be, never the password.
+    func password(yamlPath: String) throws -> String {
+        if let name = passwordEnv {
+            guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+                throw ConfigurationError(path: yamlPath + ".passwordEnv", message: "the environment variable \(name) is not set")
+            }
+            return value
+        }
+        if let file = passwordFile {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ConfigurationError(path: yamlPath + ".passwordFile", message: "\(file) cannot be read")
+            }
+            return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+        }
+        throw ConfigurationError(path: yamlPath, message: "a remote folder needs passwordEnv or passwordFile")
+    }
+
+    /// The FTP folder this configuration describes; call only when `problems` is empty.
+    func ftpSettings(yamlPath: String) throws -> FTPFolder.Settings {
+        FTPFolder.Settings(
+            id: id, host: host ?? "", port: port ?? 21, path: path ?? "", username: username ?? "",
+            password: try password(yamlPath: yamlPath),
+            tls: type == .ftps, certificateAuthorities: caFile, verifyCertificate: verifyCertificate,
+            listingZone: TimeZone(identifier: listingTimeZone) ?? TimeZone(identifier: "UTC")!)
     }
 
     /// What is wrong with this folder's settings; `path` is its YAML path.
@@ -93,8 +150,18 @@ struct FolderConfiguration: Decodable {
             problems.append(ConfigurationError(path: "\(yamlPath).\(key.rawValue)", message: message))
         }
         if id.isEmpty || id.contains("/") { problem(.id, "must be a non-empty name without '/'") }
-        if type != .local { problem(.type, "\(type.rawValue) folders are not supported by this version yet; use local") }
+        if type == .sftp || type == .s3 { problem(.type, "\(type.rawValue) folders are not supported by this version yet") }
         if type == .local && (path ?? "").isEmpty { problem(.path, "a local folder needs a path") }
+        if isFTP {
+            if (host ?? "").isEmpty { problem(.host, "an FTP folder needs its server's host") }
+            if (username ?? "").isEmpty { problem(.username, "an FTP folder needs a user name") }
+            if let port, !(1...65_535).contains(port) { problem(.port, "must be 1…65535") }
+            if passwordEnv == nil && passwordFile == nil {
+                problems.append(ConfigurationError(path: yamlPath, message: "a remote folder needs passwordEnv or passwordFile"))
+            }
+            if TimeZone(identifier: listingTimeZone) == nil { problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone") }
+            if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { problem(.caFile, "\(caFile) cannot be read") }
+        }
         if partnerId <= 0 { problem(.partnerId, "must be a positive integer") }
         if patterns.isEmpty { problem(.patterns, "must name at least one pattern") }
         if !(pollInterval > 0) { problem(.pollInterval, "must be more than 0 seconds") }

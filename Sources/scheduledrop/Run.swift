@@ -103,11 +103,21 @@ struct Folders: Sendable {
 
     /// One supervisor entry per folder, its directory created if missing; the fingerprint is the folder's whole configuration.
     func entries(_ configuration: Configuration) throws -> [FolderSupervisor.Entry] {
-        try configuration.folders.map { folder in
-            let directory = folder.path ?? "."
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try configuration.folders.enumerated().map { index, folder in
+            let source: any FolderSource
+            if folder.isFTP {
+                source = FTPFolder(try folder.ftpSettings(yamlPath: "folders[\(index)]"))
+                if !folder.verifyCertificate {
+                    logger.warning(
+                        "certificate checks are off for this folder (verifyCertificate: false)", metadata: ["folder": "\(folder.id)"])
+                }
+            } else {
+                let directory = folder.path ?? "."
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                source = LocalFolder(id: folder.id, directory: directory)
+            }
             let watcher = FolderWatcher(
-                source: LocalFolder(id: folder.id, directory: directory), settings: configuration.settings(of: folder), store: store,
+                source: source, settings: configuration.settings(of: folder), store: store,
                 runner: runner,
                 stagingDirectory: stagingPath + "/" + folder.id, logger: logger)
             return FolderSupervisor.Entry(

@@ -19,7 +19,7 @@ public final class FTPServer: @unchecked Sendable {
     /// The PEM certificate the server presents when `tls` is on (it is its own authority).
     public let certificate: String
     private let root: TemporaryDirectory
-    private let process = Process()
+    private var pid: Int32 = 0
 
     /// Starts the server and waits until it greets; throws if it cannot.
     public init(mlsd: Bool = true, tls: Bool = false) throws {
@@ -80,28 +80,31 @@ public final class FTPServer: @unchecked Sendable {
                     """
         }
         try configuration.write(toFile: work + "/proftpd.conf", atomically: true, encoding: .utf8)
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/proftpd")
-        process.arguments = ["-n", "-q", "-c", work + "/proftpd.conf"]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: Self.touch(work + "/out.log")))
-        try process.run()
+        // proftpd detaches itself (no -n): the test process then has no long-lived child of its own here, so it
+        // never has to tell this server's exit from a daemon's (Foundation's Process can miss one of two).
+        try Self.run("/usr/sbin/proftpd", ["-q", "-c", work + "/proftpd.conf"], errors: work + "/out.log", capture: false)
         let deadline = Date().addingTimeInterval(10)
         while !Self.greets(port: port) {
-            guard process.isRunning, Date() < deadline else {
-                let log = (try? String(contentsOfFile: work + "/out.log", encoding: .utf8)) ?? ""
+            guard Date() < deadline else {
+                let log = (try? String(contentsOfFile: work + "/system.log", encoding: .utf8)) ?? ""
                 throw FTPServerError(message: "proftpd did not start on port \(port): \(log)")
             }
             usleep(20_000)
         }
+        pid =
+            Int32(
+                (try? String(contentsOfFile: work + "/proftpd.pid", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            ) ?? 0
     }
 
     deinit { stop() }
 
-    /// Stops the server (SIGTERM) and waits for it.
+    /// Stops the server (SIGTERM) and waits until its port is closed.
     public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        guard pid > 0, kill(pid, 0) == 0 else { return }
+        kill(pid, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while Self.greets(port: port), Date() < deadline { usleep(20_000) }
     }
 
     /// Writes `text` as the file `name` in the folder `folder` of the home (created if missing), writable by the server.
@@ -114,7 +117,7 @@ public final class FTPServer: @unchecked Sendable {
     }
 
     private static func touch(_ path: String) -> String {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
+        if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         return path
     }
 
@@ -154,15 +157,17 @@ public final class FTPServer: @unchecked Sendable {
     }
 
     @discardableResult
-    private static func run(_ executable: String, _ arguments: [String]) throws -> String {
+    private static func run(_ executable: String, _ arguments: [String], errors: String = "/dev/null", capture: Bool = true) throws
+        -> String
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        process.standardOutput = capture ? output : FileHandle(forWritingAtPath: "/dev/null")
+        process.standardError = FileHandle(forWritingAtPath: touch(errors))
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw FTPServerError(message: "\(executable) \(arguments.first ?? "") failed") }
         return String(decoding: data, as: UTF8.self)
