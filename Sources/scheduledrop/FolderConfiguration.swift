@@ -160,7 +160,6 @@ struct FolderConfiguration: Decodable {
                 problems.append(ConfigurationError(path: yamlPath, message: "a remote folder needs passwordEnv or passwordFile"))
             }
             if TimeZone(identifier: listingTimeZone) == nil { problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone") }
-            if let caFile, !FileManager.default.isReadableFile(atPath: caFile) { problem(.caFile, "\(caFile) cannot be read") }
         }
         if partnerId <= 0 { problem(.partnerId, "must be a positive integer") }
         if patterns.isEmpty { problem(.patterns, "must name at least one pattern") }
