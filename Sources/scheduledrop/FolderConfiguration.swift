@@ -111,6 +111,11 @@ struct FolderConfiguration: Decodable {
         listingTimeZone = try c.decodeIfPresent(String.self, forKey: .listingTimeZone) ?? listingTimeZone
     }
 
+    /// Where the folder is, for people: its path, or `user@host:port/path` on a server (never the password).
+    var location: String {
+        isFTP ? "\(username ?? "")@\(host ?? ""):\(port ?? 21)/\(path ?? "")" : path ?? "-"
+    }
+
     /// Whether the folder is on an FTP server.
     var isFTP: Bool { type == .ftp || type == .ftps }
 
