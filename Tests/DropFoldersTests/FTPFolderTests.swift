@@ -27,10 +27,15 @@ import Testing
         #expect(listed.map(\.path) == ["rooms.csv", "term 2026.ics"], "the unsafe name and the folder are left out")
         #expect(listed.map(\.size) == [4, 32])
         #expect(folder.listsWithMLSD == mlsd)
-        let now = Date().timeIntervalSince1970
         for file in listed {
+            let written = try #require(
+                try FileManager.default.attributesOfItem(atPath: server.home + "/inbox/" + file.path)[.modificationDate] as? Date)
             let modified = Double(file.modified) / 1e9
-            #expect(abs(modified - now) < (mlsd ? 5 : 120), "\(file) is about now (\(mlsd ? "exact" : "to the minute"))")
+            #expect(
+                mlsd
+                    ? abs(modified - written.timeIntervalSince1970) < 1
+                    : modified <= written.timeIntervalSince1970 && written.timeIntervalSince1970 - modified < 60,
+                "\(file) was written at \(written) (MLSD: to the second; LIST: to the minute)")
         }
 
         let staging = try TemporaryDirectory()

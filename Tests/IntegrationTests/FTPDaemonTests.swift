@@ -5,7 +5,7 @@ import Testing
 /// The daemon over an FTP folder on a real proftpd: ingested once, again when changed, deleted on the server
 /// after processing; a wrong password shows in status as `folder.authFailed`, and no password is ever printed.
 @Suite(.serialized) struct FTPDaemonTests {
-    static func configure(_ root: TemporaryDirectory, server: FTPServer, afterProcessing: String = "keep") throws {
+    static func configure(_ root: TemporaryDirectory, server: FTPServer, afterProcessing: String = "keep", stability: Double = 0.6) throws {
         try """
         dataDirectory: \(root.path)/data
         log: { format: json }
@@ -20,7 +20,7 @@ import Testing
             passwordEnv: FTP_PASSWORD
             partnerId: 42
             pollInterval: 0.5
-            fileSizeCheckInterval: 0.6
+            fileSizeCheckInterval: \(stability)
             afterProcessing: \(afterProcessing)
         """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
     }
@@ -77,5 +77,33 @@ import Testing
         for output in [daemon.output, status.output] {
             #expect(!output.contains(wrong) && !output.contains(server.password))
         }
+    }
+
+    @Test func aFileStillBeingUploadedIsNotIngestedBeforeItIsStable() async throws {
+        let server = try FTPServer()
+        let root = try TemporaryDirectory()
+        try Self.configure(root, server: server)
+        let daemon = try Daemon(
+            ["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log",
+            environment: ["FTP_PASSWORD": server.password])
+        defer { _ = daemon.stop(SIGTERM) }
+        try await daemon.waitForOutput("scheduledrop started")
+        let text = largeCalendar(events: 40)
+        let chunks = stride(from: 0, to: text.utf8.count, by: text.utf8.count / 8 + 1).map { offset in
+            Data(text.utf8.dropFirst(offset).prefix(text.utf8.count / 8 + 1))
+        }
+        try server.put("slow.ics", "")
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: server.home + "/inbox/slow.ics"))
+        for chunk in chunks {
+            try handle.seekToEnd()
+            try handle.write(contentsOf: chunk)
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        try handle.close()
+        try await daemon.waitForOutput("file ingested")
+        try await Task.sleep(for: .seconds(1))
+        #expect(!daemon.output.contains("file failed"), "no partial upload was taken: \(daemon.output)")
+        #expect(daemon.output.components(separatedBy: "\"msg\":\"file ingested\"").count == 2)
+        #expect(daemon.output.contains("\"added\":\"40\""))
     }
 }

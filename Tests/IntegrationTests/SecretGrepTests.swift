@@ -73,7 +73,9 @@ import Testing
         for case let file as String in FileManager.default.enumerator(atPath: data) ?? .init() {
             if let bytes = FileManager.default.contents(atPath: data + "/" + file) { written.append((file, bytes)) }
         }
-        #expect(written.contains { $0.0 == "scheduledrop.sqlite" && $0.1.range(of: Data("pushed1".utf8)) != nil }, "the store is searched")
+        #expect(
+            written.contains { $0.0.hasPrefix("scheduledrop.sqlite") && $0.1.range(of: Data("pushed1".utf8)) != nil },
+            "the store (its file or its write-ahead log) is searched")
         #expect(written.contains { $0.0.hasSuffix("dropped.ics.json") })
         let texts = (answers + [daemon.output]).map { ("output", Data($0.utf8)) }
         for secret in [token, hash] {
