@@ -113,11 +113,8 @@ public struct JobRunner: Sendable {
         if jobId != nil {
             Counter(label: MetricName.files, dimensions: [("folder", report.file.folderId), ("outcome", report.status.rawValue)])
                 .increment()
-            for (result, count) in [
-                ("added", counts.added), ("updated", counts.updated), ("cancelled", counts.cancelled), ("deleted", counts.deleted),
-                ("unchanged", counts.unchanged), ("rejected", counts.rejected),
-            ] where count > 0 {
-                Counter(label: MetricName.items, dimensions: [("result", result)]).increment(by: count)
+            for result in ItemResult.allCases where counts.count(of: result) > 0 {
+                Counter(label: MetricName.items, dimensions: [("result", result.rawValue)]).increment(by: counts.count(of: result))
             }
             Timer(label: MetricName.jobDuration, dimensions: [("kind", report.kind.rawValue)]).record(duration: duration)
         }

@@ -1,4 +1,3 @@
-import Crypto
 import DropFolders
 import Foundation
 import Logging
@@ -52,11 +51,10 @@ public actor UploadInbox: Service {
         let folder = directory + "/\(partnerId)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = folder + "/incoming-\(UUID().uuidString)"
-        try await BlockingWork.run { try bytes.write(to: URL(fileURLWithPath: temporary), options: .atomic) }
+        try await BlockingWork.run { try bytes.write(to: URL(fileURLWithPath: temporary)) }
         let identity = FileIdentity(
             folderId: FileIdentity.uploadFolderId(partnerId: partnerId), path: Self.safeName(name, kind: kind), size: Int64(bytes.count),
-            modified: Int64(Date().timeIntervalSince1970 * 1_000_000_000),
-            etag: SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined())
+            modified: Int64(Date().timeIntervalSince1970 * 1_000_000_000))
         let ticket: JobTicket
         do {
             ticket = try await store.openJob(for: identity, kind: kind)

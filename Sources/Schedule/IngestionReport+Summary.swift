@@ -8,8 +8,7 @@ extension IngestionReport {
             jobId.map { "scheduledrop report, job \($0)" } ?? "scheduledrop report, dry run (nothing was stored)",
             "file:    \(report.file.folderId):\(report.file.path) (\(report.file.size) bytes, sha256 \(report.file.sha256 ?? "-"))",
             "status:  \(report.status.rawValue), partner \(report.partnerId), \(report.kind.rawValue), \(report.startedAt) to \(report.finishedAt)",
-            "counts:  added \(counts.added), updated \(counts.updated), cancelled \(counts.cancelled), deleted \(counts.deleted), "
-                + "unchanged \(counts.unchanged), rejected \(counts.rejected), warnings \(counts.warnings)",
+            "counts:  " + counts.text,
         ]
         let series = report.items.compactMap(\.occurrences)
         if !series.isEmpty {

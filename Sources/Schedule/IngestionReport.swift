@@ -219,6 +219,23 @@ public struct ReportCounts: Codable, Equatable, Sendable {
     /// Warnings over all items.
     public var warnings = 0
 
+    /// How many items had `result`.
+    public func count(of result: ItemResult) -> Int {
+        switch result {
+        case .added: added
+        case .updated: updated
+        case .cancelled: cancelled
+        case .deleted: deleted
+        case .unchanged: unchanged
+        case .rejected: rejected
+        }
+    }
+
+    /// `added 3, updated 0, cancelled 0, deleted 0, unchanged 1, rejected 2, warnings 0`.
+    public var text: String {
+        (ItemResult.allCases.map { "\($0.rawValue) \(count(of: $0))" } + ["warnings \(warnings)"]).joined(separator: ", ")
+    }
+
     /// Counts the results of `items`.
     public init(_ items: [ItemReport] = []) {
         for item in items {

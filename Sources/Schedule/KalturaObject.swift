@@ -37,18 +37,11 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
     /// `extra` members, whose values are JSON already (a report, for instance).
     public func json(adding extra: [(name: String, json: Data)] = []) -> [UInt8] {
         var text = JSONText()
-        write(into: &text, closing: extra.isEmpty)
-        for (name, value) in extra {
-            text.raw(", ")
-            text.string(name)
-            text.raw(": ")
-            text.bytes += value
-        }
-        if !extra.isEmpty { text.raw("}") }
+        write(into: &text, adding: extra)
         return text.bytes
     }
 
-    func write(into text: inout JSONText, closing: Bool = true) {
+    func write(into text: inout JSONText, adding extra: [(name: String, json: Data)] = []) {
         text.raw("{")
         text.members(
             (fields.merging(["objectType": .string(objectType)]) { own, _ in own }).sorted { $0.key < $1.key }.map { name, value in
@@ -57,7 +50,13 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
                 case .string(let string): (name, .string(string))
                 }
             })
-        if closing { text.raw("}") }
+        for (name, value) in extra {
+            text.raw(", ")
+            text.string(name)
+            text.raw(": ")
+            text.bytes += value
+        }
+        text.raw("}")
     }
 
     /// An object of any class, with its fields.

@@ -10,7 +10,7 @@ enum BulkUploadObject {
         if let report = job.report {
             fields["status"] = .int(status(report.status.rawValue, rejected: report.counts.rejected))
             fields["numOfObjects"] = .int(Int64(report.items.count))
-            fields["description"] = .string(counts(report.counts))
+            fields["description"] = .string(report.counts.text)
             fields["logFileUrl"] = .string("/api_v3/service/bulkupload_bulk/action/serveLog/id/\(job.jobId)")
             if let code = report.code { fields["error"] = .string("\(code): \(report.message ?? "")") }
         } else if job.file.state == .error {
@@ -26,7 +26,7 @@ enum BulkUploadObject {
     static func make(_ summary: ReportSummary) -> KalturaObject {
         var fields = common(jobId: summary.jobId, path: summary.path, kind: nil, createdAt: summary.createdAt)
         fields["status"] = .int(status(summary.status, rejected: summary.counts.rejected))
-        fields["description"] = .string(counts(summary.counts))
+        fields["description"] = .string(summary.counts.text)
         fields["logFileUrl"] = .string("/api_v3/service/bulkupload_bulk/action/serveLog/id/\(summary.jobId)")
         if let code = summary.code { fields["error"] = .string(code) }
         return KalturaObject(objectType: "KalturaBulkUpload", fields: fields)
@@ -59,10 +59,5 @@ enum BulkUploadObject {
     /// Kaltura's batch job status of a finished job.
     private static func status(_ reportStatus: String, rejected: Int) -> Int64 {
         reportStatus == ReportStatus.error.rawValue ? 6 : rejected > 0 ? 12 : 5
-    }
-
-    private static func counts(_ counts: ReportCounts) -> String {
-        "added \(counts.added), updated \(counts.updated), cancelled \(counts.cancelled), deleted \(counts.deleted), "
-            + "unchanged \(counts.unchanged), rejected \(counts.rejected), warnings \(counts.warnings)"
     }
 }

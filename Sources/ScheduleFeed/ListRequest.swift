@@ -42,7 +42,7 @@ extension ListRequest where Filter == EventFilter {
             filter.createdAtGreaterThanOrEqual,
         ]
         self.init(
-            filter: filter, pager: try Self.pager(parameters),
+            filter: filter, pager: try Pager(parameters),
             usesRelativeTimes: times.contains { ($0 ?? EventFilter.relativeTimeLimit) < EventFilter.relativeTimeLimit })
     }
 }
@@ -58,19 +58,19 @@ extension ListRequest where Filter == ResourceFilter {
         filter.statusIn = try reader.codes("statusEqual", "statusIn", as: ResourceStatus.self)
         try reader.accept(orderBy: "+id")
         try reader.finish()
-        self.init(filter: filter, pager: try Self.pager(parameters), usesRelativeTimes: false)
+        self.init(filter: filter, pager: try Pager(parameters), usesRelativeTimes: false)
     }
 }
 
-extension ListRequest {
-    /// The pager of `parameters` (`pager:pageSize`, `pager:pageIndex`).
-    static func pager(_ parameters: KalturaParameters) throws(FeedError) -> Pager {
+extension Pager {
+    /// The pager of a call's `parameters` (`pager:pageSize`, `pager:pageIndex`).
+    init(_ parameters: KalturaParameters) throws(FeedError) {
         var reader = FieldReader(parameters.fields(of: "pager"), object: "pager")
         let size = try reader.number("pageSize").map { Int(clamping: $0) }
         let index = try reader.number("pageIndex").map { Int(clamping: $0) }
         try reader.finish()
         do {
-            return try Pager(pageSize: size, pageIndex: index)
+            try self.init(pageSize: size, pageIndex: index)
         } catch {
             throw FeedError(.pageBeyondLimit, error.message)
         }

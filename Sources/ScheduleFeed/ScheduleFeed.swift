@@ -216,7 +216,7 @@ public struct ScheduleFeed: Sendable {
 
     private func jobs(_ call: FeedCall, partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
         try Self.refuseCalendar(format, for: "bulk uploads")
-        let pager = try ListRequest<EventFilter>.pager(call.parameters)
+        let pager = try Pager(call.parameters)
         var filter = ReportFilter()
         filter.partnerId = partnerId
         filter.limit = pager.offset + pager.pageSize

@@ -60,6 +60,32 @@ final class Daemon {
     }
 }
 
+extension Daemon {
+    /// Starts `run` over a folder `inbox` of partner 42 at `root/drop`, with the feed on a free port and `token` as
+    /// partner 42's, and returns the daemon and the feed's port once it listens. The caller stops it.
+    static func withFeed(in root: TemporaryDirectory, token: String, logLevel: String = "info") async throws -> (Daemon, port: String) {
+        try """
+        dataDirectory: \(root.path)/data
+        log: { format: json, level: \(logLevel) }
+        feed:
+          port: 0
+          tokens:
+            - partnerId: 42
+              sha256: \(sha256Hex(token))
+        folders:
+          - id: inbox
+            path: \(root.path)/drop
+            partnerId: 42
+            fileSizeCheckInterval: 0.2
+            pollInterval: 1
+        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
+        let daemon = try Daemon(["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log")
+        try await daemon.waitForOutput("feed listening")
+        let port = try #require(daemon.output.firstMatch(of: /"address":"127\.0\.0\.1:(\d+)"/).map { String($0.1) })
+        return (daemon, port)
+    }
+}
+
 /// A VCALENDAR of `count` one-hour events with UIDs `<uidPrefix>1`…`<uidPrefix>N`, folded descriptions included.
 func largeCalendar(events count: Int, uidPrefix: String = "e") -> String {
     var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"

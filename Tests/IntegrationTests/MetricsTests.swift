@@ -11,25 +11,8 @@ import Testing
     @Test func metricsCountFilesItemsJobsFoldersEventsAndRequests() async throws {
         let root = try TemporaryDirectory()
         let token = "metrics-test-token-\(UUID().uuidString)"
-        try """
-        dataDirectory: \(root.path)/data
-        log: { format: json }
-        feed:
-          port: 0
-          tokens:
-            - partnerId: 42
-              sha256: \(sha256Hex(token))
-        folders:
-          - id: inbox
-            path: \(root.path)/drop
-            partnerId: 42
-            fileSizeCheckInterval: 0.2
-            pollInterval: 1
-        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
-        let daemon = try Daemon(["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log")
+        let (daemon, port) = try await Daemon.withFeed(in: root, token: token)
         defer { _ = daemon.stop(SIGTERM) }
-        try await daemon.waitForOutput("feed listening")
-        let port = try #require(daemon.output.firstMatch(of: /"address":"127\.0\.0\.1:(\d+)"/).map { String($0.1) })
         try largeCalendar(events: 3).write(toFile: root.path + "/drop/good.ics", atomically: true, encoding: .utf8)
         try "not a calendar".write(toFile: root.path + "/drop/bad.ics", atomically: true, encoding: .utf8)
         try await daemon.waitForOutput("file failed")

@@ -14,25 +14,8 @@ import Testing
         let root = try TemporaryDirectory()
         let token = "grep-me-\(UUID().uuidString)"
         let hash = sha256Hex(token)
-        try """
-        dataDirectory: \(root.path)/data
-        log: { format: json, level: debug }
-        feed:
-          port: 0
-          tokens:
-            - partnerId: 42
-              sha256: \(hash)
-        folders:
-          - id: inbox
-            path: \(root.path)/drop
-            partnerId: 42
-            fileSizeCheckInterval: 0.2
-            pollInterval: 1
-        """.write(toFile: root.path + "/config.yaml", atomically: true, encoding: .utf8)
-        let daemon = try Daemon(["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log")
+        let (daemon, port) = try await Daemon.withFeed(in: root, token: token, logLevel: "debug")
         defer { _ = daemon.stop(SIGTERM) }
-        try await daemon.waitForOutput("feed listening")
-        let port = try #require(daemon.output.firstMatch(of: /"address":"127\.0\.0\.1:(\d+)"/).map { String($0.1) })
         try largeCalendar(events: 2).write(toFile: root.path + "/drop/dropped.ics", atomically: true, encoding: .utf8)
         try await daemon.waitForOutput("file ingested")
 
