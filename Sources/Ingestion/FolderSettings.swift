@@ -13,6 +13,8 @@ public struct FolderSettings: Sendable {
     public var patterns: NamePatterns
     /// How often the whole folder is listed again (the safety net under inotify, the poll for remote folders).
     public var pollInterval: Duration
+    /// The longest wait between listings of a folder that keeps failing (the backoff's cap).
+    public var maximumBackoff: Duration
     /// How long a file must stay unchanged to be taken as complete.
     public var stabilityInterval: Duration
     /// Whether one rejected item rejects the whole file.
@@ -35,7 +37,8 @@ public struct FolderSettings: Sendable {
     /// Creates folder settings; every setting but the id has the documented default.
     public init(
         id: String, partnerId: Int = 1, patterns: NamePatterns = NamePatterns(), pollInterval: Duration = .seconds(30),
-        stabilityInterval: Duration = .seconds(5), strict: Bool = false, defaultEventType: EventType = .record,
+        maximumBackoff: Duration = .seconds(600), stabilityInterval: Duration = .seconds(5), strict: Bool = false,
+        defaultEventType: EventType = .record,
         timeZone: TimeZone = TimeZone(identifier: "UTC")!, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep,
         maximumFileSize: Int64 = 1 << 30, maximumFilesPerPoll: Int = 100, limits: EventLimits = EventLimits()
     ) {
@@ -43,6 +46,7 @@ public struct FolderSettings: Sendable {
         self.partnerId = partnerId
         self.patterns = patterns
         self.pollInterval = pollInterval
+        self.maximumBackoff = max(maximumBackoff, pollInterval)
         self.stabilityInterval = stabilityInterval
         self.strict = strict
         self.defaultEventType = defaultEventType

@@ -11,7 +11,9 @@ import ServiceLifecycle
 /// On start it first re-runs the folder's unfinished jobs (a crash or stop cut them off),
 /// then lists the folder, and from then on follows its change notifications (if it has
 /// them), re-checks files that are not yet stable, and lists the whole folder every poll
-/// interval. Jobs of one folder run one at a time. On graceful shutdown it stops taking
+/// interval. A folder whose listing fails is listed again after a backoff that doubles
+/// from the poll interval up to the folder's cap, with jitter; one success ends it.
+/// Jobs of one folder run one at a time. On graceful shutdown it stops taking
 /// new work, lets the job in hand finish, and returns.
 public struct FolderWatcher: Service {
     /// The folder watched.
@@ -85,11 +87,10 @@ public struct FolderWatcher: Service {
         let (triggers, continuation) = AsyncStream.makeStream(of: Trigger.self, bufferingPolicy: .bufferingNewest(8192))
         let feeds = startFeeds(continuation)
         defer { feeds.forEach { $0.cancel() } }
-        var (retries, startListing) = try await recover(known: known, tracker: &tracker)
-
+        var failures = 0
         let clock = ContinuousClock()
         let origin = clock.now
-        var nextListing = startListing == nil ? Duration.zero : settings.pollInterval
+        var (retries, startListing, nextListing) = try await recover(known: known, tracker: &tracker, failures: &failures)
         var backlog: [FileStat] = []
         await withGracefulShutdownHandler {
             continuation.yield(.tick)
@@ -113,8 +114,9 @@ public struct FolderWatcher: Service {
                     startListing = nil
                     actions += tracker.listed(listing, at: now)
                 } else if now >= nextListing {
-                    nextListing = now + settings.pollInterval
-                    if let listing = await list() { actions += tracker.listed(listing, at: now) }
+                    let (listing, wait) = await list(failures: &failures)
+                    nextListing = now + wait
+                    if let listing { actions += tracker.listed(listing, at: now) }
                 }
                 for action in actions {
                     if case .ingest(let stat) = action { backlog.append(stat) } else { await record(action) }
@@ -141,8 +143,9 @@ public struct FolderWatcher: Service {
         logger.info("folder watcher stopped")
     }
 
-    /// Lists the folder and records the poll in the store; nil (logged) if the listing failed.
-    private func list() async -> [FileStat]? {
+    /// Lists the folder and records the poll in the store; the listing is nil (logged) if it failed. Returns the wait
+    /// until the next listing: the poll interval, or the backoff for `failures`, the listings in a row that failed.
+    private func list(failures: inout Int) async -> (listing: [FileStat]?, wait: Duration) {
         var outcome: (code: String, message: String)?
         var listing: [FileStat]?
         do {
@@ -150,19 +153,33 @@ public struct FolderWatcher: Service {
         } catch {
             let folderError = error as? FolderError ?? FolderError(.ioFailed, "\(error)")
             outcome = (folderError.code.rawValue, folderError.message)
-            logger.error("folder listing failed", metadata: ["code": "\(folderError.code.rawValue)", "error": "\(folderError.message)"])
             Counter(label: MetricName.pollErrors, dimensions: [("folder", settings.id), ("code", folderError.code.rawValue)]).increment()
         }
+        let before = failures
+        failures = outcome == nil ? 0 : failures + 1
+        let wait =
+            failures == 0
+            ? settings.pollInterval : Self.backoff(attempt: failures, base: settings.pollInterval, cap: settings.maximumBackoff)
+        if let outcome {
+            logger.error(
+                "folder listing failed",
+                metadata: [
+                    "code": "\(outcome.code)", "error": "\(outcome.message)", "failures": "\(failures)",
+                    "retry_in_ms": "\(wait.wholeMilliseconds)",
+                ])
+        } else if before > 0 {
+            logger.notice("folder listing works again", metadata: ["failures": "\(before)"])
+        }
+        Gauge(label: MetricName.consecutiveFailures, dimensions: [("folder", settings.id)]).record(failures)
         do {
-            let before = try await store.recordPoll(folderId: settings.id, kind: source.kind, error: outcome)
-            Gauge(label: MetricName.consecutiveFailures, dimensions: [("folder", settings.id)]).record(outcome == nil ? 0 : before + 1)
-            if outcome == nil && before > 0 {
-                logger.notice("folder listing works again", metadata: ["failures": "\(before)"])
-            }
+            try await store.recordPoll(
+                FolderPoll(
+                    folderId: settings.id, kind: source.kind, error: outcome, consecutiveFailures: failures,
+                    nextPollIn: (wait.wholeMilliseconds + 999) / 1000))
         } catch {
             logger.error("cannot record folder status", metadata: ["error": "\(error)"])
         }
-        return listing
+        return (listing, wait)
     }
 
     /// Starts the feeds of triggers: the folder's change notifications, if it has them, and a steady tick.
@@ -195,7 +212,7 @@ public struct FolderWatcher: Service {
         case .gone:
             tracker.forget(retry.stat.path)
         case .retry(let error):
-            let delay = Self.backoff(attempt: retry.attempt + 1, cap: max(settings.pollInterval, .seconds(60)))
+            let delay = Self.backoff(attempt: retry.attempt + 1, base: .seconds(1), cap: max(settings.pollInterval, .seconds(60)))
             logger.warning(
                 "file will be tried again",
                 metadata: [
@@ -206,10 +223,11 @@ public struct FolderWatcher: Service {
         }
     }
 
-    /// The wait before try `attempt`: doubling from 1 s, capped, with up to 20 % jitter so folders do not retry in step.
-    static func backoff(attempt: Int, cap: Duration) -> Duration {
-        let base = min(Duration.seconds(1 << min(attempt - 1, 20)), cap)
-        return base + base * Double.random(in: 0..<0.2)
+    /// The wait before try `attempt` (from 1): `base` doubled at each try up to `cap`, less up to 20 % jitter so
+    /// that folders and files failing together do not retry in step.
+    static func backoff(attempt: Int, base: Duration, cap: Duration) -> Duration {
+        let wait = min(base * (1 << min(attempt - 1, 20)), cap)
+        return wait - wait * Double.random(in: 0..<0.2)
     }
 
     /// Creates `path` if needed and removes what it holds: staged copies left by a crash are fetched again.
@@ -346,12 +364,16 @@ public struct FolderWatcher: Service {
     /// the after-processing policy for finished versions still in the folder. Returns the folder's
     /// listing too, for the first pass, so the folder is not listed twice at start.
     ///
-    /// If the folder cannot be listed now (a mount not there yet), the unfinished jobs wait one poll
-    /// interval; a job whose file is gone is released, so the version is taken anew if it comes back.
-    private func recover(known: [StoredFile], tracker: inout FileTracker) async throws -> ([Retry], [FileStat]?) {
+    /// If the folder cannot be listed now (a mount not there yet), the unfinished jobs wait for the next
+    /// listing; a job whose file is gone is released, so the version is taken anew if it comes back.
+    /// The last value returned is when the folder is listed next.
+    private func recover(known: [StoredFile], tracker: inout FileTracker, failures: inout Int) async throws -> (
+        [Retry], [FileStat]?, Duration
+    ) {
         let tickets = try await store.unfinishedJobs(folderId: settings.id)
-        guard let listing = await list() else {
-            return (tickets.map { Retry(ticket: $0, stat: FileStat($0.file.identity), attempt: 0, due: settings.pollInterval) }, nil)
+        let (listed, wait) = await list(failures: &failures)
+        guard let listing = listed else {
+            return (tickets.map { Retry(ticket: $0, stat: FileStat($0.file.identity), attempt: 0, due: wait) }, nil, wait)
         }
         let present = Set(listing)
         var retries: [Retry] = []
@@ -375,7 +397,7 @@ public struct FolderWatcher: Service {
                 }
             }
         }
-        return (retries, listing.filter { !removed.contains($0.path) })
+        return (retries, listing.filter { !removed.contains($0.path) }, wait)
     }
 
     private func identity(_ stat: FileStat) -> FileIdentity {

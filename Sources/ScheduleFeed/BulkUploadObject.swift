@@ -39,6 +39,7 @@ enum BulkUploadObject {
         ]
         fields["lastPollAt"] = status.lastPollAt.map(KalturaObject.Value.int)
         fields["lastSuccessAt"] = status.lastSuccessAt.map(KalturaObject.Value.int)
+        fields["nextPollAt"] = status.nextPollAt.map(KalturaObject.Value.int)
         fields["lastErrorCode"] = status.lastErrorCode.map(KalturaObject.Value.string)
         fields["lastErrorMessage"] = status.lastErrorMessage.map(KalturaObject.Value.string)
         for (state, count) in status.files {

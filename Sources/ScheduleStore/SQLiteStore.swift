@@ -45,6 +45,9 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v5: listing index") { db in
             try db.execute(sql: Schema.version5)
         }
+        migrator.registerMigration("v6: next poll") { db in
+            try db.execute(sql: Schema.version6)
+        }
         return migrator
     }
 
@@ -232,24 +235,21 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
-    /// Upserts the folder's status row: a success clears the error and the failure count.
-    @discardableResult
-    public func recordPoll(folderId: String, kind: String, error: (code: String, message: String)?) async throws -> Int {
+    /// Upserts the folder's status row: a success clears the error.
+    public func recordPoll(_ poll: FolderPoll) async throws {
         let now = Self.now()
-        return try await pool.write { db in
-            let before =
-                try Int.fetchOne(db, sql: "SELECT consecutive_failures FROM folder_status WHERE folder_id = ?", arguments: [folderId]) ?? 0
+        try await pool.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO folder_status (folder_id, kind, last_poll_at, last_success_at, last_error_code, last_error_message,
-                    consecutive_failures) VALUES (?1, ?2, ?3, CASE WHEN ?4 IS NULL THEN ?3 END, ?4, ?5, CASE WHEN ?4 IS NULL THEN 0 ELSE 1 END)
+                    consecutive_failures, next_poll_at) VALUES (?1, ?2, ?3, CASE WHEN ?4 IS NULL THEN ?3 END, ?4, ?5, ?6, ?7)
                     ON CONFLICT (folder_id) DO UPDATE SET kind = ?2, last_poll_at = ?3,
                     last_success_at = CASE WHEN ?4 IS NULL THEN ?3 ELSE last_success_at END,
-                    last_error_code = ?4, last_error_message = ?5,
-                    consecutive_failures = CASE WHEN ?4 IS NULL THEN 0 ELSE consecutive_failures + 1 END
+                    last_error_code = ?4, last_error_message = ?5, consecutive_failures = ?6, next_poll_at = ?7
                     """,
-                arguments: [folderId, kind, now, error?.code, error?.message])
-            return before
+                arguments: [
+                    poll.folderId, poll.kind, now, poll.error?.code, poll.error?.message, poll.consecutiveFailures, now + poll.nextPollIn,
+                ])
         }
     }
 
@@ -262,7 +262,7 @@ public final class SQLiteStore: ScheduleStore {
                 statuses[id] = FolderStatus(
                     folderId: id, kind: row["kind"], lastPollAt: row["last_poll_at"], lastSuccessAt: row["last_success_at"],
                     lastErrorCode: row["last_error_code"], lastErrorMessage: row["last_error_message"],
-                    consecutiveFailures: row["consecutive_failures"])
+                    consecutiveFailures: row["consecutive_failures"], nextPollAt: row["next_poll_at"])
             }
             for row in try Row.fetchAll(db, sql: "SELECT folder_id, state, count(*) AS n FROM files GROUP BY folder_id, state") {
                 let id: String = row["folder_id"]

@@ -36,9 +36,8 @@ public protocol ScheduleStore: Sendable {
     /// Runs `body` in one transaction: everything it writes commits together, or nothing if it throws.
     func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
 
-    /// Records a listing of a folder: when, and the error if it failed. Returns how many listings in a row had failed before it.
-    @discardableResult
-    func recordPoll(folderId: String, kind: String, error: (code: String, message: String)?) async throws -> Int
+    /// Records a listing of a folder: when, the error if it failed, the failures in a row, and when the next is due.
+    func recordPoll(_ poll: FolderPoll) async throws
     /// Every folder the store knows (by status or files), by id.
     func folderStatuses() async throws -> [FolderStatus]
 

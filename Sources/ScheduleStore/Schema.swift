@@ -128,4 +128,9 @@ enum Schema {
         CREATE INDEX events_listing ON events (partner_id, start_date, id, status);
         DROP INDEX events_by_start;
         """
+
+    /// When a folder is listed next: its poll interval after a success, its backoff after a failure.
+    static let version6 = """
+        ALTER TABLE folder_status ADD COLUMN next_poll_at INTEGER;
+        """
 }

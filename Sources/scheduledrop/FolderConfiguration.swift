@@ -53,6 +53,8 @@ struct FolderConfiguration: Decodable {
     var ignore = NamePatterns.defaultIgnore
     /// Seconds between full listings.
     var pollInterval = 30.0
+    /// The longest wait, in seconds, between listings of a folder that keeps failing.
+    var maxBackoff = 600.0
     /// Seconds a file must stay unchanged before it is taken.
     var fileSizeCheckInterval = 5.0
     var strict = false
@@ -77,7 +79,7 @@ struct FolderConfiguration: Decodable {
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, type, path, partnerId, patterns, ignore, pollInterval, fileSizeCheckInterval, strict, eventType, timeZone
+        case id, type, path, partnerId, patterns, ignore, pollInterval, maxBackoff, fileSizeCheckInterval, strict, eventType, timeZone
         case afterProcessing, handledFolder, failedFolder, maxFileSize, maxFilesPerPoll
         case host, port, username, passwordEnv, passwordFile, caFile, verifyCertificate, listingTimeZone
     }
@@ -92,6 +94,7 @@ struct FolderConfiguration: Decodable {
         patterns = try c.decodeIfPresent([String].self, forKey: .patterns) ?? patterns
         ignore = try c.decodeIfPresent([String].self, forKey: .ignore) ?? ignore
         pollInterval = try c.decodeIfPresent(Double.self, forKey: .pollInterval) ?? pollInterval
+        maxBackoff = try c.decodeIfPresent(Double.self, forKey: .maxBackoff) ?? maxBackoff
         fileSizeCheckInterval = try c.decodeIfPresent(Double.self, forKey: .fileSizeCheckInterval) ?? fileSizeCheckInterval
         strict = try c.decodeIfPresent(Bool.self, forKey: .strict) ?? strict
         eventType = try c.decodeIfPresent(EventTypeName.self, forKey: .eventType) ?? eventType
@@ -169,6 +172,7 @@ struct FolderConfiguration: Decodable {
         if partnerId <= 0 { problem(.partnerId, "must be a positive integer") }
         if patterns.isEmpty { problem(.patterns, "must name at least one pattern") }
         if !(pollInterval > 0) { problem(.pollInterval, "must be more than 0 seconds") }
+        if !(maxBackoff >= pollInterval) { problem(.maxBackoff, "must be at least the poll interval") }
         if !(fileSizeCheckInterval >= 0) { problem(.fileSizeCheckInterval, "must be 0 seconds or more") }
         if TimeZone(identifier: timeZone) == nil { problem(.timeZone, "\(timeZone) is not an IANA time zone") }
         if maxFileSize <= 0 { problem(.maxFileSize, "must be more than 0 bytes") }
@@ -183,7 +187,7 @@ struct FolderConfiguration: Decodable {
         let failed = failedFolder ?? directory + "/.failed"
         return FolderSettings(
             id: id, partnerId: partnerId, patterns: NamePatterns(include: patterns, ignore: ignore),
-            pollInterval: .milliseconds(Int64(pollInterval * 1000)),
+            pollInterval: .milliseconds(Int64(pollInterval * 1000)), maximumBackoff: .milliseconds(Int64(maxBackoff * 1000)),
             stabilityInterval: .milliseconds(Int64(fileSizeCheckInterval * 1000)), strict: strict,
             defaultEventType: eventType.eventType, timeZone: TimeZone(identifier: timeZone) ?? TimeZone(identifier: "UTC")!,
             afterHandled: afterProcessing == .keep ? .keep : afterProcessing == .delete ? .delete : .move(to: handled),

@@ -6,7 +6,8 @@ import ScheduleStore
 /// `scheduledrop status`: every folder's polling and files, from the store.
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show every folder: kind, last poll, last success, files in work, handled, failed and ignored, last error.",
+        abstract:
+            "Show every folder: kind, last poll, last success, files in work, handled, failed and ignored, failures in a row with the next try, last error.",
         discussion: "Folders in the configuration and folders the store knows are both shown; `configured` tells them apart."
     )
 
@@ -27,6 +28,7 @@ struct Status: AsyncParsableCommand {
         var lastPollAt: String?
         var lastSuccessAt: String?
         var consecutiveFailures: Int
+        var nextPollAt: String?
         var lastError: LastError?
         var files: [String: Int]
     }
@@ -51,7 +53,7 @@ struct Status: AsyncParsableCommand {
             return FolderLine(
                 id: id, kind: status.map { $0.kind.isEmpty ? kind : $0.kind } ?? kind, configured: configured,
                 lastPollAt: status?.lastPollAt.map(isoTime), lastSuccessAt: status?.lastSuccessAt.map(isoTime),
-                consecutiveFailures: status?.consecutiveFailures ?? 0,
+                consecutiveFailures: status?.consecutiveFailures ?? 0, nextPollAt: status?.nextPollAt.map(isoTime),
                 lastError: status?.lastErrorCode.map { FolderLine.LastError(code: $0, message: status?.lastErrorMessage ?? "") },
                 files: Dictionary(uniqueKeysWithValues: FileState.allCases.map { ($0.rawValue, status?.files[$0] ?? 0) }))
         }
@@ -68,7 +70,8 @@ struct Status: AsyncParsableCommand {
             return [
                 line.id + (line.configured ? "" : " (not configured)"), line.kind.isEmpty ? "-" : line.kind, line.lastPollAt ?? "never",
                 line.lastSuccessAt ?? "never", String(inWork), String(line.files["handled"] ?? 0), String(line.files["error"] ?? 0),
-                String(line.files["ignored"] ?? 0), String(line.consecutiveFailures),
+                String(line.files["ignored"] ?? 0),
+                line.consecutiveFailures == 0 ? "0" : "\(line.consecutiveFailures), next \(line.nextPollAt ?? "-")",
                 line.lastError.map { "\($0.code): \($0.message)" } ?? "-",
             ]
         }

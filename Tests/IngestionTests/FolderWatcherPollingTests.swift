@@ -16,7 +16,7 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     let id = "drop"
     let kind = "scripted"
     private let files = Mutex<[String: (FileStat, Data)]>([:])
-    private let listings = Atomic<Int>(0)
+    private let listings = Mutex<[ContinuousClock.Instant]>([])
     private let fetches = Atomic<Int>(0)
     private let listingFails = Atomic<Bool>(false)
     private let failures = Mutex<(count: Int, error: FolderError?)>((0, nil))
@@ -29,7 +29,10 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     }
 
     /// How many times the folder was listed.
-    var listCount: Int { listings.load(ordering: .relaxed) }
+    var listCount: Int { listings.withLock { $0.count } }
+
+    /// When the folder was listed, in order.
+    var listingTimes: [ContinuousClock.Instant] { listings.withLock { $0 } }
 
     /// How many times a file was fetched.
     var fetchCount: Int { fetches.load(ordering: .relaxed) }
@@ -56,7 +59,7 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     }
 
     func list() async throws -> [FileStat] {
-        listings.add(1, ordering: .relaxed)
+        listings.withLock { $0.append(ContinuousClock.now) }
         if listingFails.load(ordering: .relaxed) { throw FolderError(.notFound, "the share is not mounted") }
         return files.withLock { $0.values.map(\.0) }
     }
@@ -125,6 +128,48 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         #expect(recovered.lastErrorCode == nil)
         #expect(recovered.lastSuccessAt != nil)
         #expect(recovered.files[.handled] == 1)
+    }
+
+    @Test func theBackoffDoublesFromThePollIntervalUpToTheCapLessJitter() {
+        var waits: Set<Duration> = []
+        for attempt in 1...12 {
+            let full = min(Duration.milliseconds(100) * (1 << (attempt - 1)), .milliseconds(1600))
+            for _ in 0..<20 {
+                let wait = FolderWatcher.backoff(attempt: attempt, base: .milliseconds(100), cap: .milliseconds(1600))
+                #expect(wait <= full && wait > full * 0.8, "attempt \(attempt): \(wait) against \(full)")
+                waits.insert(wait)
+            }
+        }
+        #expect(waits.count > 100, "the waits are jittered, not in step")
+    }
+
+    @Test func aFailingFolderIsListedLessAndLessOftenUpToTheCapThenAtThePollIntervalOnceItWorks() async throws {
+        let harness = try Harness(pollInterval: .milliseconds(100), maximumBackoff: .milliseconds(800))
+        let folder = ScriptedFolder()
+        folder.failListings(true)
+        let watcher = harness.startWatcher(source: folder)
+        defer { watcher.cancel() }
+        try await waitUntil("seven listings failed", timeout: .seconds(60)) { folder.listCount >= 7 }
+        let failing = try #require(try await harness.store.folderStatuses().first)
+        #expect(failing.consecutiveFailures >= 7)
+        #expect(failing.nextPollAt != nil)
+        folder.failListings(false)
+        let recoveredAt = folder.listCount
+        try await waitUntil("listed five times since it works", timeout: .seconds(60)) { folder.listCount >= recoveredAt + 6 }
+        watcher.cancel()
+        let times = folder.listingTimes
+        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
+        // Failure n (from 1) is followed by a wait of 100 ms · 2^(n-1), capped at 800 ms, less up to 20 % jitter;
+        // the loop's 50 ms tick can only add to it.
+        for (index, gap) in gaps.prefix(6).enumerated() {
+            let full = min(Duration.milliseconds(100) * (1 << index), .milliseconds(800))
+            #expect(gap >= full * 0.8 - .milliseconds(5), "wait \(index + 1): \(gap), at least 0.8 × \(full)")
+        }
+        #expect(gaps.prefix(recoveredAt - 1).allSatisfy { $0 < .milliseconds(800) * 2 }, "the cap holds: \(gaps)")
+        let healthy = gaps.suffix(4)
+        #expect(healthy.allSatisfy { $0 < .milliseconds(500) }, "after a success the poll interval is back: \(healthy)")
+        let recovered = try #require(try await harness.store.folderStatuses().first)
+        #expect(recovered.consecutiveFailures == 0 && recovered.lastErrorCode == nil)
     }
 
     @Test func filesBeyondTheLimitPerPollWaitForTheNextPass() async throws {

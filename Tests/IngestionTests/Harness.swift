@@ -18,7 +18,7 @@ final class Harness: Sendable {
 
     init(
         strict: Bool = false, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep, stability: Duration = .milliseconds(400),
-        pollInterval: Duration = .milliseconds(250), maximumFilesPerPoll: Int = 100
+        pollInterval: Duration = .milliseconds(250), maximumBackoff: Duration = .seconds(600), maximumFilesPerPoll: Int = 100
     ) throws {
         root = try TemporaryDirectory()
         drop = root.path + "/drop"
@@ -30,7 +30,8 @@ final class Harness: Sendable {
             store: store, reports: ReportWriter(directory: data + "/reports"),
             logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         settings = FolderSettings(
-            id: "drop", partnerId: 5, pollInterval: pollInterval, stabilityInterval: stability, strict: strict,
+            id: "drop", partnerId: 5, pollInterval: pollInterval, maximumBackoff: maximumBackoff, stabilityInterval: stability,
+            strict: strict,
             afterHandled: afterHandled, afterFailed: afterFailed, maximumFilesPerPoll: maximumFilesPerPoll)
     }
 

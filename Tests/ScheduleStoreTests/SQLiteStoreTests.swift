@@ -139,7 +139,7 @@ private func report(partner: Int = 1) -> IngestionReport {
         let (first, version) = try await total()
         #expect(first == 2)
         #expect(try await total() == (2, version), "read again at the same version")
-        try await store.recordPoll(folderId: "f", kind: "local", error: nil)
+        try await store.recordPoll(FolderPoll(folderId: "f", kind: "local", nextPollIn: 30))
         #expect(try await store.dataVersion() == version, "a write of no event or resource keeps the version")
         _ = try await store.write { transaction in
             try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "c", startDate: 9, endDate: 10))
