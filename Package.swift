@@ -29,9 +29,10 @@ let package = Package(
             dependencies: ["Schedule", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),
         .target(
             name: "DropFolders",
-            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CCurl", "CLibSSH2", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
             name: "Ingestion",

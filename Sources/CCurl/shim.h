@@ -29,6 +29,19 @@ static inline CURLcode scheduledrop_curl_set_writer(CURL *handle, scheduledrop_c
     return code != CURLE_OK ? code : curl_easy_setopt(handle, CURLOPT_WRITEDATA, context);
 }
 
+/// The read callback of an upload with no body: there is never anything to read.
+static inline size_t scheduledrop_curl_read_nothing(char *buffer, size_t size, size_t count, void *context) {
+    (void)buffer; (void)size; (void)count; (void)context;
+    return 0;
+}
+
+/// Makes the request an upload (PUT) of zero bytes, sent with `Content-Length: 0` and never read from stdin.
+static inline CURLcode scheduledrop_curl_set_empty_upload(CURL *handle) {
+    CURLcode code = curl_easy_setopt(handle, CURLOPT_UPLOAD, 1L);
+    if (code == CURLE_OK) code = curl_easy_setopt(handle, CURLOPT_INFILESIZE_LARGE, (curl_off_t)0);
+    return code != CURLE_OK ? code : curl_easy_setopt(handle, CURLOPT_READFUNCTION, scheduledrop_curl_read_nothing);
+}
+
 /// Reads information that is a long (the last response code).
 static inline CURLcode scheduledrop_curl_get_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);

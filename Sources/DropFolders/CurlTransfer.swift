@@ -1,16 +1,18 @@
 import CCurl
 import Foundation
 
-/// One libcurl transfer (FTP, FTPS), run by a blocking call: never on the cooperative pool (use `BlockingWork`).
+/// One libcurl transfer (FTP, FTPS, HTTP for S3), run by a blocking call: never on the cooperative pool (use
+/// `BlockingWork`).
 ///
 /// Credentials go in libcurl's own options, never in the URL, so no message or log line can carry them.
 /// libcurl's result codes become `FolderError` codes: unreachable, auth, TLS, permission, not found, protocol.
+/// An HTTP status is not an error here: the caller reads it, with the body.
 struct CurlTransfer {
     /// How to reach and authenticate to the server.
     struct Connection: Sendable {
-        /// The user name.
+        /// The user name (for S3, the access key id).
         var username: String
-        /// The password.
+        /// The password (for S3, the secret access key).
         var password: String
         /// Require TLS on the control and data connections (explicit FTPS).
         var requireTLS: Bool
@@ -20,22 +22,30 @@ struct CurlTransfer {
         var verifyCertificate: Bool
         /// The longest a connection may take to open, and a transfer may stall, in seconds.
         var timeout: Int
+        /// The AWS Signature V4 provider, region and service (`aws:amz:us-east-1:s3`): requests are signed with it.
+        var awsSignature: String? = nil
     }
 
     /// libcurl's process-wide set-up, done once before the first handle.
     private static let initialized: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
 
-    /// Performs one request on `url` (no credentials in it): `customRequest` replaces the listing command, `quote`
-    /// commands run after login, `noBody` skips the transfer; received bytes go to `sink` (false aborts).
+    /// Performs one request on `url` (no credentials in it): `customRequest` replaces the FTP listing command or
+    /// the HTTP method, `quote` commands run after an FTP login, `headers` go with an HTTP request, `noBody` skips
+    /// the transfer, `emptyUpload` makes it a PUT of no bytes; received bytes go to `sink` (false aborts).
+    /// Returns the server's last response code (the HTTP status).
+    @discardableResult
     static func perform(
-        _ url: String, connection: Connection, customRequest: String? = nil, quote: [String] = [], noBody: Bool = false,
-        sink: @escaping (UnsafeRawBufferPointer) -> Bool = { _ in true }
-    ) throws(FolderError) {
+        _ url: String, connection: Connection, customRequest: String? = nil, quote: [String] = [], headers: [String] = [],
+        noBody: Bool = false, emptyUpload: Bool = false, sink: @escaping (UnsafeRawBufferPointer) -> Bool = { _ in true }
+    ) throws(FolderError) -> Int {
         guard initialized, let handle = curl_easy_init() else { throw FolderError(.ioFailed, "libcurl cannot be initialized") }
         defer { curl_easy_cleanup(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
         for command in quote { list = curl_slist_append(list, command) }
         defer { curl_slist_free_all(list) }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        for header in headers { headerList = curl_slist_append(headerList, header) }
+        defer { curl_slist_free_all(headerList) }
         let receiver = Receiver(sink)
         var code = CURLE_OK
         func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
@@ -57,7 +67,10 @@ struct CurlTransfer {
         }
         if let customRequest { set(scheduledrop_curl_set_string(handle, CURLOPT_CUSTOMREQUEST, customRequest)) }
         if list != nil { set(scheduledrop_curl_set_list(handle, CURLOPT_QUOTE, list)) }
+        if headerList != nil { set(scheduledrop_curl_set_list(handle, CURLOPT_HTTPHEADER, headerList)) }
+        if let signature = connection.awsSignature { set(scheduledrop_curl_set_string(handle, CURLOPT_AWS_SIGV4, signature)) }
         if noBody { set(scheduledrop_curl_set_long(handle, CURLOPT_NOBODY, 1)) }
+        if emptyUpload { set(scheduledrop_curl_set_empty_upload(handle)) }
         set(
             scheduledrop_curl_set_writer(
                 handle,
@@ -68,11 +81,10 @@ struct CurlTransfer {
         if code == CURLE_OK {
             code = withExtendedLifetime(receiver) { curl_easy_perform(handle) }
         }
-        guard code == CURLE_OK else {
-            var response = 0
-            _ = scheduledrop_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &response)
-            throw error(code, response: response, url: url)
-        }
+        var response = 0
+        _ = scheduledrop_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &response)
+        guard code == CURLE_OK else { throw error(code, response: response, url: url) }
+        return response
     }
 
     /// The folder error of a libcurl result, with the server's last reply code when there was one.

@@ -99,33 +99,8 @@ public final class FTPFolder: FolderSource {
     public func fetch(_ file: FileStat, to destination: URL) async throws {
         try FileName.check(file.path)
         try await BlockingWork.run { [self] in
-            let partial = destination.path + ".part"
-            guard FileManager.default.createFile(atPath: partial, contents: nil), let output = FileHandle(forWritingAtPath: partial) else {
-                throw FolderError(.ioFailed, "cannot write the staging file \(partial)")
-            }
-            do {
-                var written: Int64 = 0
-                var failed = false
-                try CurlTransfer.perform(fileURL(file.path), connection: connection) { bytes in
-                    do {
-                        try output.write(contentsOf: bytes)
-                        written += Int64(bytes.count)
-                        return true
-                    } catch {
-                        failed = true
-                        return false
-                    }
-                }
-                try output.close()
-                guard !failed else { throw FolderError(.ioFailed, "cannot write the staging file \(partial)") }
-                guard written == file.size else {
-                    throw FolderError(.changedDuringFetch, "\(file.path) had \(written) bytes, not the \(file.size) listed")
-                }
-                try FileManager.default.moveItem(atPath: partial, toPath: destination.path)
-            } catch {
-                try? output.close()
-                try? FileManager.default.removeItem(atPath: partial)
-                throw error
+            try StagedDownload.run(file, to: destination) { sink in
+                try CurlTransfer.perform(fileURL(file.path), connection: connection, sink: sink)
             }
         }
     }

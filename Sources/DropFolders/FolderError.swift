@@ -22,8 +22,10 @@ public struct FolderError: Error, Equatable, Sendable, CustomStringConvertible {
         case unreachable = "folder.unreachable"
         /// The server refused the credentials.
         case authFailed = "folder.authFailed"
-        /// The secure connection failed: an untrusted or changed certificate or host key, or no TLS where required.
+        /// The secure connection failed: an untrusted certificate, or no TLS where required.
         case tlsFailed = "folder.tlsFailed"
+        /// The SSH server's host key is not the trusted one: unknown, changed, or not the one pinned on first use.
+        case hostKeyRejected = "folder.hostKeyRejected"
         /// The server answered outside the protocol or refused a command for another reason.
         case protocolFailed = "folder.protocolFailed"
     }

@@ -48,6 +48,9 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v6: next poll") { db in
             try db.execute(sql: Schema.version6)
         }
+        migrator.registerMigration("v7: pinned host keys") { db in
+            try db.execute(sql: Schema.version7)
+        }
         return migrator
     }
 
@@ -250,6 +253,22 @@ public final class SQLiteStore: ScheduleStore {
                 arguments: [
                     poll.folderId, poll.kind, now, poll.error?.code, poll.error?.message, poll.consecutiveFailures, now + poll.nextPollIn,
                 ])
+        }
+    }
+
+    /// The SSH host key pinned for a folder's server (`name:port`), as known_hosts writes it; nil if none.
+    public func pinnedHostKey(folderId: String, host: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT key FROM host_keys WHERE folder_id = ? AND host = ?", arguments: [folderId, host])
+        }
+    }
+
+    /// Pins a folder server's SSH host key; a key pinned before is kept (the first one wins).
+    public func pinHostKey(folderId: String, host: String, key: String, fingerprint: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO host_keys (folder_id, host, key, fingerprint, pinned_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [folderId, host, key, fingerprint, Self.now()])
         }
     }
 

@@ -40,6 +40,10 @@ public protocol ScheduleStore: Sendable {
     func recordPoll(_ poll: FolderPoll) async throws
     /// Every folder the store knows (by status or files), by id.
     func folderStatuses() async throws -> [FolderStatus]
+    /// The SSH host key pinned for a folder's server (`name:port`), as known_hosts writes it; nil if none.
+    func pinnedHostKey(folderId: String, host: String) async throws -> String?
+    /// Pins a folder server's SSH host key; a key pinned before is kept (the first one wins).
+    func pinHostKey(folderId: String, host: String, key: String, fingerprint: String) async throws
 
     /// The events of a partner, by id.
     func events(partnerId: Int) async throws -> [ScheduleEvent]

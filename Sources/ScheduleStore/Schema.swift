@@ -133,4 +133,16 @@ enum Schema {
     static let version6 = """
         ALTER TABLE folder_status ADD COLUMN next_poll_at INTEGER;
         """
+
+    /// SSH host keys trusted on first use, pinned per folder and server.
+    static let version7 = """
+        CREATE TABLE host_keys (
+            folder_id TEXT NOT NULL,
+            host TEXT NOT NULL,
+            key TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            pinned_at INTEGER NOT NULL,
+            PRIMARY KEY (folder_id, host)
+        );
+        """
 }

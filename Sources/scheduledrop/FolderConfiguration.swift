@@ -30,18 +30,57 @@ struct FolderConfiguration: Decodable {
 
     var id: String
     var type = Kind.local
-    /// The directory, for a local folder; the folder on the server, relative to the login folder, for FTP.
+    /// How a folder on an SSH server treats a host key its known_hosts file does not list.
+    enum HostKeyPolicy: String, Decodable {
+        /// Refused.
+        case strict
+        /// Trusted on first use and pinned in the store; any other key is refused afterwards.
+        case acceptNew
+    }
+
+    /// The directory, for a local folder; the folder on the server (relative to the login folder, or absolute
+    /// for SFTP) for FTP and SFTP.
     var path: String?
     /// The server, for a remote folder.
     var host: String?
-    /// The server's port; default 21 for FTP and FTPS.
+    /// The server's port; default 21 for FTP and FTPS, 22 for SFTP.
     var port: Int?
+    /// Seconds a connection may take to open, or a remote call may wait for the server.
+    var timeout = 30
     /// The user name on the server.
     var username: String?
     /// The environment variable that holds the password (the password itself is never in the file).
     var passwordEnv: String?
     /// A file that holds the password (its first line).
     var passwordFile: String?
+    /// The private key file an SFTP folder logs in with (ed25519 or ECDSA).
+    var privateKeyFile: String?
+    /// The environment variable that holds the private key's passphrase.
+    var passphraseEnv: String?
+    /// A file that holds the private key's passphrase (its first line).
+    var passphraseFile: String?
+    /// The OpenSSH known_hosts file an SFTP server's host key is checked against.
+    var knownHostsFile: String?
+    /// What an SFTP folder does with a host key known_hosts does not list.
+    var hostKeyPolicy = HostKeyPolicy.strict
+    /// The bucket of an S3 folder.
+    var bucket: String?
+    /// The key prefix of an S3 folder (`inbox/`); empty for the bucket's top level.
+    var prefix: String?
+    /// An S3-compatible server's base URL; default AWS's endpoint for the region.
+    var endpoint: String?
+    /// The region S3 requests are signed for.
+    var region = "us-east-1"
+    /// Whether the bucket goes in the URL's path rather than its host name; default true with an `endpoint`.
+    var pathStyle: Bool?
+    /// The environment variable that holds the S3 access key id.
+    var accessKeyEnv = "AWS_ACCESS_KEY_ID"
+    /// The environment variable that holds the S3 secret access key.
+    var secretKeyEnv = "AWS_SECRET_ACCESS_KEY"
+    /// An AWS shared credentials file to read the S3 keys from instead of the environment.
+    var credentialsFile: String?
+    /// The profile of `credentialsFile`.
+    var profile = "default"
     /// A PEM file of certificate authorities for FTPS, instead of the system's.
     var caFile: String?
     /// Whether FTPS checks the server's certificate; turning it off is logged at every start.
@@ -81,7 +120,9 @@ struct FolderConfiguration: Decodable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, type, path, partnerId, patterns, ignore, pollInterval, maxBackoff, fileSizeCheckInterval, strict, eventType, timeZone
         case afterProcessing, handledFolder, failedFolder, maxFileSize, maxFilesPerPoll
-        case host, port, username, passwordEnv, passwordFile, caFile, verifyCertificate, listingTimeZone
+        case host, port, timeout, username, passwordEnv, passwordFile, caFile, verifyCertificate, listingTimeZone
+        case privateKeyFile, passphraseEnv, passphraseFile, knownHostsFile, hostKeyPolicy
+        case bucket, prefix, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv, credentialsFile, profile
     }
 
     init(from decoder: any Decoder) throws {
@@ -106,6 +147,21 @@ struct FolderConfiguration: Decodable {
         maxFilesPerPoll = try c.decodeIfPresent(Int.self, forKey: .maxFilesPerPoll) ?? maxFilesPerPoll
         host = try c.decodeIfPresent(String.self, forKey: .host)
         port = try c.decodeIfPresent(Int.self, forKey: .port)
+        timeout = try c.decodeIfPresent(Int.self, forKey: .timeout) ?? timeout
+        privateKeyFile = try c.decodeIfPresent(String.self, forKey: .privateKeyFile)
+        passphraseEnv = try c.decodeIfPresent(String.self, forKey: .passphraseEnv)
+        passphraseFile = try c.decodeIfPresent(String.self, forKey: .passphraseFile)
+        knownHostsFile = try c.decodeIfPresent(String.self, forKey: .knownHostsFile)
+        hostKeyPolicy = try c.decodeIfPresent(HostKeyPolicy.self, forKey: .hostKeyPolicy) ?? hostKeyPolicy
+        bucket = try c.decodeIfPresent(String.self, forKey: .bucket)
+        prefix = try c.decodeIfPresent(String.self, forKey: .prefix)
+        endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint)
+        region = try c.decodeIfPresent(String.self, forKey: .region) ?? region
+        pathStyle = try c.decodeIfPresent(Bool.self, forKey: .pathStyle)
+        accessKeyEnv = try c.decodeIfPresent(String.self, forKey: .accessKeyEnv) ?? accessKeyEnv
+        secretKeyEnv = try c.decodeIfPresent(String.self, forKey: .secretKeyEnv) ?? secretKeyEnv
+        credentialsFile = try c.decodeIfPresent(String.self, forKey: .credentialsFile)
+        profile = try c.decodeIfPresent(String.self, forKey: .profile) ?? profile
         username = try c.decodeIfPresent(String.self, forKey: .username)
         passwordEnv = try c.decodeIfPresent(String.self, forKey: .passwordEnv)
         passwordFile = try c.decodeIfPresent(String.self, forKey: .passwordFile)
@@ -116,30 +172,48 @@ struct FolderConfiguration: Decodable {
 
     /// Where the folder is, for people: its path, or `user@host:port/path` on a server (never the password).
     var location: String {
-        isFTP ? "\(username ?? "")@\(host ?? ""):\(port ?? 21)/\(path ?? "")" : path ?? "-"
+        if type == .s3 { return "s3://\(bucket ?? "")/\(prefix ?? "") at \(s3Endpoint)" }
+        return isServer ? "\(username ?? "")@\(host ?? ""):\(port ?? defaultPort)/\(path ?? "")" : path ?? "-"
     }
+
+    /// The S3 server: the configured endpoint, or AWS's for the region.
+    private var s3Endpoint: String { endpoint ?? "https://s3.\(region).amazonaws.com" }
 
     /// Whether the folder is on an FTP server.
     var isFTP: Bool { type == .ftp || type == .ftps }
+
+    /// Whether the folder is on a server reached by host and user (FTP, FTPS, SFTP).
+    var isServer: Bool { isFTP || type == .sftp }
+
+    /// The server's port when none is configured.
+    private var defaultPort: Int { type == .sftp ? 22 : 21 }
 
     /// The password, from the environment variable or the file the folder names: read when the folder starts
     /// (`run`, and again on SIGHUP), so commands that only read the store need no password.
     ///
     /// Throws a `ConfigurationError` that names where the password should be, never the password.
     func password(yamlPath: String) throws -> String {
-        if let name = passwordEnv {
+        guard let password = try Self.secret(env: passwordEnv, file: passwordFile, yamlPath: yamlPath, key: "password") else {
+            throw ConfigurationError(path: yamlPath, message: "a remote folder needs passwordEnv or passwordFile")
+        }
+        return password
+    }
+
+    /// A secret from the environment variable `env` or the first line of `file`; nil if neither is set.
+    private static func secret(env: String?, file: String?, yamlPath: String, key: String) throws -> String? {
+        if let name = env {
             guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-                throw ConfigurationError(path: yamlPath + ".passwordEnv", message: "the environment variable \(name) is not set")
+                throw ConfigurationError(path: yamlPath + ".\(key)Env", message: "the environment variable \(name) is not set")
             }
             return value
         }
-        if let file = passwordFile {
+        if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-                throw ConfigurationError(path: yamlPath + ".passwordFile", message: "\(file) cannot be read")
+                throw ConfigurationError(path: yamlPath + ".\(key)File", message: "\(file) cannot be read")
             }
             return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
         }
-        throw ConfigurationError(path: yamlPath, message: "a remote folder needs passwordEnv or passwordFile")
+        return nil
     }
 
     /// The FTP folder this configuration describes; call only when `problems` is empty.
@@ -148,7 +222,60 @@ struct FolderConfiguration: Decodable {
             id: id, host: host ?? "", port: port ?? 21, path: path ?? "", username: username ?? "",
             password: try password(yamlPath: yamlPath),
             tls: type == .ftps, certificateAuthorities: caFile, verifyCertificate: verifyCertificate,
-            listingZone: TimeZone(identifier: listingTimeZone) ?? TimeZone(identifier: "UTC")!)
+            listingZone: TimeZone(identifier: listingTimeZone) ?? TimeZone(identifier: "UTC")!, timeout: timeout)
+    }
+
+    /// The S3 folder this configuration describes, its keys read now; call only when `problems` is empty.
+    ///
+    /// The keys come from `credentialsFile` (AWS's shared credentials format, the `profile` section) when it is
+    /// set, else from the environment variables `accessKeyEnv` and `secretKeyEnv`.
+    func s3Settings(yamlPath: String) throws -> S3Folder.Settings {
+        let keys: (id: String, secret: String)
+        if let credentialsFile {
+            guard let text = try? String(contentsOfFile: credentialsFile, encoding: .utf8) else {
+                throw ConfigurationError(path: yamlPath + ".credentialsFile", message: "\(credentialsFile) cannot be read")
+            }
+            let values = Self.iniSection(profile, of: text)
+            guard let id = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] else {
+                throw ConfigurationError(
+                    path: yamlPath + ".credentialsFile",
+                    message: "\(credentialsFile) has no aws_access_key_id and aws_secret_access_key in [\(profile)]")
+            }
+            keys = (id, secret)
+        } else {
+            guard let id = try Self.secret(env: accessKeyEnv, file: nil, yamlPath: yamlPath, key: "accessKey"),
+                let secret = try Self.secret(env: secretKeyEnv, file: nil, yamlPath: yamlPath, key: "secretKey")
+            else { throw ConfigurationError(path: yamlPath, message: "an S3 folder needs its keys") }
+            keys = (id, secret)
+        }
+        return S3Folder.Settings(
+            id: id, endpoint: s3Endpoint, region: region, bucket: bucket ?? "", prefix: prefix ?? "",
+            pathStyle: pathStyle ?? (endpoint != nil), accessKeyId: keys.id, secretAccessKey: keys.secret, timeout: timeout)
+    }
+
+    /// The `key = value` lines of the INI section `name` (`[name]`, or `[profile name]`).
+    private static func iniSection(_ name: String, of text: String) -> [String: String] {
+        var values: [String: String] = [:]
+        var inside = false
+        for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            if line.hasPrefix("[") {
+                inside = line == "[\(name)]" || line == "[profile \(name)]"
+            } else if inside, let equals = line.firstIndex(of: "=") {
+                values[line[..<equals].trimmingCharacters(in: .whitespaces)] = line[line.index(after: equals)...].trimmingCharacters(
+                    in: .whitespaces)
+            }
+        }
+        return values
+    }
+
+    /// The SFTP folder this configuration describes, its secrets read now; call only when `problems` is empty.
+    func sftpSettings(yamlPath: String) throws -> SFTPFolder.Settings {
+        SFTPFolder.Settings(
+            id: id, host: host ?? "", port: port ?? 22, path: path ?? "", username: username ?? "",
+            password: try Self.secret(env: passwordEnv, file: passwordFile, yamlPath: yamlPath, key: "password"),
+            privateKeyFile: privateKeyFile,
+            passphrase: try Self.secret(env: passphraseEnv, file: passphraseFile, yamlPath: yamlPath, key: "passphrase"),
+            knownHostsFile: knownHostsFile, acceptNewHostKey: hostKeyPolicy == .acceptNew, timeout: timeout)
     }
 
     /// What is wrong with this folder's settings; `path` is its YAML path.
@@ -158,16 +285,38 @@ struct FolderConfiguration: Decodable {
             problems.append(ConfigurationError(path: "\(yamlPath).\(key.rawValue)", message: message))
         }
         if id.isEmpty || id.contains("/") { problem(.id, "must be a non-empty name without '/'") }
-        if type == .sftp || type == .s3 { problem(.type, "\(type.rawValue) folders are not supported by this version yet") }
-        if type == .local && (path ?? "").isEmpty { problem(.path, "a local folder needs a path") }
-        if isFTP {
-            if (host ?? "").isEmpty { problem(.host, "an FTP folder needs its server's host") }
-            if (username ?? "").isEmpty { problem(.username, "an FTP folder needs a user name") }
-            if let port, !(1...65_535).contains(port) { problem(.port, "must be 1…65535") }
-            if passwordEnv == nil && passwordFile == nil {
-                problems.append(ConfigurationError(path: yamlPath, message: "a remote folder needs passwordEnv or passwordFile"))
+        if type == .s3 {
+            if (bucket ?? "").count < 3 { problem(.bucket, "an S3 folder needs its bucket's name") }
+            if let endpoint, URL(string: endpoint)?.host == nil { problem(.endpoint, "\(endpoint) is not a URL") }
+            if let credentialsFile, !FileManager.default.isReadableFile(atPath: credentialsFile) {
+                problem(.credentialsFile, "\(credentialsFile) cannot be read")
             }
-            if TimeZone(identifier: listingTimeZone) == nil { problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone") }
+            if timeout <= 0 { problem(.timeout, "must be at least 1 second") }
+        }
+        if type == .local && (path ?? "").isEmpty { problem(.path, "a local folder needs a path") }
+        if isServer {
+            if (host ?? "").isEmpty { problem(.host, "a \(type.rawValue) folder needs its server's host") }
+            if (username ?? "").isEmpty { problem(.username, "a \(type.rawValue) folder needs a user name") }
+            if let port, !(1...65_535).contains(port) { problem(.port, "must be 1…65535") }
+            if passwordEnv == nil && passwordFile == nil && (type != .sftp || privateKeyFile == nil) {
+                let needs = type == .sftp ? "passwordEnv, passwordFile or privateKeyFile" : "passwordEnv or passwordFile"
+                problems.append(ConfigurationError(path: yamlPath, message: "a \(type.rawValue) folder needs \(needs)"))
+            }
+            if timeout <= 0 { problem(.timeout, "must be at least 1 second") }
+        }
+        if isFTP && TimeZone(identifier: listingTimeZone) == nil {
+            problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone")
+        }
+        if type == .sftp {
+            if let privateKeyFile, !FileManager.default.isReadableFile(atPath: privateKeyFile) {
+                problem(.privateKeyFile, "\(privateKeyFile) cannot be read")
+            }
+            if let knownHostsFile, !FileManager.default.isReadableFile(atPath: knownHostsFile) {
+                problem(.knownHostsFile, "\(knownHostsFile) cannot be read")
+            }
+            if knownHostsFile == nil && hostKeyPolicy == .strict {
+                problem(.knownHostsFile, "an SFTP folder needs a known_hosts file, or hostKeyPolicy: acceptNew")
+            }
         }
         if partnerId <= 0 { problem(.partnerId, "must be a positive integer") }
         if patterns.isEmpty { problem(.patterns, "must name at least one pattern") }
@@ -182,9 +331,11 @@ struct FolderConfiguration: Decodable {
 
     /// The runtime settings of this folder with the configuration's event `limits`; call only when `problems` is empty.
     func settings(limits: EventLimits) -> FolderSettings {
-        let directory = path ?? "."
-        let handled = handledFolder ?? directory + "/.handled"
-        let failed = failedFolder ?? directory + "/.failed"
+        var directory = type == .s3 ? prefix ?? "" : path ?? "."
+        if directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
+        let base = directory.isEmpty ? "" : directory + "/"
+        let handled = handledFolder ?? base + ".handled"
+        let failed = failedFolder ?? base + ".failed"
         return FolderSettings(
             id: id, partnerId: partnerId, patterns: NamePatterns(include: patterns, ignore: ignore),
             pollInterval: .milliseconds(Int64(pollInterval * 1000)), maximumBackoff: .milliseconds(Int64(maxBackoff * 1000)),

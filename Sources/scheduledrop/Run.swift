@@ -111,6 +111,11 @@ struct Folders: Sendable {
                     logger.warning(
                         "certificate checks are off for this folder (verifyCertificate: false)", metadata: ["folder": "\(folder.id)"])
                 }
+            } else if folder.type == .s3 {
+                source = S3Folder(try folder.s3Settings(yamlPath: "folders[\(index)]"))
+            } else if folder.type == .sftp {
+                source = SFTPFolder(
+                    try folder.sftpSettings(yamlPath: "folders[\(index)]"), pins: PinnedHostKeys(store: store, logger: logger))
             } else {
                 let directory = folder.path ?? "."
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

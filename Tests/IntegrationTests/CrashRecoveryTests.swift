@@ -339,7 +339,7 @@ import Testing
         #expect(
             migrate.output.split(separator: "\n").map(String.init) == [
                 "v1: events, resources, files, jobs, reports", "v2: folder status", "v3: Kaltura event fields, series sources",
-                "v4: data version", "v5: listing index",
+                "v4: data version", "v5: listing index", "v6: next poll", "v7: pinned host keys",
             ])
         #expect(FileManager.default.fileExists(atPath: root.path + "/store/scheduledrop.sqlite"))
     }

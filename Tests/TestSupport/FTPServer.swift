@@ -87,7 +87,7 @@ public final class FTPServer: @unchecked Sendable {
         while !Self.greets(port: port) {
             guard Date() < deadline else {
                 let log = (try? String(contentsOfFile: work + "/system.log", encoding: .utf8)) ?? ""
-                throw FTPServerError(message: "proftpd did not start on port \(port): \(log)")
+                throw TestServerError(message: "proftpd did not start on port \(port): \(log)")
             }
             usleep(20_000)
         }
@@ -152,7 +152,7 @@ public final class FTPServer: @unchecked Sendable {
                 bind(descriptor, pointer, length) == 0 && getsockname(descriptor, pointer, &length) == 0
             }
         }
-        guard bound else { throw FTPServerError(message: "no free port") }
+        guard bound else { throw TestServerError(message: "no free port") }
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
@@ -169,13 +169,13 @@ public final class FTPServer: @unchecked Sendable {
         try process.run()
         let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw FTPServerError(message: "\(executable) \(arguments.first ?? "") failed") }
+        guard process.terminationStatus == 0 else { throw TestServerError(message: "\(executable) \(arguments.first ?? "") failed") }
         return String(decoding: data, as: UTF8.self)
     }
 }
 
-/// The test FTP server could not be set up.
-public struct FTPServerError: Error, CustomStringConvertible {
+/// A test server could not be set up or did not answer as expected.
+public struct TestServerError: Error, CustomStringConvertible {
     /// What went wrong.
     public var message: String
     /// The message.

@@ -1,0 +1,132 @@
+import Foundation
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
+
+/// What an S3 error reply means for a folder.
+enum S3Error {
+    /// The folder error of a reply with HTTP `status` and the XML error `body` (`<Error><Code>…</Code>`).
+    ///
+    /// A bad signature or unknown key is `authFailed`; a refusal by policy `permissionDenied`; a missing bucket or
+    /// key `notFound`; a failed `If-Match` `changedDuringFetch`; a server that is busy or down `unreachable`.
+    static func folderError(status: Int, body: [UInt8], doing what: String) -> FolderError {
+        let code = S3XML.firstValue(of: "Code", in: body) ?? ""
+        let message = S3XML.firstValue(of: "Message", in: body).map { ": \($0)" } ?? ""
+        let kind: FolderError.Code =
+            switch (status, code) {
+            case (_, "SignatureDoesNotMatch"), (_, "InvalidAccessKeyId"), (_, "InvalidToken"), (_, "ExpiredToken"), (401, _):
+                .authFailed
+            case (403, _): .permissionDenied
+            case (404, _): .notFound
+            case (412, _): .changedDuringFetch
+            case (502, _), (503, _), (504, _): .unreachable
+            default: .protocolFailed
+            }
+        return FolderError(kind, "\(what): HTTP \(status)" + (code.isEmpty ? "" : " \(code)") + message)
+    }
+}
+
+/// One page of a ListObjectsV2 reply.
+struct S3ListingPage {
+    /// One object of the page.
+    struct Object {
+        /// The whole key.
+        var key: String
+        /// The size in bytes.
+        var size: Int64
+        /// The last-modified time in nanoseconds since 1970 (0 if unreadable).
+        var modified: Int64
+        /// The ETag without its quotes.
+        var etag: String
+    }
+
+    /// The objects, in key order.
+    var objects: [Object] = []
+    /// Whether more pages follow.
+    var isTruncated = false
+    /// The token of the next page.
+    var nextToken: String?
+
+    /// The page an XML reply describes; a reply that is not one gives an empty, final page.
+    init(_ xml: [UInt8]) {
+        let reader = S3XML()
+        reader.parse(xml)
+        for element in reader.elements {
+            switch element.path.joined(separator: "/") {
+            case "ListBucketResult/Contents/Key": objects.append(Object(key: element.text, size: 0, modified: 0, etag: ""))
+            case "ListBucketResult/Contents/Size": objects[objects.count - 1].size = Int64(element.text) ?? 0
+            case "ListBucketResult/Contents/LastModified": objects[objects.count - 1].modified = Self.nanoseconds(element.text)
+            case "ListBucketResult/Contents/ETag":
+                objects[objects.count - 1].etag = element.text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            case "ListBucketResult/IsTruncated": isTruncated = element.text == "true"
+            case "ListBucketResult/NextContinuationToken": nextToken = element.text
+            default: break
+            }
+        }
+    }
+
+    /// A UTC time as S3 writes it (`2026-11-25T04:37:10.123Z`, the fraction optional) in nanoseconds since
+    /// 1970; 0 if unreadable.
+    static func nanoseconds(_ text: String) -> Int64 {
+        let parts = text.split(whereSeparator: { "-T:Z".contains($0) })
+        guard parts.count == 6, let year = Int32(parts[0]), let month = Int32(parts[1]), let day = Int32(parts[2]),
+            let hour = Int32(parts[3]), let minute = Int32(parts[4])
+        else { return 0 }
+        let second = parts[5].split(separator: ".", maxSplits: 1)
+        guard let whole = Int32(second[0]) else { return 0 }
+        var fields = tm()
+        (fields.tm_year, fields.tm_mon, fields.tm_mday) = (year - 1900, month - 1, day)
+        (fields.tm_hour, fields.tm_min, fields.tm_sec) = (hour, minute, whole)
+        let digits = second.count == 2 ? String(second[1].prefix(9)) : ""
+        let fraction = Int64(digits.padding(toLength: 9, withPad: "0", startingAt: 0)) ?? 0
+        return Int64(timegm(&fields)) * 1_000_000_000 + fraction
+    }
+}
+
+/// The elements of a small XML document with their paths, in document order (a `Key` inside `Contents` is
+/// `[…, "Contents", "Key"]`), and the first value of an element wherever it is.
+final class S3XML: NSObject, XMLParserDelegate {
+    /// An element: its path from the root and its text (the text after its last child, for a parent).
+    struct Element {
+        var path: [String]
+        var text: String
+    }
+
+    /// The elements read, in the order they end.
+    private(set) var elements: [Element] = []
+    private var path: [String] = []
+    private var text = ""
+
+    /// Reads `xml`; a malformed document gives the elements read before the fault.
+    func parse(_ xml: [UInt8]) {
+        let parser = XMLParser(data: Data(xml))
+        parser.delegate = self
+        _ = parser.parse()
+    }
+
+    /// The text of the first element named `name` in `xml`, or nil.
+    static func firstValue(of name: String, in xml: [UInt8]) -> String? {
+        let reader = S3XML()
+        reader.parse(xml)
+        return reader.elements.first { $0.path.last == name }?.text
+    }
+
+    func parser(
+        _ parser: XMLParser, didStartElement elementName: String, namespaceURI: String?, qualifiedName: String?,
+        attributes: [String: String] = [:]
+    ) {
+        path.append(elementName)
+        text = ""
+    }
+
+    func parser(_ parser: XMLParser, foundCharacters string: String) {
+        text += string
+    }
+
+    func parser(_ parser: XMLParser, didEndElement elementName: String, namespaceURI: String?, qualifiedName: String?) {
+        elements.append(Element(path: path, text: text))
+        path.removeLast()
+        text = ""
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+
+/// A folder in an S3 bucket (AWS or a compatible server), through libcurl with AWS Signature V4.
+///
+/// The folder is the bucket's keys under a prefix, one level deep (`delimiter=/`): deeper keys are other
+/// folders. Listing is ListObjectsV2 page by page with continuation tokens; a file's version is its size and
+/// ETag. A file is fetched with `If-Match` on its ETag, through a `.part` file checked against its size, so a
+/// newer upload is never taken for the listed one. After processing, a file is deleted, or copied to the move
+/// prefix and then deleted. libcurl 7.88 signs the query string as given and sends no payload hash, so query
+/// parameters are written in sorted order and every request carries `x-amz-content-sha256: UNSIGNED-PAYLOAD`.
+public final class S3Folder: FolderSource {
+    /// Where the folder is and how to reach it.
+    public struct Settings: Sendable {
+        /// The folder's configured id.
+        public var id: String
+        /// The server: `https://s3.REGION.amazonaws.com` for AWS, or a compatible server's base URL.
+        public var endpoint: String
+        /// The region requests are signed for.
+        public var region: String
+        /// The bucket.
+        public var bucket: String
+        /// The key prefix of the folder (`inbox/`); empty for the bucket's top level.
+        public var prefix: String
+        /// Whether the bucket is addressed in the path (`endpoint/bucket/key`) rather than the host name.
+        public var pathStyle: Bool
+        /// The access key id.
+        public var accessKeyId: String
+        /// The secret access key.
+        public var secretAccessKey: String
+        /// The longest a connection may take to open, or a transfer may stall, in seconds.
+        public var timeout: Int
+
+        /// Creates settings.
+        public init(
+            id: String, endpoint: String, region: String = "us-east-1", bucket: String, prefix: String = "", pathStyle: Bool = true,
+            accessKeyId: String, secretAccessKey: String, timeout: Int = 30
+        ) {
+            self.id = id
+            self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
+            self.region = region
+            self.bucket = bucket
+            self.prefix = prefix.isEmpty || prefix.hasSuffix("/") ? prefix : prefix + "/"
+            self.pathStyle = pathStyle
+            self.accessKeyId = accessKeyId
+            self.secretAccessKey = secretAccessKey
+            self.timeout = timeout
+        }
+    }
+
+    private let settings: Settings
+
+    /// A folder reached with `settings`.
+    public init(_ settings: Settings) {
+        self.settings = settings
+    }
+
+    /// The configured id.
+    public var id: String { settings.id }
+    /// `s3`.
+    public var kind: String { "s3" }
+
+    /// The objects directly under the prefix with safe names, with size, last-modified time and ETag.
+    public func list() async throws -> [FileStat] {
+        try await BlockingWork.run { [self] in
+            var files: [FileStat] = []
+            var token: String?
+            repeat {
+                var query = [("delimiter", "/"), ("list-type", "2"), ("prefix", settings.prefix)]
+                if let token { query.insert(("continuation-token", token), at: 0) }
+                let page = S3ListingPage(try request("GET", key: "", query: query, doing: "listing \(settings.prefix)"))
+                for object in page.objects {
+                    let name = String(object.key.dropFirst(settings.prefix.count))
+                    guard object.key.hasPrefix(settings.prefix), (try? FileName.check(name)) != nil else { continue }
+                    files.append(FileStat(path: name, size: object.size, modified: object.modified, etag: object.etag))
+                }
+                token = page.isTruncated ? page.nextToken : nil
+            } while token != nil
+            return files
+        }
+    }
+
+    /// Downloads the listed version to `destination` through a `.part` file; a newer ETag or another size is
+    /// `changedDuringFetch`.
+    public func fetch(_ file: FileStat, to destination: URL) async throws {
+        try FileName.check(file.path)
+        let key = settings.prefix + file.path
+        try await BlockingWork.run { [self] in
+            try StagedDownload.run(file, to: destination) { sink in
+                var head: [UInt8] = []
+                let status = try CurlTransfer.perform(
+                    url(key: key, query: []), connection: connection, headers: Self.signedHeaders + ["If-Match: \"\(file.etag)\""]
+                ) { bytes in
+                    if head.count < 4096 { head += bytes.prefix(4096 - head.count) }
+                    return sink(bytes)
+                }
+                guard (200..<300).contains(status) else { throw S3Error.folderError(status: status, body: head, doing: "fetching \(key)") }
+            }
+        }
+    }
+
+    /// Deletes the object, or copies it under the move prefix `disposal` names (with the time in its name, so
+    /// nothing is overwritten) and then deletes it.
+    @discardableResult
+    public func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? {
+        try FileName.check(file.path)
+        let key = settings.prefix + file.path
+        try await BlockingWork.run { [self] in
+            if case .move(let folder) = disposal {
+                let target = (folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/") + LocalFolder.timestamped(file.path)
+                try request(
+                    "PUT", key: target, headers: ["x-amz-copy-source: /\(settings.bucket)/\(Self.encoded(key, keepSlash: true))"],
+                    emptyUpload: true, doing: "copying \(key) to \(target)")
+            }
+            if disposal != .keep { try request("DELETE", key: key, doing: "deleting \(key)") }
+        }
+        return nil
+    }
+
+    /// The headers every request carries: the payload hash libcurl 7.88 does not add by itself.
+    private static let signedHeaders = ["x-amz-content-sha256: UNSIGNED-PAYLOAD"]
+
+    /// Sends a request and returns its body; a status outside 2xx is the folder error its S3 error code means.
+    @discardableResult
+    private func request(
+        _ method: String, key: String, query: [(String, String)] = [], headers: [String] = [], emptyUpload: Bool = false,
+        doing what: String
+    ) throws(FolderError) -> [UInt8] {
+        var body: [UInt8] = []
+        let status = try CurlTransfer.perform(
+            url(key: key, query: query), connection: connection, customRequest: method, headers: Self.signedHeaders + headers,
+            emptyUpload: emptyUpload
+        ) { bytes in
+            body += bytes
+            return true
+        }
+        guard (200..<300).contains(status) else { throw S3Error.folderError(status: status, body: body, doing: what) }
+        return body
+    }
+
+    private var connection: CurlTransfer.Connection {
+        CurlTransfer.Connection(
+            username: settings.accessKeyId, password: settings.secretAccessKey, requireTLS: false, certificateAuthorities: nil,
+            verifyCertificate: true, timeout: settings.timeout, awsSignature: "aws:amz:\(settings.region):s3")
+    }
+
+    /// The URL of `key` (the bucket itself when empty) with `query` in the given (sorted) order.
+    private func url(key: String, query: [(String, String)]) -> String {
+        var base: String
+        if settings.pathStyle {
+            base = settings.endpoint + "/" + settings.bucket + "/"
+        } else {
+            let parts = settings.endpoint.split(separator: "/", maxSplits: 2, omittingEmptySubsequences: false)
+            base = parts.count == 3 ? "\(parts[0])//\(settings.bucket).\(parts[2])/" : settings.endpoint + "/"
+        }
+        base += Self.encoded(key, keepSlash: true)
+        guard !query.isEmpty else { return base }
+        return base + "?" + query.map { "\($0.0)=\(Self.encoded($0.1, keepSlash: false))" }.joined(separator: "&")
+    }
+
+    /// `text` percent-encoded as AWS signs it: every byte but `A-Z a-z 0-9 - _ . ~` (and `/` in a key).
+    static func encoded(_ text: String, keepSlash: Bool) -> String {
+        var result = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
+                result.unicodeScalars.append(Unicode.Scalar(byte))
+            case UInt8(ascii: "/") where keepSlash:
+                result += "/"
+            default:
+                result += String(format: "%%%02X", byte)
+            }
+        }
+        return result
+    }
+}

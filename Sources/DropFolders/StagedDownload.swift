@@ -1,0 +1,40 @@
+import Foundation
+
+/// Downloads a listed file into the staging area through a `.part` file beside the destination, so a broken
+/// or short download is never taken for the file: the destination appears only once every listed byte came.
+enum StagedDownload {
+    /// Runs `transfer` with a sink for the file's bytes (returning false aborts the transfer), then moves the
+    /// `.part` file to `destination`; a byte count other than the listed size is `changedDuringFetch`.
+    static func run(_ file: FileStat, to destination: URL, _ transfer: (_ sink: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> Void)
+        throws
+    {
+        let partial = destination.path + ".part"
+        guard FileManager.default.createFile(atPath: partial, contents: nil), let output = FileHandle(forWritingAtPath: partial) else {
+            throw FolderError(.ioFailed, "cannot write the staging file \(partial)")
+        }
+        do {
+            var written: Int64 = 0
+            var failed = false
+            try transfer { bytes in
+                do {
+                    try output.write(contentsOf: bytes)
+                    written += Int64(bytes.count)
+                    return true
+                } catch {
+                    failed = true
+                    return false
+                }
+            }
+            try output.close()
+            guard !failed else { throw FolderError(.ioFailed, "cannot write the staging file \(partial)") }
+            guard written == file.size else {
+                throw FolderError(.changedDuringFetch, "\(file.path) had \(written) bytes, not the \(file.size) listed")
+            }
+            try FileManager.default.moveItem(atPath: partial, toPath: destination.path)
+        } catch {
+            try? output.close()
+            try? FileManager.default.removeItem(atPath: partial)
+            throw error
+        }
+    }
+}
