@@ -96,6 +96,6 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "ICalendar", "TestSupport"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "ICalendar", "DropFolders", "TestSupport"]),
     ]
 )

@@ -51,7 +51,7 @@ struct Run: AsyncParsableCommand {
             "scheduledrop started",
             metadata: [
                 "data": "\(configuration.dataDirectory)",
-                "folders": "\(configuration.folders.map { "\($0.id)=\($0.path ?? "")" }.joined(separator: ","))",
+                "folders": "\(configuration.folders.map { "\($0.id)=\($0.location)" }.joined(separator: ","))",
             ])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier()),

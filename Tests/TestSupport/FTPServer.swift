@@ -80,6 +80,12 @@ public final class FTPServer: @unchecked Sendable {
                     """
         }
         try configuration.write(toFile: work + "/proftpd.conf", atomically: true, encoding: .utf8)
+        try start()
+    }
+
+    /// Starts the server (again, after `stop()`) on the same port and waits until it greets; throws if it cannot.
+    public func start() throws {
+        let work = root.path
         // proftpd detaches itself (no -n): the test process then has no long-lived child of its own here, so it
         // never has to tell this server's exit from a daemon's (Foundation's Process can miss one of two).
         try Self.run("/usr/sbin/proftpd", ["-q", "-c", work + "/proftpd.conf"], errors: work + "/out.log", capture: false)
@@ -99,12 +105,13 @@ public final class FTPServer: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// Stops the server (SIGTERM) and waits until its port is closed.
+    /// Stops the server and its sessions (SIGTERM) and waits until its port is closed.
     public func stop() {
         guard pid > 0, kill(pid, 0) == 0 else { return }
         kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(10)
         while Self.greets(port: port), Date() < deadline { usleep(20_000) }
+        pid = 0
     }
 
     /// Writes `text` as the file `name` in the folder `folder` of the home (created if missing), writable by the server.

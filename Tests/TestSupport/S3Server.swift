@@ -74,6 +74,24 @@ public final class S3Server: @unchecked Sendable {
         try expect(200, "put \(key)", request(["-T", file, endpoint + "/" + bucket + "/" + path]))
     }
 
+    /// Stores `count` objects `PREFIX00001.ics`… with the body `text`, in one curl run (one connection, URL globbing).
+    public func putMany(prefix: String, count: Int, _ text: String) throws {
+        let file = root.path + "/" + UUID().uuidString
+        try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let digits = String(count).count
+        let range = String(repeating: "0", count: digits - 1) + "1-" + String(count)
+        let url =
+            endpoint + "/" + bucket + "/" + (prefix.addingPercentEncoding(withAllowedCharacters: Self.unreserved.union(["/"])) ?? prefix)
+        let output = try Subprocess.run(
+            "/usr/bin/curl",
+            ["-sS", "-w", "%{http_code}\n", "-T", file] + Self.signed("s3", accessKey + ":" + secretKey) + ["\(url)[\(range)].ics"])
+        let statuses = output.components(separatedBy: "\n").filter { $0.count == 3 }
+        guard statuses.count == count, statuses.allSatisfy({ $0 == "200" }) else {
+            throw TestServerError(message: "moto: cannot put \(count) objects: \(output.suffix(300))")
+        }
+    }
+
     /// The keys of the bucket's objects that start with `prefix`, sorted (at most 1,000).
     public func keys(prefix: String = "") throws -> [String] {
         let encoded = prefix.addingPercentEncoding(withAllowedCharacters: Self.unreserved) ?? prefix
