@@ -288,32 +288,24 @@ struct FolderConfiguration: Decodable {
         if type == .s3 {
             if (bucket ?? "").count < 3 { problem(.bucket, "an S3 folder needs its bucket's name") }
             if let endpoint, URL(string: endpoint)?.host == nil { problem(.endpoint, "\(endpoint) is not a URL") }
-            if let credentialsFile, !FileManager.default.isReadableFile(atPath: credentialsFile) {
-                problem(.credentialsFile, "\(credentialsFile) cannot be read")
-            }
             if timeout <= 0 { problem(.timeout, "must be at least 1 second") }
         }
         if type == .local && (path ?? "").isEmpty { problem(.path, "a local folder needs a path") }
         if isServer {
-            if (host ?? "").isEmpty { problem(.host, "a \(type.rawValue) folder needs its server's host") }
-            if (username ?? "").isEmpty { problem(.username, "a \(type.rawValue) folder needs a user name") }
+            if (host ?? "").isEmpty { problem(.host, "a folder of type \(type.rawValue) needs its server's host") }
+            if (username ?? "").isEmpty { problem(.username, "a folder of type \(type.rawValue) needs a user name") }
             if let port, !(1...65_535).contains(port) { problem(.port, "must be 1…65535") }
             if passwordEnv == nil && passwordFile == nil && (type != .sftp || privateKeyFile == nil) {
                 let needs = type == .sftp ? "passwordEnv, passwordFile or privateKeyFile" : "passwordEnv or passwordFile"
-                problems.append(ConfigurationError(path: yamlPath, message: "a \(type.rawValue) folder needs \(needs)"))
+                problems.append(ConfigurationError(path: yamlPath, message: "a folder of type \(type.rawValue) needs \(needs)"))
             }
             if timeout <= 0 { problem(.timeout, "must be at least 1 second") }
         }
         if isFTP && TimeZone(identifier: listingTimeZone) == nil {
             problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone")
         }
+        // Key, known_hosts and credentials files are read when the folder is used, as passwords are.
         if type == .sftp {
-            if let privateKeyFile, !FileManager.default.isReadableFile(atPath: privateKeyFile) {
-                problem(.privateKeyFile, "\(privateKeyFile) cannot be read")
-            }
-            if let knownHostsFile, !FileManager.default.isReadableFile(atPath: knownHostsFile) {
-                problem(.knownHostsFile, "\(knownHostsFile) cannot be read")
-            }
             if knownHostsFile == nil && hostKeyPolicy == .strict {
                 problem(.knownHostsFile, "an SFTP folder needs a known_hosts file, or hostKeyPolicy: acceptNew")
             }

@@ -192,4 +192,46 @@ import Testing
         #expect(restarted.output.contains("not the one pinned on first use"), "\(restarted.output)")
         #expect(!restarted.output.contains("host key trusted on first use and pinned"), "the new key is not pinned")
     }
+
+    @Test func checkConfigNamesWhatARemoteFolderLacks() async throws {
+        let root = try TemporaryDirectory()
+        try """
+        folders:
+          - id: a
+            type: sftp
+            host: sftp.example
+            username: u
+            passwordEnv: P
+          - id: b
+            type: sftp
+            host: sftp.example
+            username: u
+          - id: c
+            type: s3
+            prefix: in/
+          - id: d
+            type: s3
+            bucket: drop
+            endpoint: "not a url"
+          - id: e
+            type: ftp
+            host: ftp.example
+            username: u
+            passwordEnv: P
+            pollInterval: 60
+            maxBackoff: 30
+        """.write(toFile: root.path + "/c.yaml", atomically: true, encoding: .utf8)
+        let check = try Daemon(["check-config", "--config", "c.yaml"], in: root.path, logPath: root.path + "/out")
+        check.process.waitUntilExit()
+        #expect(check.process.terminationStatus == 1)
+        for expected in [
+            "folders[0].knownHostsFile (line 2): an SFTP folder needs a known_hosts file, or hostKeyPolicy: acceptNew",
+            "folders[1] (line 7): a folder of type sftp needs passwordEnv, passwordFile or privateKeyFile",
+            "folders[2].bucket (line 11): an S3 folder needs its bucket's name",
+            "folders[3].endpoint (line 17): not a url is not a URL",
+            "folders[4].maxBackoff (line 24): must be at least the poll interval",
+        ] {
+            #expect(check.output.contains(expected), "\(expected) in \(check.output)")
+        }
+    }
 }
