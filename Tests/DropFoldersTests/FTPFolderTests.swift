@@ -17,7 +17,7 @@ import Testing
 
     @Test(arguments: [true, false])
     func listFetchDeleteAndMove(mlsd: Bool) async throws {
-        let server = try FTPServer(mlsd: mlsd)
+        let server = try await offPool { try FTPServer(mlsd: mlsd) }
         try server.put("term 2026.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         try server.put("rooms.csv", "a,b\n")
         try server.put("bad\u{7}name.ics", "x")
@@ -58,7 +58,7 @@ import Testing
     }
 
     @Test func wrongPasswordIsAnAuthErrorAndAStoppedServerIsUnreachable() async throws {
-        let server = try FTPServer()
+        let server = try await offPool { try FTPServer() }
         try server.put("a.ics", "x")
         let wrong = Self.folder(server, password: "not-the-password")
         do {
@@ -70,13 +70,13 @@ import Testing
         }
         let folder = Self.folder(server)
         #expect(try await folder.list().count == 1)
-        server.stop()
+        try await offPool { server.stop() }
         await #expect(throws: FolderError.self) { try await folder.list() }
         do { _ = try await folder.list() } catch let error as FolderError { #expect(error.code == .unreachable, "\(error)") }
     }
 
     @Test func ftpsChecksTheCertificate() async throws {
-        let server = try FTPServer(tls: true)
+        let server = try await offPool { try FTPServer(tls: true) }
         try server.put("secure.ics", "BEGIN:VCALENDAR\r\n")
         let trusted = Self.folder(server, tls: true, authorities: server.certificate)
         #expect(try await trusted.list().map(\.path) == ["secure.ics"])

@@ -15,7 +15,7 @@ import Testing
     }
 
     @Test func listFetchDeleteAndMove() async throws {
-        let server = try S3Server()
+        let server = try await offPool { try S3Server() }
         try server.put("inbox/term 2026+1.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         try server.put("inbox/rooms.csv", "a,b\n")
         try server.put("inbox/sub/inner.ics", "x")
@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test func aWrongSecretIsRefusedByTheServerAsAnAuthError() async throws {
-        let server = try S3Server()
+        let server = try await offPool { try S3Server() }
         let wrong = "wrong-\(UUID().uuidString)"
         let error = await #expect(throws: FolderError.self) { try await Self.folder(server, secret: wrong).list() }
         #expect(error?.code == .authFailed)
@@ -60,7 +60,7 @@ import Testing
     }
 
     @Test func aPausedServerIsUnreachableAndAMissingBucketNotFound() async throws {
-        let server = try S3Server()
+        let server = try await offPool { try S3Server() }
         let folder = Self.folder(server, timeout: 1)
         #expect(try await folder.list().isEmpty)
         server.pause()

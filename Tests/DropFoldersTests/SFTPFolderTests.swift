@@ -35,7 +35,7 @@ final class MemoryPins: HostKeyPins {
     }
 
     @Test func listFetchDeleteAndMoveWithAKey() async throws {
-        let server = try SSHServer()
+        let server = try await offPool { try SSHServer() }
         try server.put("term 2026.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         try server.put("rooms.csv", "a,b\n")
         try server.put("bad\u{7}name.ics", "x")
@@ -72,7 +72,7 @@ final class MemoryPins: HostKeyPins {
     }
 
     @Test func passwordLoginWorksAndAWrongOneIsAnAuthErrorWithoutTheSecret() async throws {
-        let server = try SSHServer()
+        let server = try await offPool { try SSHServer() }
         try server.put("a.ics", "x")
         #expect(try await Self.folder(server, password: server.password, knownHosts: server.knownHosts).list().map(\.path) == ["a.ics"])
         let wrong = "wrong-\(UUID().uuidString)"
@@ -84,7 +84,7 @@ final class MemoryPins: HostKeyPins {
     }
 
     @Test func anRSAKeyIsRefusedWithTheReasonAndTheAdvice() async throws {
-        let server = try SSHServer()
+        let server = try await offPool { try SSHServer() }
         let keys = try TemporaryDirectory()
         let rsa = keys.path + "/client_rsa"
         let generate = Process()
@@ -103,8 +103,35 @@ final class MemoryPins: HostKeyPins {
         #expect(error?.message.contains("this is an RSA key") == true && error?.message.contains("use an ed25519 or ECDSA key") == true)
     }
 
+    @Test func aKeyWithAPassphraseNeedsTheRightOne() async throws {
+        let server = try await offPool { try SSHServer() }
+        try server.put("a.ics", "x")
+        let keys = try TemporaryDirectory()
+        let key = keys.path + "/locked_ed25519"
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+        generate.arguments = ["-q", "-t", "ed25519", "-N", "open sesame", "-f", key]
+        try generate.run()
+        generate.waitUntilExit()
+        let authorized = try FileHandle(forWritingTo: URL(fileURLWithPath: server.home + "/.ssh/authorized_keys"))
+        try authorized.seekToEnd()
+        try authorized.write(contentsOf: try Data(contentsOf: URL(fileURLWithPath: key + ".pub")))
+        try authorized.close()
+        func folder(_ passphrase: String?) -> SFTPFolder {
+            SFTPFolder(
+                SFTPFolder.Settings(
+                    id: "sftp", host: "127.0.0.1", port: server.port, path: "inbox", username: server.username, privateKeyFile: key,
+                    passphrase: passphrase, knownHostsFile: server.knownHosts, timeout: 5),
+                pins: MemoryPins())
+        }
+        #expect(try await folder("open sesame").list().map(\.path) == ["a.ics"])
+        let wrong = await #expect(throws: FolderError.self) { try await folder("wrong sesame").list() }
+        #expect(wrong?.code == .authFailed)
+        #expect(wrong.map { !$0.message.contains("sesame") } == true, "\(String(describing: wrong))")
+    }
+
     @Test func unknownAndChangedHostKeysAreRefusedAndAcceptNewPinsTheFirstKey() async throws {
-        let server = try SSHServer()
+        let server = try await offPool { try SSHServer() }
         try server.put("a.ics", "x")
         let empty = try TemporaryDirectory()
         try empty.write("known_hosts", "")
@@ -120,7 +147,7 @@ final class MemoryPins: HostKeyPins {
         #expect(pins.pinned == ["sftp@127.0.0.1:\(server.port)": server.hostKeyLine], "the first key is pinned")
         #expect(try await trusting.list().count == 1, "the pinned key is accepted again")
 
-        try server.changeHostKey()
+        try await offPool { try server.changeHostKey() }
         let changed = await #expect(throws: FolderError.self) {
             try await Self.folder(server, key: server.clientKey, knownHosts: server.knownHosts).list()
         }
@@ -136,14 +163,14 @@ final class MemoryPins: HostKeyPins {
     }
 
     @Test func aMissingFolderIsNotFoundAndAStoppedServerUnreachable() async throws {
-        let server = try SSHServer()
+        let server = try await offPool { try SSHServer() }
         let folder = Self.folder(server, key: server.clientKey, knownHosts: server.knownHosts)
         let missing = await #expect(throws: FolderError.self) { try await folder.list() }
         #expect(missing?.code == .notFound)
-        server.stop()
+        try await offPool { server.stop() }
         let error = await #expect(throws: FolderError.self) { try await folder.list() }
         #expect(error?.code == .unreachable)
-        try server.start()
+        try await offPool { try server.start() }
         try server.put("back.ics", "x")
         #expect(try await folder.list().map(\.path) == ["back.ics"])
     }

@@ -19,8 +19,8 @@ struct TestServerSmokeTests {
         return (process.terminationStatus, String(decoding: data, as: UTF8.self))
     }
 
-    @Test func sshServer() throws {
-        let server = try SSHServer()
+    @Test func sshServer() async throws {
+        let server = try await offPool { try SSHServer() }
         try server.put("a.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         #expect(server.files() == ["a.ics"])
         let client = try TemporaryDirectory()
@@ -37,21 +37,21 @@ struct TestServerSmokeTests {
         let listed = try list(knownHosts: server.knownHosts)
         #expect(listed.status == 0 && listed.output.contains("inbox/a.ics"), "\(listed.output)")
 
-        try server.changeHostKey()
+        try await offPool { try server.changeHostKey() }
         let changed = try list(knownHosts: server.knownHosts)
         #expect(changed.status != 0 && changed.output.contains("Host key verification failed"), "\(changed.output)")
         try client.write("known_hosts", "[127.0.0.1]:\(server.port) \(server.hostKeyLine)\n")
         #expect(try list(knownHosts: client.path + "/known_hosts").status == 0)
 
-        server.stop()
+        try await offPool { server.stop() }
         let stopped = try list(knownHosts: client.path + "/known_hosts")
         #expect(stopped.status != 0 && stopped.output.contains("Connection refused"), "\(stopped.output)")
-        try server.start()
+        try await offPool { try server.start() }
         #expect(try list(knownHosts: client.path + "/known_hosts").status == 0)
     }
 
-    @Test func s3Server() throws {
-        let server = try S3Server()
+    @Test func s3Server() async throws {
+        let server = try await offPool { try S3Server() }
         try server.put("inbox/a.ics", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n")
         try server.put("inbox/term 2026+1.ics", "x")
         try server.put("other/b.ics", "x")

@@ -58,7 +58,7 @@ import Testing
 
     @Test(arguments: RemoteKind.allCases)
     func ingestedOnceWithTheLocalReportAgainWhenChangedThenDeletedOrMovedOnTheServer(kind: RemoteKind) async throws {
-        let server = try RemoteServer(kind)
+        let server = try await offPool { try RemoteServer(kind) }
         let root = try TemporaryDirectory()
         try Self.configure(
             root,
@@ -103,7 +103,7 @@ import Testing
 
     @Test(arguments: RemoteKind.allCases)
     func aFileStillBeingUploadedIsNotIngestedBeforeItIsStable(kind: RemoteKind) async throws {
-        let server = try RemoteServer(kind)
+        let server = try await offPool { try RemoteServer(kind) }
         let root = try TemporaryDirectory()
         try Self.configure(root, [server.folderYAML(id: "remote", folder: "inbox", partnerId: 42, poll: 0.3, stable: 0.8)])
         try server.put("other.ics", Self.calendar(events: 1), in: "inbox")
@@ -120,7 +120,7 @@ import Testing
 
     @Test(arguments: RemoteKind.allCases)
     func wrongCredentialsAreAnAuthErrorInStatusAndLogsWithNoSecretAnywhere(kind: RemoteKind) async throws {
-        let server = try RemoteServer(kind)
+        let server = try await offPool { try RemoteServer(kind) }
         let root = try TemporaryDirectory()
         try Self.configure(root, [server.folderYAML(id: "remote", folder: "inbox", partnerId: 42)])
         let wrong = "wrong-\(UUID().uuidString)"
@@ -141,7 +141,7 @@ import Testing
 
     @Test(arguments: RemoteKind.allCases)
     func anOutageIsBackedOffAndRecoveredFromWhileALocalFolderGoesOn(kind: RemoteKind) async throws {
-        let server = try RemoteServer(kind)
+        let server = try await offPool { try RemoteServer(kind) }
         let root = try TemporaryDirectory()
         try Self.configure(root, [server.folderYAML(id: "remote", folder: "inbox", partnerId: 42, poll: 0.25, stable: 0.3)])
         try server.put("before.ics", Self.calendar(events: 1), in: "inbox")
@@ -149,7 +149,7 @@ import Testing
         defer { _ = daemon.stop(SIGTERM) }
         try await daemon.waitForOutput("\"msg\":\"file ingested\"")
 
-        server.fail()
+        try await offPool { server.fail() }
         try await daemon.waitForOutput("\"code\":\"folder.unreachable\"", count: 3, timeout: .seconds(60))
         try root.write("drop/during.ics", largeCalendar(events: 2, uidPrefix: "local"))
         try await daemon.waitForOutput("during.ics", timeout: .seconds(30))
@@ -165,7 +165,7 @@ import Testing
         status.process.waitUntilExit()
         #expect(status.output.contains("\"nextPollAt\""), "\(status.output)")
 
-        try server.recover()
+        try await offPool { try server.recover() }
         try server.put("after.ics", Self.calendar(events: 1).replacingOccurrences(of: "UID:e1", with: "UID:after"), in: "inbox")
         try await daemon.waitForOutput("folder listing works again", timeout: .seconds(30))
         try await daemon.waitForOutput("\"msg\":\"file ingested\"", count: 3, timeout: .seconds(30))
@@ -173,7 +173,7 @@ import Testing
     }
 
     @Test func aChangedSSHHostKeyIsRefusedAfterTheFirstWasPinnedInTheStore() async throws {
-        let server = try RemoteServer(.sftp)
+        let server = try await offPool { try RemoteServer(.sftp) }
         let ssh = try #require(server.sshServer)
         let root = try TemporaryDirectory()
         let folder = server.folderYAML(id: "remote", folder: "inbox", partnerId: 42)
@@ -185,12 +185,32 @@ import Testing
         #expect(daemon.output.contains("host key trusted on first use and pinned"))
         _ = daemon.stop(SIGTERM)
 
-        try ssh.changeHostKey()
+        try await offPool { try ssh.changeHostKey() }
         let restarted = try start(root, server, log: "daemon2.log")
         defer { _ = restarted.stop(SIGTERM) }
         try await restarted.waitForOutput("\"code\":\"folder.hostKeyRejected\"")
         #expect(restarted.output.contains("not the one pinned on first use"), "\(restarted.output)")
         #expect(!restarted.output.contains("host key trusted on first use and pinned"), "the new key is not pinned")
+    }
+
+    @Test func s3KeysComeFromASharedCredentialsFileProfile() async throws {
+        let server = try await offPool { try RemoteServer(.s3) }
+        let root = try TemporaryDirectory()
+        let folder =
+            server.folderYAML(id: "remote", folder: "inbox", partnerId: 42)
+            .replacingOccurrences(of: "    accessKeyEnv: REMOTE_KEY\n    secretKeyEnv: REMOTE_SECRET\n", with: "")
+            + "    credentialsFile: \(root.path)/credentials\n    profile: drop\n"
+        try Self.configure(root, [folder])
+        let keys = server.environment()
+        try root.write(
+            "credentials",
+            "[default]\naws_access_key_id = AKIAWRONG\naws_secret_access_key = wrong\n\n[drop]\n"
+                + "aws_access_key_id = \(keys["REMOTE_KEY"] ?? "")\naws_secret_access_key = \(server.secret)\n")
+        try server.put("a.ics", Self.calendar(events: 1), in: "inbox")
+        let daemon = try Daemon(["run", "--config", "config.yaml"], in: root.path, logPath: root.path + "/daemon.log")
+        defer { _ = daemon.stop(SIGTERM) }
+        try await daemon.waitForOutput("\"msg\":\"file ingested\"")
+        #expect(!daemon.output.contains(server.secret))
     }
 
     @Test func checkConfigNamesWhatARemoteFolderLacks() async throws {
