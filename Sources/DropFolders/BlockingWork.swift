@@ -6,6 +6,7 @@ public enum BlockingWork {
     private static let queue = DispatchQueue(label: "scheduledrop.blocking", attributes: .concurrent)
 
     /// Runs `body` on a blocking-work thread and returns its result.
+    @discardableResult
     public static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result { try body() }) }
