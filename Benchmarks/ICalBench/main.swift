@@ -71,7 +71,7 @@ struct Tally {
             checksum &+= uid.utf8.count
             if let start = component.property("DTSTART") { checksum &+= (try DateTimeValue(start)).local.day }
             checksum &+= TextValue.unescape(component.property("SUMMARY")?.value ?? "").utf8.count
-            for property in component.properties where property.name.utf8.starts(with: "X-KALTURA-".utf8) {
+            for property in component.properties where property.name.hasPrefix("X-KALTURA-") {
                 kaltura += 1
                 checksum &+= property.value.utf8.count
             }
