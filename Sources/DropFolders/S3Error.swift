@@ -48,17 +48,23 @@ struct S3ListingPage {
     /// The token of the next page.
     var nextToken: String?
 
-    /// The page an XML reply describes; a reply that is not one gives an empty, final page.
-    init(_ xml: [UInt8]) {
+    /// The page an XML reply describes; a reply that is not a whole ListBucketResult is `protocolFailed`.
+    init(_ xml: [UInt8]) throws(FolderError) {
         let reader = S3XML()
-        reader.parse(xml)
+        guard reader.parse(xml), reader.elements.last?.path == ["ListBucketResult"] else {
+            throw FolderError(.protocolFailed, "the listing reply is not a whole ListBucketResult document")
+        }
+        // Elements come in the order they end: an object's fields, in any order, then its `Contents`.
+        var current = Object(key: "", size: 0, modified: 0, etag: "")
         for element in reader.elements {
             switch element.path.joined(separator: "/") {
-            case "ListBucketResult/Contents/Key": objects.append(Object(key: element.text, size: 0, modified: 0, etag: ""))
-            case "ListBucketResult/Contents/Size": objects[objects.count - 1].size = Int64(element.text) ?? 0
-            case "ListBucketResult/Contents/LastModified": objects[objects.count - 1].modified = Self.nanoseconds(element.text)
-            case "ListBucketResult/Contents/ETag":
-                objects[objects.count - 1].etag = element.text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            case "ListBucketResult/Contents/Key": current.key = element.text
+            case "ListBucketResult/Contents/Size": current.size = Int64(element.text) ?? 0
+            case "ListBucketResult/Contents/LastModified": current.modified = Self.nanoseconds(element.text)
+            case "ListBucketResult/Contents/ETag": current.etag = element.text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            case "ListBucketResult/Contents":
+                if !current.key.isEmpty { objects.append(current) }
+                current = Object(key: "", size: 0, modified: 0, etag: "")
             case "ListBucketResult/IsTruncated": isTruncated = element.text == "true"
             case "ListBucketResult/NextContinuationToken": nextToken = element.text
             default: break
@@ -98,11 +104,12 @@ final class S3XML: NSObject, XMLParserDelegate {
     private var path: [String] = []
     private var text = ""
 
-    /// Reads `xml`; a malformed document gives the elements read before the fault.
-    func parse(_ xml: [UInt8]) {
+    /// Reads `xml`; false if it is not a well-formed document (the elements read before the fault are kept).
+    @discardableResult
+    func parse(_ xml: [UInt8]) -> Bool {
         let parser = XMLParser(data: Data(xml))
         parser.delegate = self
-        _ = parser.parse()
+        return parser.parse()
     }
 
     /// The text of the first element named `name` in `xml`, or nil.

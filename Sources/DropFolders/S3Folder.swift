@@ -67,13 +67,17 @@ public final class S3Folder: FolderSource {
             repeat {
                 var query = [("delimiter", "/"), ("list-type", "2"), ("prefix", settings.prefix)]
                 if let token { query.insert(("continuation-token", token), at: 0) }
-                let page = S3ListingPage(try request("GET", key: "", query: query, doing: "listing \(settings.prefix)"))
+                let page = try S3ListingPage(try request("GET", key: "", query: query, doing: "listing \(settings.prefix)"))
                 for object in page.objects {
                     let name = String(object.key.dropFirst(settings.prefix.count))
                     guard object.key.hasPrefix(settings.prefix), (try? FileName.check(name)) != nil else { continue }
                     files.append(FileStat(path: name, size: object.size, modified: object.modified, etag: object.etag))
                 }
-                token = page.isTruncated ? page.nextToken : nil
+                guard page.isTruncated else { break }
+                guard let next = page.nextToken, !next.isEmpty, next != token else {
+                    throw FolderError(.protocolFailed, "listing \(settings.prefix): a truncated page without a new continuation token")
+                }
+                token = next
             } while token != nil
             return files
         }

@@ -76,6 +76,30 @@ import Testing
         #expect(notFound?.code == .notFound, "\(String(describing: notFound))")
     }
 
+    @Test func listingPagesAreReadWhateverTheOrderOfAnObjectsFields() throws {
+        let page = try S3ListingPage(
+            Array(
+                """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix>in/</Prefix>
+                <Contents><Size>12</Size><ETag>&quot;abc&quot;</ETag><Key>in/a&amp;b.ics</Key>
+                <LastModified>2026-11-25T04:37:10.123Z</LastModified></Contents>
+                <Contents><Key>in/c.ics</Key><LastModified>2026-11-25T04:37:10Z</LastModified><ETag>"def"</ETag><Size>3</Size></Contents>
+                <Contents><Size>1</Size></Contents>
+                <IsTruncated>true</IsTruncated><NextContinuationToken>t/+=</NextContinuationToken></ListBucketResult>
+                """.utf8))
+        #expect(page.objects.map(\.key) == ["in/a&b.ics", "in/c.ics"], "an object without a key is left out")
+        #expect(page.objects.map(\.size) == [12, 3])
+        #expect(page.objects.map(\.etag) == ["abc", "def"])
+        #expect(page.objects.map(\.modified) == [1_795_581_430_123_000_000, 1_795_581_430_000_000_000])
+        #expect(page.isTruncated && page.nextToken == "t/+=")
+        for reply in ["<ListBucketResult><Contents><Key>in/x", "<Error><Code>Oops</Code></Error>", ""] {
+            #expect(throws: FolderError(.protocolFailed, "the listing reply is not a whole ListBucketResult document")) {
+                try S3ListingPage(Array(reply.utf8))
+            }
+        }
+    }
+
     @Test func keysAreEncodedAsAWSSignsThem() {
         #expect(S3Folder.encoded("inbox/term 2026+1~é.ics", keepSlash: true) == "inbox/term%202026%2B1~%C3%A9.ics")
         #expect(S3Folder.encoded("a/b=c", keepSlash: false) == "a%2Fb%3Dc")
