@@ -8,14 +8,21 @@ import Foundation
 enum S3Error {
     /// The folder error of a reply with HTTP `status` and the XML error `body` (`<Error><Code>…</Code>`).
     ///
-    /// A bad signature or unknown key is `authFailed`; a refusal by policy `permissionDenied`; a missing bucket or
-    /// key `notFound`; a failed `If-Match` `changedDuringFetch`; a server that is busy or down `unreachable`.
+    /// A bad signature, an unknown key, a clock too far off or a request signed for another region is
+    /// `authFailed`; a refusal by policy `permissionDenied`; a missing bucket or key `notFound`; a failed
+    /// `If-Match` `changedDuringFetch`; a server that is busy or down `unreachable`.
     static func folderError(status: Int, body: [UInt8], doing what: String) -> FolderError {
         let code = S3XML.firstValue(of: "Code", in: body) ?? ""
-        let message = S3XML.firstValue(of: "Message", in: body).map { ": \($0)" } ?? ""
+        var message = S3XML.firstValue(of: "Message", in: body).map { ": \($0)" } ?? ""
+        switch code {
+        case "RequestTimeTooSkewed": message += " (check this machine's clock)"
+        case "AuthorizationHeaderMalformed", "PermanentRedirect": message += " (check the folder's region and endpoint)"
+        default: break
+        }
         let kind: FolderError.Code =
             switch (status, code) {
-            case (_, "SignatureDoesNotMatch"), (_, "InvalidAccessKeyId"), (_, "InvalidToken"), (_, "ExpiredToken"), (401, _):
+            case (_, "SignatureDoesNotMatch"), (_, "InvalidAccessKeyId"), (_, "InvalidToken"), (_, "ExpiredToken"),
+                (_, "RequestTimeTooSkewed"), (_, "AuthorizationHeaderMalformed"), (401, _):
                 .authFailed
             case (403, _): .permissionDenied
             case (404, _): .notFound
@@ -58,7 +65,7 @@ struct S3ListingPage {
         var current = Object(key: "", size: 0, modified: 0, etag: "")
         for element in reader.elements {
             switch element.path.joined(separator: "/") {
-            case "ListBucketResult/Contents/Key": current.key = element.text
+            case "ListBucketResult/Contents/Key": current.key = Self.urlDecoded(element.text)
             case "ListBucketResult/Contents/Size": current.size = Int64(element.text) ?? 0
             case "ListBucketResult/Contents/LastModified": current.modified = Self.nanoseconds(element.text)
             case "ListBucketResult/Contents/ETag": current.etag = element.text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
@@ -72,6 +79,25 @@ struct S3ListingPage {
         }
     }
 
+    /// A key as `encoding-type=url` writes it: `+` for a space, `%XY` for other bytes (a malformed escape is kept).
+    static func urlDecoded(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        var input = Array(text.utf8)[...]
+        while let byte = input.popFirst() {
+            if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%"), input.count >= 2,
+                let value = UInt8(String(decoding: input.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                input.removeFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// A UTC time as S3 writes it (`2026-11-25T04:37:10.123Z`, the fraction optional) in nanoseconds since
     /// 1970; 0 if unreadable.
     static func nanoseconds(_ text: String) -> Int64 {
@@ -80,7 +106,7 @@ struct S3ListingPage {
             let hour = Int32(parts[3]), let minute = Int32(parts[4])
         else { return 0 }
         let second = parts[5].split(separator: ".", maxSplits: 1)
-        guard let whole = Int32(second[0]) else { return 0 }
+        guard let first = second.first, let whole = Int32(first), (1...9999).contains(year) else { return 0 }
         var fields = tm()
         (fields.tm_year, fields.tm_mon, fields.tm_mday) = (year - 1900, month - 1, day)
         (fields.tm_hour, fields.tm_min, fields.tm_sec) = (hour, minute, whole)

@@ -65,7 +65,8 @@ public final class S3Folder: FolderSource {
             var files: [FileStat] = []
             var token: String?
             repeat {
-                var query = [("delimiter", "/"), ("list-type", "2"), ("prefix", settings.prefix)]
+                // In sorted order; keys come URL-encoded, so a key XML cannot carry does not break the listing.
+                var query = [("delimiter", "/"), ("encoding-type", "url"), ("list-type", "2"), ("prefix", settings.prefix)]
                 if let token { query.insert(("continuation-token", token), at: 0) }
                 let page = try S3ListingPage(try request("GET", key: "", query: query, doing: "listing \(settings.prefix)"))
                 for object in page.objects {
@@ -103,19 +104,35 @@ public final class S3Folder: FolderSource {
     }
 
     /// Deletes the object, or copies it under the move prefix `disposal` names (with the time in its name, so
-    /// nothing is overwritten) and then deletes it.
+    /// nothing is overwritten) and then deletes it. An object whose ETag is no longer the processed version's
+    /// (checked with `HEAD` and `If-Match` first) is left alone (`changedBeforeDisposal`): the newer upload gets
+    /// its own job.
     @discardableResult
     public func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? {
         try FileName.check(file.path)
         let key = settings.prefix + file.path
+        let version = "\"\(file.etag)\""
+        guard disposal != .keep else { return nil }
         try await BlockingWork.run { [self] in
+            do {
+                try request("HEAD", key: key, headers: ["If-Match: \(version)"], doing: "checking \(key) before disposing of it")
+            } catch let error as FolderError where error.code == .changedDuringFetch {
+                throw FolderError(.changedBeforeDisposal, "\(key) changed after its job; the newer version stays")
+            }
             if case .move(let folder) = disposal {
+                // libcurl 7.88 sorts x-amz-copy-source-if-match before x-amz-copy-source when it signs, unlike AWS, so
+                // the version is checked by the HEAD above rather than by a copy condition.
                 let target = (folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/") + LocalFolder.timestamped(file.path)
-                try request(
+                let copy = try request(
                     "PUT", key: target, headers: ["x-amz-copy-source: /\(settings.bucket)/\(Self.encoded(key, keepSlash: true))"],
                     emptyUpload: true, doing: "copying \(key) to \(target)")
+                // S3 may answer a copy with 200 and an error document: the copy then did not happen.
+                let reply = S3XML()
+                guard reply.parse(copy), reply.elements.last?.path == ["CopyObjectResult"] else {
+                    throw S3Error.folderError(status: 200, body: copy, doing: "copying \(key) to \(target)")
+                }
             }
-            if disposal != .keep { try request("DELETE", key: key, doing: "deleting \(key)") }
+            try request("DELETE", key: key, doing: "deleting \(key)")
         }
         return nil
     }
@@ -131,8 +148,8 @@ public final class S3Folder: FolderSource {
     ) throws(FolderError) -> [UInt8] {
         var body: [UInt8] = []
         let status = try CurlTransfer.perform(
-            url(key: key, query: query), connection: connection, customRequest: method, headers: Self.signedHeaders + headers,
-            emptyUpload: emptyUpload
+            url(key: key, query: query), connection: connection, customRequest: method == "HEAD" ? nil : method,
+            headers: Self.signedHeaders + headers, noBody: method == "HEAD", emptyUpload: emptyUpload
         ) { bytes in
             body += bytes
             return true

@@ -74,9 +74,8 @@ public final class SFTPFolder: FolderSource {
         try await withSession { [self] session in
             var files: [FileStat] = []
             try session.entries(of: settings.path.isEmpty ? "." : settings.path) { name, attributes in
-                guard scheduledrop_sftp_is_regular([attributes]) != 0, (try? FileName.check(name)) != nil else { return }
-                files.append(
-                    FileStat(path: name, size: Int64(attributes.filesize), modified: Int64(attributes.mtime) * 1_000_000_000))
+                guard (try? FileName.check(name)) != nil, let file = Self.stat(name, attributes) else { return }
+                files.append(file)
             }
             return files
         }
@@ -96,22 +95,31 @@ public final class SFTPFolder: FolderSource {
     public func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? {
         try FileName.check(file.path)
         let source = serverPath(file.path)
-        switch disposal {
-        case .keep:
-            break
-        case .delete:
-            try await withSession { session in try session.remove(source) }
-        case .move(let folder):
-            let target = (folder.hasSuffix("/") ? folder : folder + "/") + LocalFolder.timestamped(file.path)
-            try await withSession { session in
+        guard disposal != .keep else { return nil }
+        try await withSession { session in
+            // The version processed must still be there: a newer upload is left for its own job.
+            guard let attributes = try session.attributes(of: source) else { throw FolderError(.notFound, "\(source) is gone") }
+            guard Self.stat(file.path, attributes) == file else {
+                throw FolderError(.changedBeforeDisposal, "\(source) changed after its job; the newer version stays")
+            }
+            if case .move(let folder) = disposal {
                 try session.makeDirectory(folder)
-                try session.rename(source, to: target)
+                try session.rename(source, to: (folder.hasSuffix("/") ? folder : folder + "/") + LocalFolder.timestamped(file.path))
+            } else {
+                try session.remove(source)
             }
         }
         return nil
     }
 
-    /// Runs `body` in a new session on a blocking-work thread; pins the host key if it was accepted as new.
+    /// The stat of a regular file `name` with `attributes` (size, and mtime to the second); nil for anything else.
+    private static func stat(_ name: String, _ attributes: LIBSSH2_SFTP_ATTRIBUTES) -> FileStat? {
+        guard scheduledrop_sftp_is_regular([attributes]) != 0, let size = Int64(exactly: attributes.filesize) else { return nil }
+        return FileStat(path: name, size: size, modified: Int64(attributes.mtime) * 1_000_000_000)
+    }
+
+    /// Runs `body` in a new session on a blocking-work thread. A host key accepted as new is pinned whatever became
+    /// of `body`, and must then be the pinned one (another session may have pinned first).
     private func withSession<T: Sendable>(_ body: @escaping @Sendable (SSHSession) throws -> T) async throws -> T {
         let server = "\(settings.host):\(settings.port)"
         let pinned = settings.acceptNewHostKey ? try await pins.pinnedHostKey(folderId: settings.id, host: server) : nil
@@ -120,15 +128,18 @@ public final class SFTPFolder: FolderSource {
             privateKeyFile: settings.privateKeyFile, passphrase: settings.passphrase, knownHostsFile: settings.knownHostsFile,
             timeout: settings.timeout)
         let unknown: SSHSession.UnknownHostKey = settings.acceptNewHostKey ? .acceptPinned(pinned) : .refuse
-        let (value, newKey) = try await BlockingWork.run {
+        let (outcome, newKey) = try await BlockingWork.run {
             let session = try SSHSession(endpoint, unknown: unknown)
-            let value = try body(session)
-            return (value, session.hostKeyIsNew ? (session.hostKey, session.fingerprint) : nil)
+            let outcome = Result { try body(session) }
+            return (outcome, session.hostKeyIsNew ? (session.hostKey, session.fingerprint) : nil)
         }
         if let (key, fingerprint) = newKey {
             try await pins.pinHostKey(folderId: settings.id, host: server, key: key, fingerprint: fingerprint)
+            guard try await pins.pinnedHostKey(folderId: settings.id, host: server) == key else {
+                throw FolderError(.hostKeyRejected, "the host key of \(server) (\(fingerprint)) is not the one pinned on first use")
+            }
         }
-        return value
+        return try outcome.get()
     }
 
     /// The file's path on the server: the folder's path and the name.

@@ -65,6 +65,8 @@ final class SSHSession {
         do throws(FolderError) {
             socket = try Self.connect(endpoint.host, endpoint.port, timeout: endpoint.timeout)
             libssh2_session_set_timeout(session, endpoint.timeout * 1000)
+            // libssh2 1.10 prefers ECDSA host keys; OpenSSH prefers ed25519, and known_hosts files hold what it chose.
+            _ = libssh2_session_method_pref(session, LIBSSH2_METHOD_HOSTKEY, Self.hostKeyPreference)
             let handshake = libssh2_session_handshake(session, socket)
             guard handshake == 0 else { throw Self.sessionError(session, code: handshake, doing: "the SSH handshake with \(place)") }
             var length = 0
@@ -78,7 +80,7 @@ final class SSHSession {
             hostKey = "\(Self.keyTypeName(blob)) \(blob.base64EncodedString())"
             fingerprint = "SHA256:" + Data(bytes: hash, count: 32).base64EncodedString().replacingOccurrences(of: "=", with: "")
             hostKeyIsNew = try Self.checkHostKey(
-                session, endpoint: endpoint, raw: raw, length: length, type: type, key: hostKey, fingerprint: fingerprint,
+                session, endpoint: endpoint, raw: raw, length: length, key: hostKey, fingerprint: fingerprint,
                 unknown: unknown)
             try Self.authenticate(session, endpoint)
             guard let channel = libssh2_sftp_init(session) else {
@@ -110,7 +112,10 @@ final class SSHSession {
             let count = scheduledrop_sftp_readdir(handle, &buffer, buffer.count, &attributes)
             if count == 0 { return }
             guard count > 0 else { throw sftpError(code: count, doing: "reading \(directory)") }
-            visit(String(decoding: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self), attributes)
+            // A name that is not UTF-8 cannot be asked for again by name: it is not listed.
+            if let name = String(validating: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self) {
+                visit(name, attributes)
+            }
         }
     }
 
@@ -190,7 +195,7 @@ final class SSHSession {
 
     /// Checks the host key against known_hosts, then against `unknown`; returns whether it is accepted as new.
     private static func checkHostKey(
-        _ session: OpaquePointer, endpoint: Endpoint, raw: UnsafePointer<CChar>, length: Int, type: Int32, key: String,
+        _ session: OpaquePointer, endpoint: Endpoint, raw: UnsafePointer<CChar>, length: Int, key: String,
         fingerprint: String, unknown: UnknownHostKey
     ) throws(FolderError) -> Bool {
         let name = endpoint.port == 22 ? endpoint.host : "[\(endpoint.host)]:\(endpoint.port)"
@@ -201,12 +206,16 @@ final class SSHSession {
             guard libssh2_knownhost_readfile(hosts, file, LIBSSH2_KNOWNHOST_FILE_OPENSSH) >= 0 else {
                 throw FolderError(.hostKeyRejected, "the known_hosts file \(file) cannot be read")
             }
-            let mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW | knownHostKeyBits(type)
+            // No key-type bits: then any key known_hosts lists for the host that is not this one is a mismatch, so a
+            // server offering a key of another type than the listed one is refused rather than taken as unknown.
+            let mask = LIBSSH2_KNOWNHOST_TYPE_PLAIN | LIBSSH2_KNOWNHOST_KEYENC_RAW
             known = libssh2_knownhost_checkp(hosts, endpoint.host, Int32(endpoint.port), raw, length, mask, nil)
         }
         switch (known, unknown) {
         case (Int32(LIBSSH2_KNOWNHOST_CHECK_MATCH), _):
             return false
+        case (Int32(LIBSSH2_KNOWNHOST_CHECK_FAILURE), _):
+            throw FolderError(.hostKeyRejected, "the host key of \(name) (\(fingerprint)) could not be checked against known_hosts")
         case (Int32(LIBSSH2_KNOWNHOST_CHECK_MISMATCH), _):
             throw FolderError(
                 .hostKeyRejected,
@@ -245,7 +254,8 @@ final class SSHSession {
         if let password = endpoint.password {
             let result = scheduledrop_ssh_auth_password(session, endpoint.username, password)
             if result == 0 { return }
-            failure = sessionError(session, code: result, doing: "logging in as \(endpoint.username) with the password")
+            let refused = sessionError(session, code: result, doing: "logging in as \(endpoint.username) with the password")
+            failure = failure.map { FolderError($0.code, $0.message + "; then " + refused.message) } ?? refused
         }
         throw failure ?? FolderError(.authFailed, "no password and no private key to log in as \(endpoint.username)")
     }
@@ -267,18 +277,8 @@ final class SSHSession {
         return String(decoding: blob.dropFirst(4).prefix(length), as: UTF8.self)
     }
 
-    /// known_hosts' key-type bits for a libssh2 host key type, so a different key of the same type is a mismatch.
-    private static func knownHostKeyBits(_ type: Int32) -> Int32 {
-        switch type {
-        case LIBSSH2_HOSTKEY_TYPE_RSA: LIBSSH2_KNOWNHOST_KEY_SSHRSA
-        case LIBSSH2_HOSTKEY_TYPE_DSS: LIBSSH2_KNOWNHOST_KEY_SSHDSS
-        case LIBSSH2_HOSTKEY_TYPE_ECDSA_256: LIBSSH2_KNOWNHOST_KEY_ECDSA_256
-        case LIBSSH2_HOSTKEY_TYPE_ECDSA_384: LIBSSH2_KNOWNHOST_KEY_ECDSA_384
-        case LIBSSH2_HOSTKEY_TYPE_ECDSA_521: LIBSSH2_KNOWNHOST_KEY_ECDSA_521
-        case LIBSSH2_HOSTKEY_TYPE_ED25519: LIBSSH2_KNOWNHOST_KEY_ED25519
-        default: 0
-        }
-    }
+    /// The host key types asked for, in OpenSSH's order of preference.
+    private static let hostKeyPreference = "ssh-ed25519,ecdsa-sha2-nistp256,ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,ssh-rsa,ssh-dss"
 
     /// A TCP connection to `host`:`port` opened within `timeout` seconds, in blocking mode.
     private static func connect(_ host: String, _ port: Int, timeout: Int) throws(FolderError) -> Int32 {

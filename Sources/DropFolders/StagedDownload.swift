@@ -4,7 +4,8 @@ import Foundation
 /// or short download is never taken for the file: the destination appears only once every listed byte came.
 enum StagedDownload {
     /// Runs `transfer` with a sink for the file's bytes (returning false aborts the transfer), then moves the
-    /// `.part` file to `destination`; a byte count other than the listed size is `changedDuringFetch`.
+    /// `.part` file to `destination`; a byte count other than the listed size is `changedDuringFetch`, and a
+    /// download is stopped as soon as it goes past that size.
     static func run(_ file: FileStat, to destination: URL, _ transfer: (_ sink: @escaping (UnsafeRawBufferPointer) -> Bool) throws -> Void)
         throws
     {
@@ -15,15 +16,24 @@ enum StagedDownload {
         do {
             var written: Int64 = 0
             var failed = false
-            try transfer { bytes in
-                do {
-                    try output.write(contentsOf: bytes)
-                    written += Int64(bytes.count)
-                    return true
-                } catch {
-                    failed = true
-                    return false
+            var longer = false
+            do {
+                try transfer { bytes in
+                    guard written + Int64(bytes.count) <= file.size else {
+                        longer = true
+                        return false
+                    }
+                    do {
+                        try output.write(contentsOf: bytes)
+                        written += Int64(bytes.count)
+                        return true
+                    } catch {
+                        failed = true
+                        return false
+                    }
                 }
+            } catch  where longer {
+                throw FolderError(.changedDuringFetch, "\(file.path) grew past the \(file.size) bytes listed")
             }
             try output.close()
             guard !failed else { throw FolderError(.ioFailed, "cannot write the staging file \(partial)") }

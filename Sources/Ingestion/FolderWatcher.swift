@@ -122,7 +122,8 @@ public struct FolderWatcher: Service {
                     if case .ingest(let stat) = action { backlog.append(stat) } else { await record(action) }
                 }
                 var budget = settings.maximumFilesPerPoll
-                while budget > 0, !stopping, let index = retries.firstIndex(where: { $0.due <= now }) {
+                // While the folder cannot be listed, retries would only meet the same outage: they wait for a listing that works.
+                while budget > 0, !stopping, failures == 0, let index = retries.firstIndex(where: { $0.due <= now }) {
                     budget -= 1
                     let retry = retries.remove(at: index)
                     await settle(

@@ -211,7 +211,7 @@ struct FolderConfiguration: Decodable {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError(path: yamlPath + ".\(key)File", message: "\(file) cannot be read")
             }
-            return String(text.split(separator: "\n", omittingEmptySubsequences: false).first ?? "")
+            return String(text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first ?? "")
         }
         return nil
     }
@@ -257,7 +257,7 @@ struct FolderConfiguration: Decodable {
     private static func iniSection(_ name: String, of text: String) -> [String: String] {
         var values: [String: String] = [:]
         var inside = false
-        for line in text.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+        for line in text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) {
             if line.hasPrefix("[") {
                 inside = line == "[\(name)]" || line == "[profile \(name)]"
             } else if inside, let equals = line.firstIndex(of: "=") {
@@ -288,7 +288,7 @@ struct FolderConfiguration: Decodable {
         if type == .s3 {
             if (bucket ?? "").count < 3 { problem(.bucket, "an S3 folder needs its bucket's name") }
             if let endpoint, URL(string: endpoint)?.host == nil { problem(.endpoint, "\(endpoint) is not a URL") }
-            if timeout <= 0 { problem(.timeout, "must be at least 1 second") }
+            if !(1...3600).contains(timeout) { problem(.timeout, "must be 1…3600 seconds") }
         }
         if type == .local && (path ?? "").isEmpty { problem(.path, "a local folder needs a path") }
         if isServer {
@@ -299,7 +299,7 @@ struct FolderConfiguration: Decodable {
                 let needs = type == .sftp ? "passwordEnv, passwordFile or privateKeyFile" : "passwordEnv or passwordFile"
                 problems.append(ConfigurationError(path: yamlPath, message: "a folder of type \(type.rawValue) needs \(needs)"))
             }
-            if timeout <= 0 { problem(.timeout, "must be at least 1 second") }
+            if !(1...3600).contains(timeout) { problem(.timeout, "must be 1…3600 seconds") }
         }
         if isFTP && TimeZone(identifier: listingTimeZone) == nil {
             problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone")
@@ -312,9 +312,13 @@ struct FolderConfiguration: Decodable {
         }
         if partnerId <= 0 { problem(.partnerId, "must be a positive integer") }
         if patterns.isEmpty { problem(.patterns, "must name at least one pattern") }
-        if !(pollInterval > 0) { problem(.pollInterval, "must be more than 0 seconds") }
-        if !(maxBackoff >= pollInterval) { problem(.maxBackoff, "must be at least the poll interval") }
-        if !(fileSizeCheckInterval >= 0) { problem(.fileSizeCheckInterval, "must be 0 seconds or more") }
+        if !(pollInterval > 0 && pollInterval <= 86_400) { problem(.pollInterval, "must be more than 0 seconds and at most a day") }
+        if !(maxBackoff >= pollInterval && maxBackoff <= 86_400) {
+            problem(.maxBackoff, "must be at least the poll interval and at most a day")
+        }
+        if !(fileSizeCheckInterval >= 0 && fileSizeCheckInterval <= 86_400) {
+            problem(.fileSizeCheckInterval, "must be 0 seconds to a day")
+        }
         if TimeZone(identifier: timeZone) == nil { problem(.timeZone, "\(timeZone) is not an IANA time zone") }
         if maxFileSize <= 0 { problem(.maxFileSize, "must be more than 0 bytes") }
         if maxFilesPerPoll <= 0 { problem(.maxFilesPerPoll, "must be at least 1") }

@@ -41,6 +41,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: staging.path + "/stale.ics.part"), "no partial file is left")
         #expect(!FileManager.default.fileExists(atPath: staging.path + "/stale.ics"))
 
+        for disposal in [Disposal.delete, .move(to: "inbox/.handled")] {
+            await #expect(
+                throws: FolderError(.changedBeforeDisposal, "inbox/term 2026+1.ics changed after its job; the newer version stays")
+            ) {
+                try await folder.dispose(stale, disposal)
+            }
+        }
+        #expect(try server.keys(prefix: "inbox/").count == 3, "nothing was copied or deleted")
         try await folder.dispose(term, .move(to: "inbox/.handled"))
         let handled = try server.keys(prefix: "inbox/.handled/")
         #expect(handled.count == 1 && handled[0].hasPrefix("inbox/.handled/term 2026+1.") && handled[0].hasSuffix(".ics"), "\(handled)")
@@ -85,13 +93,13 @@ import Testing
                 <Contents><Size>12</Size><ETag>&quot;abc&quot;</ETag><Key>in/a&amp;b.ics</Key>
                 <LastModified>2026-11-25T04:37:10.123Z</LastModified></Contents>
                 <Contents><Key>in/c.ics</Key><LastModified>2026-11-25T04:37:10Z</LastModified><ETag>"def"</ETag><Size>3</Size></Contents>
-                <Contents><Size>1</Size></Contents>
+                <Contents><Size>1</Size></Contents><Contents><Key>in/d+e%01.ics</Key><LastModified>.</LastModified></Contents>
                 <IsTruncated>true</IsTruncated><NextContinuationToken>t/+=</NextContinuationToken></ListBucketResult>
                 """.utf8))
-        #expect(page.objects.map(\.key) == ["in/a&b.ics", "in/c.ics"], "an object without a key is left out")
-        #expect(page.objects.map(\.size) == [12, 3])
-        #expect(page.objects.map(\.etag) == ["abc", "def"])
-        #expect(page.objects.map(\.modified) == [1_795_581_430_123_000_000, 1_795_581_430_000_000_000])
+        #expect(page.objects.map(\.key) == ["in/a&b.ics", "in/c.ics", "in/d e\u{1}.ics"], "keys URL-decoded; one without a key left out")
+        #expect(page.objects.map(\.size) == [12, 3, 0])
+        #expect(page.objects.map(\.etag) == ["abc", "def", ""])
+        #expect(page.objects.map(\.modified) == [1_795_581_430_123_000_000, 1_795_581_430_000_000_000, 0], "an unreadable time is 0")
         #expect(page.isTruncated && page.nextToken == "t/+=")
         for reply in ["<ListBucketResult><Contents><Key>in/x", "<Error><Code>Oops</Code></Error>", ""] {
             #expect(throws: FolderError(.protocolFailed, "the listing reply is not a whole ListBucketResult document")) {

@@ -60,7 +60,20 @@ final class MemoryPins: HostKeyPins {
             try await folder.fetch(stale, to: URL(fileURLWithPath: staging.path + "/stale.ics"))
         }
         #expect(!FileManager.default.fileExists(atPath: staging.path + "/stale.ics.part"), "no partial file is left")
+        stale.size = term.size - 1
+        await #expect(throws: FolderError(.changedDuringFetch, "term 2026.ics grew past the 31 bytes listed")) {
+            try await folder.fetch(stale, to: URL(fileURLWithPath: staging.path + "/stale.ics"))
+        }
 
+        var older = term
+        older.modified -= 1_000_000_000
+        for disposal in [Disposal.delete, .move(to: "inbox/.handled")] {
+            await #expect(throws: FolderError(.changedBeforeDisposal, "inbox/term 2026.ics changed after its job; the newer version stays"))
+            {
+                try await folder.dispose(older, disposal)
+            }
+        }
+        #expect(server.files().contains("term 2026.ics"), "a newer version is left for its own job")
         try await folder.dispose(term, .move(to: "inbox/.handled"))
         let handled = server.files(in: "inbox/.handled")
         #expect(handled.count == 1 && handled[0].hasPrefix("term 2026.") && handled[0].hasSuffix(".ics"), "\(handled)")
@@ -156,6 +169,18 @@ final class MemoryPins: HostKeyPins {
         let repinned = await #expect(throws: FolderError.self) { try await trusting.list() }
         #expect(repinned?.code == .hostKeyRejected)
         #expect(repinned?.message.contains("not the one pinned on first use") == true)
+        let keys = try TemporaryDirectory()
+        let generate = Process()
+        generate.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-keygen")
+        generate.arguments = ["-q", "-t", "ecdsa", "-N", "", "-f", keys.path + "/other_ecdsa"]
+        try generate.run()
+        generate.waitUntilExit()
+        let other = try String(contentsOfFile: keys.path + "/other_ecdsa.pub", encoding: .utf8).split(separator: " ").prefix(2)
+        try keys.write("known_hosts", "[127.0.0.1]:\(server.port) \(other.joined(separator: " "))\n")
+        let otherType = await #expect(throws: FolderError.self) {
+            try await Self.folder(server, key: server.clientKey, knownHosts: keys.path + "/known_hosts", acceptNew: true).list()
+        }
+        #expect(otherType?.message.contains("not the one in known_hosts") == true, "a listed key of another type is a mismatch")
         let alsoKnown = await #expect(throws: FolderError.self) {
             try await Self.folder(server, key: server.clientKey, knownHosts: server.knownHosts, acceptNew: true, pins: pins).list()
         }

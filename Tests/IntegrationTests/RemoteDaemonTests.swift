@@ -240,6 +240,7 @@ import Testing
             passwordEnv: P
             pollInterval: 60
             maxBackoff: 30
+            timeout: 99999
         """.write(toFile: root.path + "/c.yaml", atomically: true, encoding: .utf8)
         let check = try Daemon(["check-config", "--config", "c.yaml"], in: root.path, logPath: root.path + "/out")
         check.process.waitUntilExit()
@@ -250,6 +251,7 @@ import Testing
             "folders[2].bucket (line 11): an S3 folder needs its bucket's name",
             "folders[3].endpoint (line 17): not a url is not a URL",
             "folders[4].maxBackoff (line 24): must be at least the poll interval",
+            "folders[4].timeout (line 25): must be 1…3600 seconds",
         ] {
             #expect(check.output.contains(expected), "\(expected) in \(check.output)")
         }
