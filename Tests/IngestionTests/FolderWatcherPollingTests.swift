@@ -231,6 +231,24 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         #expect(try await harness.store.finishedJobCount(fileId: versions[0].id) == 1)
     }
 
+    @Test func aFileToBeTriedAgainWaitsWhileTheFolderCannotBeListed() async throws {
+        let harness = try Harness(stability: .milliseconds(100), pollInterval: .milliseconds(150), maximumBackoff: .milliseconds(300))
+        let folder = ScriptedFolder()
+        folder.failFetches(1, with: FolderError(.unreachable, "the server went away"))
+        folder.onFetch { _ in folder.failListings(true) }
+        folder.put("a.ics", calendar(events: 1), modified: 1)
+        let watcher = harness.startWatcher(source: folder)
+        defer { watcher.cancel() }
+        try await waitUntil("the first fetch failed") { folder.fetchCount == 1 }
+        folder.onFetch { _ in }
+        try await Task.sleep(for: .seconds(3))
+        #expect(folder.fetchCount == 1, "no retry while every listing fails (the retry was due after about 1 s)")
+        #expect(folder.listCount > 3)
+        folder.failListings(false)
+        try await harness.waitForState("a.ics", .handled)
+        #expect(folder.fetchCount == 2)
+    }
+
     @Test func unfinishedJobWaitsForAFolderThatIsMissingAtStart() async throws {
         let harness = try Harness()
         try harness.drop("a.ics", calendar(events: 1))
