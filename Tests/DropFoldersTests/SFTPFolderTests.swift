@@ -187,6 +187,19 @@ final class MemoryPins: HostKeyPins {
         #expect(alsoKnown?.message.contains("not the one in known_hosts") == true, "acceptNew never overrides known_hosts")
     }
 
+    @Test func aKeyTrustedOnFirstUseIsPinnedEvenWhenTheCallFails() async throws {
+        let server = try await offPool { try SSHServer() }
+        let pins = MemoryPins()
+        let missing = SFTPFolder(
+            SFTPFolder.Settings(
+                id: "sftp", host: "127.0.0.1", port: server.port, path: "nowhere", username: server.username, privateKeyFile: server.clientKey,
+                acceptNewHostKey: true, timeout: 5),
+            pins: pins)
+        let error = await #expect(throws: FolderError.self) { try await missing.list() }
+        #expect(error?.code == .notFound)
+        #expect(pins.pinned == ["sftp@127.0.0.1:\(server.port)": server.hostKeyLine], "the key the session trusted is pinned")
+    }
+
     @Test func aMissingFolderIsNotFoundAndAStoppedServerUnreachable() async throws {
         let server = try await offPool { try SSHServer() }
         let folder = Self.folder(server, key: server.clientKey, knownHosts: server.knownHosts)
