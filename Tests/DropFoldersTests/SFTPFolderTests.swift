@@ -192,7 +192,8 @@ final class MemoryPins: HostKeyPins {
         let pins = MemoryPins()
         let missing = SFTPFolder(
             SFTPFolder.Settings(
-                id: "sftp", host: "127.0.0.1", port: server.port, path: "nowhere", username: server.username, privateKeyFile: server.clientKey,
+                id: "sftp", host: "127.0.0.1", port: server.port, path: "nowhere", username: server.username,
+                privateKeyFile: server.clientKey,
                 acceptNewHostKey: true, timeout: 5),
             pins: pins)
         let error = await #expect(throws: FolderError.self) { try await missing.list() }
