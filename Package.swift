@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .testTarget(name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "ICalendar", "DropFolders", "TestSupport"]),
+        .testTarget(
+            name: "IntegrationTests", dependencies: ["ScheduleStore", "Schedule", "ICalendar", "DropFolders", "Ingestion", "TestSupport"]),
     ]
 )

@@ -6,8 +6,18 @@ import Foundation
 ///
 /// Credentials go in libcurl's own options, never in the URL, so no message or log line can carry them.
 /// libcurl's result codes become `FolderError` codes: unreachable, auth, TLS, permission, not found, protocol.
-/// An HTTP status is not an error here: the caller reads it, with the body.
+/// An HTTP status is not an error here: the caller reads it in the `Reply`. The body of an HTTP reply whose status
+/// is outside 2xx (an error document) never goes to the sink, so it cannot be taken for a file's bytes; the reply
+/// carries its first 4 KiB instead.
 struct CurlTransfer {
+    /// What the server answered.
+    struct Reply {
+        /// The server's last response code (the HTTP status, or the FTP reply code).
+        var code: Int
+        /// The start of an HTTP error reply's body (empty for a 2xx reply and for FTP).
+        var errorBody: [UInt8]
+    }
+
     /// How to reach and authenticate to the server.
     struct Connection: Sendable {
         /// The user name (for S3, the access key id).
@@ -16,9 +26,9 @@ struct CurlTransfer {
         var password: String
         /// Require TLS on the control and data connections (explicit FTPS).
         var requireTLS: Bool
-        /// A PEM file of the certificate authorities to trust, instead of the system's.
+        /// A PEM file of the certificate authorities to trust, instead of the system's (for FTPS and `https`).
         var certificateAuthorities: String?
-        /// Whether the server's certificate and name are checked (on unless the folder turns it off).
+        /// Whether the server's certificate and name are checked (for FTPS and `https`; on unless the folder turns it off).
         var verifyCertificate: Bool
         /// The longest a connection may take to open, and a transfer may stall, in seconds.
         var timeout: Int
@@ -32,12 +42,11 @@ struct CurlTransfer {
     /// Performs one request on `url` (no credentials in it): `customRequest` replaces the FTP listing command or
     /// the HTTP method, `quote` commands run after an FTP login, `headers` go with an HTTP request, `noBody` skips
     /// the transfer, `emptyUpload` makes it a PUT of no bytes; received bytes go to `sink` (false aborts).
-    /// Returns the server's last response code (the HTTP status).
     @discardableResult
     static func perform(
         _ url: String, connection: Connection, customRequest: String? = nil, quote: [String] = [], headers: [String] = [],
         noBody: Bool = false, emptyUpload: Bool = false, sink: @escaping (UnsafeRawBufferPointer) -> Bool = { _ in true }
-    ) throws(FolderError) -> Int {
+    ) throws(FolderError) -> Reply {
         guard initialized, let handle = curl_easy_init() else { throw FolderError(.ioFailed, "libcurl cannot be initialized") }
         defer { curl_easy_cleanup(handle) }
         var list: UnsafeMutablePointer<curl_slist>?
@@ -46,7 +55,7 @@ struct CurlTransfer {
         var headerList: UnsafeMutablePointer<curl_slist>?
         for header in headers { headerList = curl_slist_append(headerList, header) }
         defer { curl_slist_free_all(headerList) }
-        let receiver = Receiver(sink)
+        let receiver = Receiver(sink, handle: handle, isHTTP: url.hasPrefix("http://") || url.hasPrefix("https://"))
         var code = CURLE_OK
         func set(_ result: CURLcode) { if code == CURLE_OK { code = result } }
         set(scheduledrop_curl_set_string(handle, CURLOPT_URL, url))
@@ -59,6 +68,8 @@ struct CurlTransfer {
         set(scheduledrop_curl_set_long(handle, CURLOPT_FTP_USE_EPSV, 1))
         if connection.requireTLS {
             set(scheduledrop_curl_set_long(handle, CURLOPT_USE_SSL, Int(CURLUSESSL_ALL.rawValue)))
+        }
+        if connection.requireTLS || url.hasPrefix("https://") {
             set(scheduledrop_curl_set_long(handle, CURLOPT_SSL_VERIFYPEER, connection.verifyCertificate ? 1 : 0))
             set(scheduledrop_curl_set_long(handle, CURLOPT_SSL_VERIFYHOST, connection.verifyCertificate ? 2 : 0))
             if let authorities = connection.certificateAuthorities {
@@ -76,7 +87,7 @@ struct CurlTransfer {
                 handle,
                 { data, size, count, context in
                     let receiver = Unmanaged<Receiver>.fromOpaque(context!).takeUnretainedValue()
-                    return receiver.sink(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+                    return receiver.take(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
                 }, Unmanaged.passUnretained(receiver).toOpaque()))
         if code == CURLE_OK {
             code = withExtendedLifetime(receiver) { curl_easy_perform(handle) }
@@ -84,7 +95,7 @@ struct CurlTransfer {
         var response = 0
         _ = scheduledrop_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &response)
         guard code == CURLE_OK else { throw error(code, response: response, url: url) }
-        return response
+        return Reply(code: response, errorBody: receiver.errorBody)
     }
 
     /// The folder error of a libcurl result, with the server's last reply code when there was one.
@@ -104,9 +115,31 @@ struct CurlTransfer {
         return FolderError(kind, "\(url): \(reason)")
     }
 
-    /// Holds the sink while libcurl calls back into it.
+    /// Takes the received bytes while libcurl calls back: to the sink, or, for an HTTP error reply, to `errorBody`.
     private final class Receiver {
         let sink: (UnsafeRawBufferPointer) -> Bool
-        init(_ sink: @escaping (UnsafeRawBufferPointer) -> Bool) { self.sink = sink }
+        let handle: UnsafeMutableRawPointer
+        let isHTTP: Bool
+        /// The first 4 KiB of an HTTP error reply's body.
+        var errorBody: [UInt8] = []
+
+        init(_ sink: @escaping (UnsafeRawBufferPointer) -> Bool, handle: UnsafeMutableRawPointer, isHTTP: Bool) {
+            self.sink = sink
+            self.handle = handle
+            self.isHTTP = isHTTP
+        }
+
+        /// Takes `bytes` of the body; false aborts the transfer.
+        func take(_ bytes: UnsafeRawBufferPointer) -> Bool {
+            if isHTTP {
+                var status = 0
+                _ = scheduledrop_curl_get_long(handle, CURLINFO_RESPONSE_CODE, &status)
+                guard (200..<300).contains(status) else {
+                    errorBody += bytes.prefix(max(0, 4096 - errorBody.count))
+                    return true
+                }
+            }
+            return sink(bytes)
+        }
     }
 }

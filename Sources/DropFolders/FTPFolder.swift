@@ -72,7 +72,7 @@ public final class FTPFolder: FolderSource {
     /// Whether listings use `MLSD` (true) or `LIST` (false, the server refused `MLSD`); nil before the first listing.
     public var listsWithMLSD: Bool? { offersMLSD.withLock { $0 } }
 
-    /// The folder's regular files with safe names, by `MLSD` or, where the server has none, by `LIST`.
+    /// The folder's regular files, by `MLSD` or, where the server has none, by `LIST`.
     public func list() async throws -> [FileStat] {
         try await BlockingWork.run { [self] in
             let entries: [FTPListing.Entry]
@@ -89,9 +89,7 @@ public final class FTPFolder: FolderSource {
             } else {
                 entries = try listed()
             }
-            return entries.compactMap { entry in
-                (try? FileName.check(entry.name)) == nil ? nil : FileStat(path: entry.name, size: entry.size, modified: entry.modified)
-            }
+            return entries.map { FileStat(path: $0.name, size: $0.size, modified: $0.modified) }
         }
     }
 
@@ -110,7 +108,7 @@ public final class FTPFolder: FolderSource {
     @discardableResult
     public func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? {
         try FileName.check(file.path)
-        let source = serverPath(file.path)
+        let source = FileName.joined(settings.path, file.path)
         switch disposal {
         case .keep:
             return nil
@@ -120,8 +118,7 @@ public final class FTPFolder: FolderSource {
             }
             return nil
         case .move(let folder):
-            let target = folder.hasSuffix("/") ? folder : folder + "/"
-            let name = target + LocalFolder.timestamped(file.path)
+            let name = FileName.joined(folder, FileName.timestamped(file.path))
             try await BlockingWork.run { [self] in
                 try CurlTransfer.perform(
                     directoryURL, connection: connection, quote: ["*MKD \(folder)", "RNFR \(source)", "RNTO \(name)"], noBody: true)
@@ -159,11 +156,6 @@ public final class FTPFolder: FolderSource {
 
     private func fileURL(_ name: String) -> String {
         directoryURL + Self.encoded(name)
-    }
-
-    /// The file's path on the server as FTP commands take it: relative to the login folder.
-    private func serverPath(_ name: String) -> String {
-        settings.path.isEmpty ? name : (settings.path.hasSuffix("/") ? settings.path : settings.path + "/") + name
     }
 
     private static func encoded(_ component: String) -> String {

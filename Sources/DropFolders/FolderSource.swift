@@ -36,7 +36,8 @@ public protocol FolderSource: Sendable {
     var id: String { get }
     /// The kind of folder, as the configuration names it: `local`, `ftp`, `ftps`, `sftp`, `s3`.
     var kind: String { get }
-    /// The files of the folder that are there now (regular files at its top level).
+    /// The files of the folder that are there now (regular files at its top level), whatever their names: the
+    /// caller refuses unsafe ones (`FileName`), and `fetch` and `dispose` refuse them too.
     func list() async throws -> [FileStat]
     /// Copies the version `file` to `destination`, failing with `changedDuringFetch` if it changed meanwhile.
     func fetch(_ file: FileStat, to destination: URL) async throws

@@ -93,7 +93,7 @@ public struct LocalFolder: ChangeNotifyingFolder {
                 try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
                 var destination = target + "/" + file.path
                 if access(destination, F_OK) == 0 {
-                    destination = target + "/" + Self.timestamped(file.path)
+                    destination = target + "/" + FileName.timestamped(file.path)
                 }
                 if rename(source, destination) == 0 { return destination }
                 guard errno == EXDEV else { throw Self.error(errno, "cannot move \(file.path) to \(target)") }
@@ -144,13 +144,6 @@ public struct LocalFolder: ChangeNotifyingFolder {
             }
         }
         guard fsync(output) == 0 else { throw error(errno, "cannot sync \(destination)") }
-    }
-
-    /// `name` with the current UTC time inserted before its extension, for a move that must not overwrite.
-    static func timestamped(_ name: String) -> String {
-        let stamp = Int64(Date().timeIntervalSince1970 * 1000)
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "\(name).\(stamp)" }
-        return "\(name[..<dot]).\(stamp)\(name[dot...])"
     }
 
     static func error(_ code: Int32, _ what: String) -> FolderError {

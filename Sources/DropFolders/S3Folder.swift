@@ -29,11 +29,16 @@ public final class S3Folder: FolderSource {
         public var secretAccessKey: String
         /// The longest a connection may take to open, or a transfer may stall, in seconds.
         public var timeout: Int
+        /// A PEM file of the certificate authorities to trust for an `https` endpoint, instead of the system's.
+        public var certificateAuthorities: String?
+        /// Whether an `https` endpoint's certificate and name are checked (on unless the folder turns it off).
+        public var verifyCertificate: Bool
 
         /// Creates settings.
         public init(
             id: String, endpoint: String, region: String = "us-east-1", bucket: String, prefix: String = "", pathStyle: Bool = true,
-            accessKeyId: String, secretAccessKey: String, timeout: Int = 30
+            accessKeyId: String, secretAccessKey: String, timeout: Int = 30, certificateAuthorities: String? = nil,
+            verifyCertificate: Bool = true
         ) {
             self.id = id
             self.endpoint = endpoint.hasSuffix("/") ? String(endpoint.dropLast()) : endpoint
@@ -44,6 +49,8 @@ public final class S3Folder: FolderSource {
             self.accessKeyId = accessKeyId
             self.secretAccessKey = secretAccessKey
             self.timeout = timeout
+            self.certificateAuthorities = certificateAuthorities
+            self.verifyCertificate = verifyCertificate
         }
     }
 
@@ -59,28 +66,39 @@ public final class S3Folder: FolderSource {
     /// `s3`.
     public var kind: String { "s3" }
 
-    /// The objects directly under the prefix with safe names, with size, last-modified time and ETag.
+    /// The objects directly under the prefix, with size, last-modified time and ETag.
     public func list() async throws -> [FileStat] {
         try await BlockingWork.run { [self] in
-            var files: [FileStat] = []
-            var token: String?
-            repeat {
+            let objects = try Self.objects { token throws(FolderError) in
                 // In sorted order; keys come URL-encoded, so a key XML cannot carry does not break the listing.
                 var query = [("delimiter", "/"), ("encoding-type", "url"), ("list-type", "2"), ("prefix", settings.prefix)]
                 if let token { query.insert(("continuation-token", token), at: 0) }
-                let page = try S3ListingPage(try request("GET", key: "", query: query, doing: "listing \(settings.prefix)"))
-                for object in page.objects {
-                    let name = String(object.key.dropFirst(settings.prefix.count))
-                    guard object.key.hasPrefix(settings.prefix), (try? FileName.check(name)) != nil else { continue }
-                    files.append(FileStat(path: name, size: object.size, modified: object.modified, etag: object.etag))
-                }
-                guard page.isTruncated else { break }
-                guard let next = page.nextToken, !next.isEmpty, next != token else {
-                    throw FolderError(.protocolFailed, "listing \(settings.prefix): a truncated page without a new continuation token")
-                }
-                token = next
-            } while token != nil
-            return files
+                return try S3ListingPage(try request("GET", key: "", query: query, doing: "listing \(settings.prefix)"))
+            }
+            return objects.compactMap { object in
+                guard object.key.hasPrefix(settings.prefix) else { return nil }
+                let name = String(object.key.dropFirst(settings.prefix.count))
+                return FileStat(path: name, size: object.size, modified: object.modified, etag: object.etag)
+            }
+        }
+    }
+
+    /// The objects of every page of a listing, `page(token)` giving the page after `token` (nil for the first).
+    ///
+    /// A truncated page must name a continuation token not given before: a page without one, or a token that
+    /// comes round again, is `protocolFailed`, never a partial listing nor an endless one.
+    static func objects(_ page: (String?) throws(FolderError) -> S3ListingPage) throws(FolderError) -> [S3ListingPage.Object] {
+        var objects: [S3ListingPage.Object] = []
+        var token: String?
+        var seen = Set<String>()
+        while true {
+            let current = try page(token)
+            objects += current.objects
+            guard current.isTruncated else { return objects }
+            guard let next = current.nextToken, !next.isEmpty, seen.insert(next).inserted else {
+                throw FolderError(.protocolFailed, "a truncated listing page without a new continuation token")
+            }
+            token = next
         }
     }
 
@@ -91,14 +109,12 @@ public final class S3Folder: FolderSource {
         let key = settings.prefix + file.path
         try await BlockingWork.run { [self] in
             try StagedDownload.run(file, to: destination) { sink in
-                var head: [UInt8] = []
-                let status = try CurlTransfer.perform(
-                    url(key: key, query: []), connection: connection, headers: Self.signedHeaders + ["If-Match: \"\(file.etag)\""]
-                ) { bytes in
-                    if head.count < 4096 { head += bytes.prefix(4096 - head.count) }
-                    return sink(bytes)
+                let reply = try CurlTransfer.perform(
+                    url(key: key, query: []), connection: connection, headers: Self.signedHeaders + ["If-Match: \"\(file.etag)\""],
+                    sink: sink)
+                guard (200..<300).contains(reply.code) else {
+                    throw S3Error.folderError(status: reply.code, body: reply.errorBody, doing: "fetching \(key)")
                 }
-                guard (200..<300).contains(status) else { throw S3Error.folderError(status: status, body: head, doing: "fetching \(key)") }
             }
         }
     }
@@ -122,7 +138,7 @@ public final class S3Folder: FolderSource {
             if case .move(let folder) = disposal {
                 // libcurl 7.88 sorts x-amz-copy-source-if-match before x-amz-copy-source when it signs, unlike AWS, so
                 // the version is checked by the HEAD above rather than by a copy condition.
-                let target = (folder.isEmpty || folder.hasSuffix("/") ? folder : folder + "/") + LocalFolder.timestamped(file.path)
+                let target = FileName.joined(folder, FileName.timestamped(file.path))
                 let copy = try request(
                     "PUT", key: target, headers: ["x-amz-copy-source: /\(settings.bucket)/\(Self.encoded(key, keepSlash: true))"],
                     emptyUpload: true, doing: "copying \(key) to \(target)")
@@ -147,21 +163,22 @@ public final class S3Folder: FolderSource {
         doing what: String
     ) throws(FolderError) -> [UInt8] {
         var body: [UInt8] = []
-        let status = try CurlTransfer.perform(
+        let reply = try CurlTransfer.perform(
             url(key: key, query: query), connection: connection, customRequest: method == "HEAD" ? nil : method,
             headers: Self.signedHeaders + headers, noBody: method == "HEAD", emptyUpload: emptyUpload
         ) { bytes in
             body += bytes
             return true
         }
-        guard (200..<300).contains(status) else { throw S3Error.folderError(status: status, body: body, doing: what) }
+        guard (200..<300).contains(reply.code) else { throw S3Error.folderError(status: reply.code, body: reply.errorBody, doing: what) }
         return body
     }
 
     private var connection: CurlTransfer.Connection {
         CurlTransfer.Connection(
-            username: settings.accessKeyId, password: settings.secretAccessKey, requireTLS: false, certificateAuthorities: nil,
-            verifyCertificate: true, timeout: settings.timeout, awsSignature: "aws:amz:\(settings.region):s3")
+            username: settings.accessKeyId, password: settings.secretAccessKey, requireTLS: false,
+            certificateAuthorities: settings.certificateAuthorities, verifyCertificate: settings.verifyCertificate,
+            timeout: settings.timeout, awsSignature: "aws:amz:\(settings.region):s3")
     }
 
     /// The URL of `key` (the bucket itself when empty) with `query` in the given (sorted) order.

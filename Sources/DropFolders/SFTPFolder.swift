@@ -69,12 +69,12 @@ public final class SFTPFolder: FolderSource {
     /// `sftp`.
     public var kind: String { "sftp" }
 
-    /// The folder's regular files with safe names, with their size and modification time (to the second).
+    /// The folder's regular files, with their size and modification time (to the second).
     public func list() async throws -> [FileStat] {
         try await withSession { [self] session in
             var files: [FileStat] = []
             try session.entries(of: settings.path.isEmpty ? "." : settings.path) { name, attributes in
-                guard (try? FileName.check(name)) != nil, let file = Self.stat(name, attributes) else { return }
+                guard let file = Self.stat(name, attributes) else { return }
                 files.append(file)
             }
             return files
@@ -85,7 +85,8 @@ public final class SFTPFolder: FolderSource {
     public func fetch(_ file: FileStat, to destination: URL) async throws {
         try FileName.check(file.path)
         try await withSession { [self] session in
-            try StagedDownload.run(file, to: destination) { sink in try session.read(serverPath(file.path), into: sink) }
+            try StagedDownload.run(file, to: destination) { sink in try session.read(FileName.joined(settings.path, file.path), into: sink)
+            }
         }
     }
 
@@ -94,7 +95,7 @@ public final class SFTPFolder: FolderSource {
     @discardableResult
     public func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? {
         try FileName.check(file.path)
-        let source = serverPath(file.path)
+        let source = FileName.joined(settings.path, file.path)
         guard disposal != .keep else { return nil }
         try await withSession { session in
             // The version processed must still be there: a newer upload is left for its own job.
@@ -104,7 +105,7 @@ public final class SFTPFolder: FolderSource {
             }
             if case .move(let folder) = disposal {
                 try session.makeDirectory(folder)
-                try session.rename(source, to: (folder.hasSuffix("/") ? folder : folder + "/") + LocalFolder.timestamped(file.path))
+                try session.rename(source, to: FileName.joined(folder, FileName.timestamped(file.path)))
             } else {
                 try session.remove(source)
             }
@@ -140,10 +141,5 @@ public final class SFTPFolder: FolderSource {
             }
         }
         return try outcome.get()
-    }
-
-    /// The file's path on the server: the folder's path and the name.
-    private func serverPath(_ name: String) -> String {
-        settings.path.isEmpty ? name : (settings.path.hasSuffix("/") ? settings.path : settings.path + "/") + name
     }
 }

@@ -27,6 +27,8 @@ public struct FileTracker: Sendable {
         case ignoredName = "file.ignoredName"
         /// It is larger than the folder's limit.
         case tooLarge = "file.tooLarge"
+        /// Its name is not safe to use (`FileName.problem`): the file is never fetched.
+        case unsafeName = "folder.unsafeName"
     }
 
     private enum Entry: Equatable {
@@ -54,16 +56,16 @@ public struct FileTracker: Sendable {
 
     /// Takes one observation of a file that is present.
     public mutating func observe(_ stat: FileStat, at now: Duration) -> [Action] {
-        switch patterns.verdict(for: stat.path) {
-        case .skip:
+        let verdict = patterns.verdict(for: stat.path)
+        guard verdict != .skip else {
             entries[stat.path] = nil
             return []
-        case .ignore:
+        }
+        let unsafe = FileName.problem(stat.path) != nil
+        if verdict == .ignore || unsafe {
             if case .settled = entries[stat.path] { return [] }
             entries[stat.path] = .settled(stat)
-            return [.ignore(stat, .ignoredName)]
-        case .ingest:
-            break
+            return [.ignore(stat, unsafe ? .unsafeName : .ignoredName)]
         }
         switch entries[stat.path] {
         case .settled(let known) where known == stat:

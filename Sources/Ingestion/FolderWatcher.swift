@@ -264,11 +264,19 @@ public struct FolderWatcher: Service {
                 try await store.recordUploading(identity(stat))
             case .ignore(let stat, let reason):
                 let message =
-                    reason == .tooLarge
-                    ? "\(stat.size) bytes is more than the folder's limit of \(settings.maximumFileSize)"
-                    : "the name matches an ignore pattern"
+                    switch reason {
+                    case .tooLarge: "\(stat.size) bytes is more than the folder's limit of \(settings.maximumFileSize)"
+                    case .ignoredName: "the name matches an ignore pattern"
+                    case .unsafeName: "the name is refused: \(FileName.problem(stat.path) ?? "")"
+                    }
                 try await store.recordIgnored(identity(stat), code: reason.rawValue, message: message)
-                logger.info("file ignored", metadata: ["path": "\(stat.path)", "code": "\(reason.rawValue)"])
+                if reason == .unsafeName {
+                    logger.warning(
+                        "file refused",
+                        metadata: ["path": "\(FileName.quoted(stat.path))", "code": "\(reason.rawValue)", "error": "\(message)"])
+                } else {
+                    logger.info("file ignored", metadata: ["path": "\(stat.path)", "code": "\(reason.rawValue)"])
+                }
                 Counter(label: MetricName.files, dimensions: [("folder", settings.id), ("outcome", "ignored")]).increment()
             case .purge(let path):
                 try await store.markPurged(folderId: settings.id, path: path)

@@ -250,7 +250,8 @@ struct FolderConfiguration: Decodable {
         }
         return S3Folder.Settings(
             id: id, endpoint: s3Endpoint, region: region, bucket: bucket ?? "", prefix: prefix ?? "",
-            pathStyle: pathStyle ?? (endpoint != nil), accessKeyId: keys.id, secretAccessKey: keys.secret, timeout: timeout)
+            pathStyle: pathStyle ?? (endpoint != nil), accessKeyId: keys.id, secretAccessKey: keys.secret, timeout: timeout,
+            certificateAuthorities: caFile, verifyCertificate: verifyCertificate)
     }
 
     /// The `key = value` lines of the INI section `name` (`[name]`, or `[profile name]`).

@@ -105,12 +105,12 @@ struct Folders: Sendable {
     func entries(_ configuration: Configuration) throws -> [FolderSupervisor.Entry] {
         try configuration.folders.enumerated().map { index, folder in
             let source: any FolderSource
+            if (folder.isFTP || folder.type == .s3) && !folder.verifyCertificate {
+                logger.warning(
+                    "certificate checks are off for this folder (verifyCertificate: false)", metadata: ["folder": "\(folder.id)"])
+            }
             if folder.isFTP {
                 source = FTPFolder(try folder.ftpSettings(yamlPath: "folders[\(index)]"))
-                if !folder.verifyCertificate {
-                    logger.warning(
-                        "certificate checks are off for this folder (verifyCertificate: false)", metadata: ["folder": "\(folder.id)"])
-                }
             } else if folder.type == .s3 {
                 source = S3Folder(try folder.s3Settings(yamlPath: "folders[\(index)]"))
             } else if folder.type == .sftp {

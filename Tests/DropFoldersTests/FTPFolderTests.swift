@@ -23,8 +23,10 @@ import Testing
         try server.put("bad\u{7}name.ics", "x")
         try FileManager.default.createDirectory(atPath: server.home + "/inbox/sub", withIntermediateDirectories: true)
         let folder = Self.folder(server)
-        let listed = try await folder.list().sorted { $0.path < $1.path }
-        #expect(listed.map(\.path) == ["rooms.csv", "term 2026.ics"], "the unsafe name and the folder are left out")
+        let all = try await folder.list().sorted { $0.path < $1.path }
+        #expect(all.map(\.path) == ["bad\u{7}name.ics", "rooms.csv", "term 2026.ics"], "the folder is left out, names listed as they are")
+        try await expectNeverTouched(all[0], by: folder) { FileManager.default.fileExists(atPath: server.home + "/inbox/" + all[0].path) }
+        let listed = Array(all.dropFirst())
         #expect(listed.map(\.size) == [4, 32])
         #expect(folder.listsWithMLSD == mlsd)
         for file in listed {
@@ -53,7 +55,7 @@ import Testing
         let handled = try FileManager.default.contentsOfDirectory(atPath: server.home + "/inbox/.handled")
         #expect(handled.count == 1 && handled[0].hasPrefix("term 2026.") && handled[0].hasSuffix(".ics"), "\(handled)")
         try await folder.dispose(try #require(listed.first), .delete)
-        #expect(try await folder.list().isEmpty)
+        #expect(try await folder.list().map(\.path) == ["bad\u{7}name.ics"], "only the refused name is left")
         #expect(folder.kind == "ftp")
     }
 

@@ -105,7 +105,7 @@ import Testing
     }
 
     @Test func timestampedNameKeepsTheExtension() {
-        let name = LocalFolder.timestamped("week 3.ics")
+        let name = FileName.timestamped("week 3.ics")
         #expect(name.hasPrefix("week 3."))
         #expect(name.hasSuffix(".ics"))
         #expect(name != "week 3.ics")

@@ -20,9 +20,12 @@ import Testing
         try server.put("inbox/rooms.csv", "a,b\n")
         try server.put("inbox/sub/inner.ics", "x")
         try server.put("other/elsewhere.ics", "x")
+        try server.put("inbox/bad\u{7}name.ics", "x")
         let folder = Self.folder(server)
-        let listed = try await folder.list().sorted { $0.path < $1.path }
-        #expect(listed.map(\.path) == ["rooms.csv", "term 2026+1.ics"], "only the prefix's own objects")
+        let all = try await folder.list().sorted { $0.path < $1.path }
+        #expect(all.map(\.path) == ["bad\u{7}name.ics", "rooms.csv", "term 2026+1.ics"], "only the prefix's own objects")
+        try await expectNeverTouched(all[0], by: folder) { try server.keys(prefix: "inbox/bad").count == 1 }
+        let listed = Array(all.dropFirst())
         #expect(listed.map(\.size) == [4, 32])
         #expect(listed.allSatisfy { $0.etag.count == 32 && !$0.etag.contains("\"") }, "\(listed)")
         let now = Int64(Date().timeIntervalSince1970) * 1_000_000_000
@@ -48,13 +51,13 @@ import Testing
                 try await folder.dispose(stale, disposal)
             }
         }
-        #expect(try server.keys(prefix: "inbox/").count == 3, "nothing was copied or deleted")
+        #expect(try server.keys(prefix: "inbox/").count == 4, "nothing was copied or deleted")
         try await folder.dispose(term, .move(to: "inbox/.handled"))
         let handled = try server.keys(prefix: "inbox/.handled/")
         #expect(handled.count == 1 && handled[0].hasPrefix("inbox/.handled/term 2026+1.") && handled[0].hasSuffix(".ics"), "\(handled)")
         try await folder.dispose(try #require(listed.first), .delete)
-        #expect(try await folder.list().isEmpty)
-        #expect(try server.keys(prefix: "inbox/").count == 2, "the moved copy and the deeper object stay")
+        #expect(try await folder.list().map(\.path) == ["bad\u{7}name.ics"])
+        #expect(try server.keys(prefix: "inbox/").count == 3, "the moved copy, the deeper object and the unsafe name stay")
         #expect(folder.kind == "s3")
     }
 
@@ -105,6 +108,69 @@ import Testing
             #expect(throws: FolderError(.protocolFailed, "the listing reply is not a whole ListBucketResult document")) {
                 try S3ListingPage(Array(reply.utf8))
             }
+        }
+    }
+
+    @Test func anHTTPSEndpointsCertificateIsCheckedAgainstTheFolderCAFile() async throws {
+        let server = try await offPool { try S3Server(tls: true) }
+        try server.put("inbox/a.ics", "x")
+        func folder(_ authorities: String?, verify: Bool = true) -> S3Folder {
+            S3Folder(
+                S3Folder.Settings(
+                    id: "s3", endpoint: server.endpoint, region: server.region, bucket: server.bucket, prefix: "inbox/",
+                    accessKeyId: server.accessKey, secretAccessKey: server.secretKey, timeout: 5, certificateAuthorities: authorities,
+                    verifyCertificate: verify))
+        }
+        #expect(server.endpoint.hasPrefix("https://"))
+        #expect(try await folder(server.certificate).list().map(\.path) == ["a.ics"], "trusted through caFile")
+        let refused = await #expect(throws: FolderError.self) { try await folder(nil).list() }
+        #expect(refused?.code == .tlsFailed, "a self-signed certificate is refused by default: \(String(describing: refused))")
+        #expect(try await folder(nil, verify: false).list().map(\.path) == ["a.ics"], "verifyCertificate: false turns the check off")
+    }
+
+    @Test func anErrorReplyIsNeverTakenForTheBytesOfASmallFile() async throws {
+        let server = try await offPool { try S3Server() }
+        try server.put("inbox/rooms.csv", "a,b\n")
+        let folder = Self.folder(server)
+        let listed = try #require(try await folder.list().first)
+        try server.delete("inbox/rooms.csv")
+        let staging = try TemporaryDirectory()
+        // The NoSuchKey document is longer than the 4 bytes listed: it must be read as the error it is.
+        let error = await #expect(throws: FolderError.self) {
+            try await folder.fetch(listed, to: URL(fileURLWithPath: staging.path + "/rooms.csv"))
+        }
+        #expect(error?.code == .notFound, "\(String(describing: error))")
+        #expect(error?.message.contains("NoSuchKey") == true, "\(String(describing: error))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staging.path).isEmpty, "nothing staged, no .part left")
+    }
+
+    @Test func aListingEndsWithAnErrorWhenItsContinuationTokensComeRound() throws {
+        /// A page of one object, named after the token it gives for the next page (or `last`).
+        func page(_ next: String?) throws(FolderError) -> S3ListingPage {
+            let token = next.map { "<NextContinuationToken>\($0)</NextContinuationToken>" } ?? ""
+            return try S3ListingPage(
+                Array(
+                    ("<ListBucketResult><Contents><Key>inbox/\(next ?? "last").ics</Key><Size>1</Size></Contents>"
+                        + "<IsTruncated>\(next != nil)</IsTruncated>\(token)</ListBucketResult>").utf8))
+        }
+        var asked: [String?] = []
+        let following: [String: String] = ["": "A", "A": "B"]
+        let objects = try S3Folder.objects { token throws(FolderError) in
+            asked.append(token)
+            return try page(following[token ?? ""])
+        }
+        #expect(asked == [nil, "A", "B"])
+        #expect(objects.map(\.key) == ["inbox/A.ics", "inbox/B.ics", "inbox/last.ics"])
+        var pages = 0
+        #expect(throws: FolderError(.protocolFailed, "a truncated listing page without a new continuation token")) {
+            _ = try S3Folder.objects { token throws(FolderError) in
+                pages += 1
+                guard pages < 10 else { throw FolderError(.ioFailed, "the listing went round forever") }
+                return try page(token == "A" ? "B" : "A")
+            }
+        }
+        #expect(throws: FolderError(.protocolFailed, "a truncated listing page without a new continuation token")) {
+            _ = try S3Folder.objects { _ throws(FolderError) in try page("") }
         }
     }
 

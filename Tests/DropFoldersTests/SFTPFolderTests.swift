@@ -41,8 +41,10 @@ final class MemoryPins: HostKeyPins {
         try server.put("bad\u{7}name.ics", "x")
         try server.put("inner.ics", "x", in: "inbox/sub")
         let folder = Self.folder(server, key: server.clientKey, knownHosts: server.knownHosts)
-        let listed = try await folder.list().sorted { $0.path < $1.path }
-        #expect(listed.map(\.path) == ["rooms.csv", "term 2026.ics"], "the unsafe name and the folder are left out")
+        let all = try await folder.list().sorted { $0.path < $1.path }
+        #expect(all.map(\.path) == ["bad\u{7}name.ics", "rooms.csv", "term 2026.ics"], "the folder is left out, names listed as they are")
+        try await expectNeverTouched(all[0], by: folder) { FileManager.default.fileExists(atPath: server.home + "/inbox/" + all[0].path) }
+        let listed = Array(all.dropFirst())
         #expect(listed.map(\.size) == [4, 32])
         for file in listed {
             let written = try #require(
@@ -78,7 +80,7 @@ final class MemoryPins: HostKeyPins {
         let handled = server.files(in: "inbox/.handled")
         #expect(handled.count == 1 && handled[0].hasPrefix("term 2026.") && handled[0].hasSuffix(".ics"), "\(handled)")
         try await folder.dispose(try #require(listed.first), .delete)
-        #expect(try await folder.list().isEmpty)
+        #expect(try await folder.list().map(\.path) == ["bad\u{7}name.ics"], "only the refused name is left")
         #expect(server.files() == [".handled", "bad\u{7}name.ics", "sub"])
         await #expect(throws: FolderError.self) { try await folder.fetch(term, to: URL(fileURLWithPath: staging.path + "/gone")) }
         #expect(folder.kind == "sftp")

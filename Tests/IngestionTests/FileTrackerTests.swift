@@ -47,6 +47,20 @@ private func tracker(settled: [FileStat] = [], maximumSize: Int64 = .max) -> Fil
         #expect(tracker.observe(stat("x.ics.tmp"), at: .seconds(0)) == [.ignore(stat("x.ics.tmp"), .ignoredName)])
     }
 
+    @Test func unsafeNamesAreRefusedOnceAndNeverIngested() {
+        var listing = tracker()
+        var tracker = tracker()
+        let unsafe = ["bad\nname.ics", "..", "a\\b.ics", String(repeating: "x", count: 252) + ".ics", "tab\there.csv", "del\u{7F}.ics"]
+        for name in unsafe {
+            #expect(tracker.observe(stat(name), at: .seconds(0)) == [.ignore(stat(name), .unsafeName)], "\(name.debugDescription)")
+            #expect(tracker.observe(stat(name), at: .seconds(10)) == [], "refused once: \(name.debugDescription)")
+        }
+        #expect(listing.listed([stat(".hid\u{1}den.ics")], at: .seconds(0)) == [.ignore(stat(".hid\u{1}den.ics"), .unsafeName)])
+        #expect(tracker.observe(stat("odd\u{1}.txt"), at: .seconds(0)) == [], "a name no pattern wants is not looked at")
+        #expect(tracker.due(at: .seconds(100)).isEmpty)
+        #expect(tracker.observe(stat(String(repeating: "y", count: 251) + ".ics"), at: .seconds(0)).first?.isUploading == true)
+    }
+
     @Test func unrelatedNamesAreNotTracked() {
         var tracker = tracker()
         #expect(tracker.observe(stat("notes.txt"), at: .seconds(0)) == [])
@@ -80,5 +94,13 @@ private func tracker(settled: [FileStat] = [], maximumSize: Int64 = .max) -> Fil
         tracker.forget("a.ics")
         #expect(tracker.listed([], at: .seconds(0)) == [])
         #expect(tracker.observe(stat(), at: .seconds(1)) == [.uploading(stat())])
+    }
+}
+
+extension FileTracker.Action {
+    /// Whether the action is `uploading`.
+    var isUploading: Bool {
+        if case .uploading = self { return true }
+        return false
     }
 }

@@ -156,6 +156,21 @@ import Testing
         #expect(try await harness.store.events(partnerId: 5).map(\.referenceId) == ["m1"])
     }
 
+    @Test func unsafeNamesAreRefusedWithTheirCodeAndNeverTouched() async throws {
+        let harness = try Harness(afterHandled: .delete)
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try harness.drop("bad\nname.ics", calendar(events: 1, uidPrefix: "b"))
+        try harness.drop("marker.ics", calendar(events: 1, uidPrefix: "m"))
+        try await harness.waitForState("marker.ics", .deleted)
+        try await waitUntil("the unsafe name is refused") { try await harness.versions("bad\nname.ics").map(\.state) == [.ignored] }
+        let refused = try #require(try await harness.versions("bad\nname.ics").first)
+        #expect(refused.errorCode == "folder.unsafeName")
+        #expect(refused.errorMessage == "the name is refused: it holds a control character")
+        #expect(FileManager.default.fileExists(atPath: harness.drop + "/bad\nname.ics"), "the refused file is never deleted")
+        #expect(try await harness.store.events(partnerId: 5).map(\.referenceId) == ["m1"])
+    }
+
     @Test func deletePolicyRemovesHandledFilesAndKeepsFailedOnes() async throws {
         let harness = try Harness(afterHandled: .delete, afterFailed: .move(to: try TemporaryDirectory().path + "-failed"))
         let failedFolder: String = {

@@ -6,12 +6,15 @@ import Foundation
 
 /// moto's S3 server on a free loopback port with one bucket and one access key allowed `s3:*`, started for a test and
 /// stopped when released. Every request must be signed (SigV4) with that key. moto keeps its state in memory only, so a
-/// stopped server cannot be started again: `pause()` stands in for an unreachable server.
+/// stopped server cannot be started again: `pause()` stands in for an unreachable server. With `tls`, it answers
+/// `https` only, with a self-signed certificate made for it (`certificate`).
 public final class S3Server: @unchecked Sendable {
     /// The server's port on 127.0.0.1.
     public let port: Int
+    /// The PEM certificate the server presents when `tls` is on (it is its own authority); nil without TLS.
+    public let certificate: String?
     /// The server's base URL.
-    public var endpoint: String { "http://127.0.0.1:\(port)" }
+    public var endpoint: String { (certificate == nil ? "http" : "https") + "://127.0.0.1:\(port)" }
     /// The region requests are signed for.
     public let region = "us-east-1"
     /// The bucket created at start.
@@ -25,16 +28,32 @@ public final class S3Server: @unchecked Sendable {
 
     /// Starts `moto_server` from the PATH, creates the user, its key and the bucket, then makes the server check every
     /// request's signature; throws with the server's log if it cannot.
-    public init() throws {
+    public init(tls: Bool = false) throws {
         root = try TemporaryDirectory()
         port = try FTPServer.freePort()
         guard let python = Self.python() else {
             throw TestServerError(message: "no python3 that imports moto on the PATH (scripts/prerequisites installs moto[server])")
         }
+        var arguments = [Self.wrapper, "-H", "127.0.0.1", "-p", String(port)]
+        if tls {
+            let certificate = root.path + "/cert.pem"
+            _ = try Subprocess.run(
+                "/usr/bin/openssl",
+                [
+                    "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1", "-addext",
+                    "subjectAltName=IP:127.0.0.1", "-keyout", root.path + "/key.pem", "-out", certificate,
+                ])
+            arguments += ["-c", certificate, "-k", root.path + "/key.pem"]
+            self.certificate = certificate
+        } else {
+            certificate = nil
+        }
         let log = root.path + "/moto.log"
-        let pid = try Subprocess.spawn(python, [Self.wrapper, "-H", "127.0.0.1", "-p", String(port)], log: log)
+        let pid = try Subprocess.spawn(python, arguments, log: log)
         do {
-            (accessKey, secretKey) = try Self.createKey(port: port, pid: pid, log: log)
+            (accessKey, secretKey) = try Self.createKey(
+                endpoint: (tls ? "https" : "http") + "://127.0.0.1:\(port)", trust: certificate.map { ["--cacert", $0] } ?? [], pid: pid,
+                log: log)
         } catch {
             kill(pid, SIGTERM)
             Subprocess.wait(pid)
@@ -42,9 +61,8 @@ public final class S3Server: @unchecked Sendable {
         }
         self.pid = pid
         try expect(200, "create the bucket", request(["-X", "PUT", endpoint + "/" + bucket]))
-        let enforce = try Self.curl([
-            "-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "0", endpoint + "/moto-api/reset-auth",
-        ])
+        let enforce = try Self.curl(
+            trust + ["-X", "POST", "-H", "Content-Type: text/plain", "--data-binary", "0", endpoint + "/moto-api/reset-auth"])
         try expect(200, "enforce signatures", enforce)
     }
 
@@ -74,6 +92,12 @@ public final class S3Server: @unchecked Sendable {
         try expect(200, "put \(key)", request(["-T", file, endpoint + "/" + bucket + "/" + path]))
     }
 
+    /// Deletes the object `key`.
+    public func delete(_ key: String) throws {
+        let path = key.addingPercentEncoding(withAllowedCharacters: Self.unreserved.union(["/"])) ?? key
+        try expect(204, "delete \(key)", request(["-X", "DELETE", endpoint + "/" + bucket + "/" + path]))
+    }
+
     /// Stores `count` objects `PREFIX00001.ics`… with the body `text`, in one curl run (one connection, URL globbing).
     public func putMany(prefix: String, count: Int, _ text: String) throws {
         let file = root.path + "/" + UUID().uuidString
@@ -85,7 +109,7 @@ public final class S3Server: @unchecked Sendable {
             endpoint + "/" + bucket + "/" + (prefix.addingPercentEncoding(withAllowedCharacters: Self.unreserved.union(["/"])) ?? prefix)
         let output = try Subprocess.run(
             "/usr/bin/curl",
-            ["-sS", "-w", "%{http_code}\n", "-T", file] + Self.signed("s3", accessKey + ":" + secretKey) + ["\(url)[\(range)].ics"])
+            ["-sS", "-w", "%{http_code}\n", "-T", file] + trust + Self.signed("s3", accessKey + ":" + secretKey) + ["\(url)[\(range)].ics"])
         let statuses = output.components(separatedBy: "\n").filter { $0.count == 3 }
         guard statuses.count == count, statuses.allSatisfy({ $0 == "200" }) else {
             throw TestServerError(message: "moto: cannot put \(count) objects: \(output.suffix(300))")
@@ -120,26 +144,28 @@ public final class S3Server: @unchecked Sendable {
 
     /// Runs curl with `arguments` signed with the key for S3.
     private func request(_ arguments: [String]) throws -> (status: Int, body: String) {
-        try Self.curl(Self.signed("s3", accessKey + ":" + secretKey) + arguments)
+        try Self.curl(trust + Self.signed("s3", accessKey + ":" + secretKey) + arguments)
     }
+
+    /// The curl options that trust the server's certificate, when it has one.
+    private var trust: [String] { certificate.map { ["--cacert", $0] } ?? [] }
 
     private func expect(_ status: Int, _ what: String, _ reply: (status: Int, body: String)) throws {
         guard reply.status == status else { throw TestServerError(message: "moto: cannot \(what): HTTP \(reply.status) \(reply.body)") }
     }
 
     /// Waits until the server answers, then creates a user allowed `s3:*` and returns its access key id and secret.
-    private static func createKey(port: Int, pid: pid_t, log: String) throws -> (String, String) {
-        let endpoint = "http://127.0.0.1:\(port)"
+    private static func createKey(endpoint: String, trust: [String], pid: pid_t, log: String) throws -> (String, String) {
         let deadline = Date().addingTimeInterval(30)
-        while (try? curl(["--max-time", "1", endpoint + "/moto-api/data.json"]))?.status != 200 {
+        while (try? curl(trust + ["--max-time", "1", endpoint + "/moto-api/data.json"]))?.status != 200 {
             guard waitpid(pid, nil, WNOHANG) == 0, Date() < deadline else {
                 let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-                throw TestServerError(message: "moto_server did not start on port \(port): \(text)")
+                throw TestServerError(message: "moto_server did not start at \(endpoint): \(text)")
             }
             usleep(50_000)
         }
         // Not checked yet, but moto routes a request to IAM by the service its signature names.
-        let iam = signed("iam", "bootstrap:bootstrap") + ["-X", "POST", endpoint + "/"]
+        let iam = trust + signed("iam", "bootstrap:bootstrap") + ["-X", "POST", endpoint + "/"]
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#
         var replies = [(status: Int, body: String)]()
         for form in [
