@@ -201,12 +201,7 @@ struct FolderConfiguration: Decodable {
 
     /// A secret from the environment variable `env` or the first line of `file`; nil if neither is set.
     private static func secret(env: String?, file: String?, yamlPath: String, key: String) throws -> String? {
-        if let name = env {
-            guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-                throw ConfigurationError(path: yamlPath + ".\(key)Env", message: "the environment variable \(name) is not set")
-            }
-            return value
-        }
+        if let name = env { return try environment(name, yamlPath: yamlPath, key: key) }
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
                 throw ConfigurationError(path: yamlPath + ".\(key)File", message: "\(file) cannot be read")
@@ -214,6 +209,14 @@ struct FolderConfiguration: Decodable {
             return String(text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).first ?? "")
         }
         return nil
+    }
+
+    /// The value of the environment variable `name` that holds the secret `key`; an error if it is not set or empty.
+    private static func environment(_ name: String, yamlPath: String, key: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw ConfigurationError(path: yamlPath + ".\(key)Env", message: "the environment variable \(name) is not set")
+        }
+        return value
     }
 
     /// The FTP folder this configuration describes; call only when `problems` is empty.
@@ -243,10 +246,10 @@ struct FolderConfiguration: Decodable {
             }
             keys = (id, secret)
         } else {
-            guard let id = try Self.secret(env: accessKeyEnv, file: nil, yamlPath: yamlPath, key: "accessKey"),
-                let secret = try Self.secret(env: secretKeyEnv, file: nil, yamlPath: yamlPath, key: "secretKey")
-            else { throw ConfigurationError(path: yamlPath, message: "an S3 folder needs its keys") }
-            keys = (id, secret)
+            keys = (
+                try Self.environment(accessKeyEnv, yamlPath: yamlPath, key: "accessKey"),
+                try Self.environment(secretKeyEnv, yamlPath: yamlPath, key: "secretKey")
+            )
         }
         return S3Folder.Settings(
             id: id, endpoint: s3Endpoint, region: region, bucket: bucket ?? "", prefix: prefix ?? "",
@@ -289,7 +292,6 @@ struct FolderConfiguration: Decodable {
         if type == .s3 {
             if (bucket ?? "").count < 3 { problem(.bucket, "an S3 folder needs its bucket's name") }
             if let endpoint, URL(string: endpoint)?.host == nil { problem(.endpoint, "\(endpoint) is not a URL") }
-            if !(1...3600).contains(timeout) { problem(.timeout, "must be 1…3600 seconds") }
         }
         if type == .local && (path ?? "").isEmpty { problem(.path, "a local folder needs a path") }
         if isServer {
@@ -300,8 +302,8 @@ struct FolderConfiguration: Decodable {
                 let needs = type == .sftp ? "passwordEnv, passwordFile or privateKeyFile" : "passwordEnv or passwordFile"
                 problems.append(ConfigurationError(path: yamlPath, message: "a folder of type \(type.rawValue) needs \(needs)"))
             }
-            if !(1...3600).contains(timeout) { problem(.timeout, "must be 1…3600 seconds") }
         }
+        if (isServer || type == .s3) && !(1...3600).contains(timeout) { problem(.timeout, "must be 1…3600 seconds") }
         if isFTP && TimeZone(identifier: listingTimeZone) == nil {
             problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone")
         }
