@@ -90,7 +90,7 @@ public final class FTPServer: @unchecked Sendable {
         // never has to tell this server's exit from a daemon's (Foundation's Process can miss one of two).
         try Self.run("/usr/sbin/proftpd", ["-q", "-c", work + "/proftpd.conf"], errors: work + "/out.log", capture: false)
         let deadline = Date().addingTimeInterval(10)
-        while !Self.greets(port: port) {
+        while greeting(port: port)?.hasPrefix("220") != true {
             guard Date() < deadline else {
                 let log = (try? String(contentsOfFile: work + "/system.log", encoding: .utf8)) ?? ""
                 throw TestServerError(message: "proftpd did not start on port \(port): \(log)")
@@ -110,7 +110,7 @@ public final class FTPServer: @unchecked Sendable {
         guard pid > 0, kill(pid, 0) == 0 else { return }
         kill(pid, SIGTERM)
         let deadline = Date().addingTimeInterval(10)
-        while Self.greets(port: port), Date() < deadline { usleep(20_000) }
+        while greeting(port: port)?.hasPrefix("220") == true, Date() < deadline { usleep(20_000) }
         pid = 0
     }
 
@@ -126,24 +126,6 @@ public final class FTPServer: @unchecked Sendable {
     private static func touch(_ path: String) -> String {
         if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
         return path
-    }
-
-    private static func greets(port: Int) -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return false }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let count = recv(descriptor, &buffer, buffer.count, 0)
-        return count >= 3 && buffer[0..<3] == [0x32, 0x32, 0x30]
     }
 
     /// A port the kernel gives as free now.

@@ -75,7 +75,7 @@ public final class SSHServer: @unchecked Sendable {
         let log = root.path + "/sshd.log"
         pid = try Subprocess.spawn("/usr/sbin/sshd", ["-D", "-e", "-f", root.path + "/sshd_config"], log: log)
         let deadline = Date().addingTimeInterval(10)
-        while Self.greeting(port: port)?.hasPrefix("SSH-2.0-") != true {
+        while greeting(port: port)?.hasPrefix("SSH-2.0-") != true {
             let exited = waitpid(pid, nil, WNOHANG) == pid
             guard !exited, Date() < deadline else {
                 if !exited { stop() }
@@ -96,7 +96,7 @@ public final class SSHServer: @unchecked Sendable {
         Subprocess.wait(pid)
         pid = 0
         let deadline = Date().addingTimeInterval(10)
-        while Self.greeting(port: port) != nil, Date() < deadline { usleep(20_000) }
+        while greeting(port: port) != nil, Date() < deadline { usleep(20_000) }
     }
 
     /// Restarts the server with a new host key, leaving `knownHosts` naming the old one.
@@ -126,25 +126,6 @@ public final class SSHServer: @unchecked Sendable {
         try Subprocess.run("/usr/bin/ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "host", "-f", key])
         let publicKey = try String(contentsOfFile: key + ".pub", encoding: .utf8)
         hostKeyLine = publicKey.split(separator: " ").prefix(2).joined(separator: " ")
-    }
-
-    /// What the server on `port` sends first (empty if nothing within 2 s), or nil if it refuses the connection.
-    private static func greeting(port: Int) -> String? {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        var timeout = timeval(tv_sec: 2, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let count = recv(descriptor, &buffer, buffer.count, 0)
-        return String(decoding: buffer.prefix(max(count, 0)), as: UTF8.self)
     }
 }
 
