@@ -182,7 +182,7 @@ public final class S3Folder: FolderSource {
     }
 
     /// The URL of `key` (the bucket itself when empty) with `query` in the given (sorted) order.
-    private func url(key: String, query: [(String, String)]) -> String {
+    func url(key: String, query: [(String, String)]) -> String {
         var base: String
         if settings.pathStyle {
             base = settings.endpoint + "/" + settings.bucket + "/"

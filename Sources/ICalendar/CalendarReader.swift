@@ -90,11 +90,14 @@ public struct CalendarReader {
         }
     }
 
+    /// Refuses a BEGIN without a component name, which no writer could give back.
+    private static func checkName(_ name: String, line: Int) throws {
+        guard !name.isEmpty else { throw ICalendarError(.malformedContentLine, line: line, "BEGIN without a component name") }
+    }
+
     /// Reads a component whose BEGIN was just read, up to its matching END.
     private mutating func readComponent(named name: String, line: Int) throws -> Component {
-        guard !name.isEmpty else {
-            throw ICalendarError(.malformedContentLine, line: line, "BEGIN without a component name")
-        }
+        try Self.checkName(name, line: line)
         var stack = [Component(name: name, line: line)]
         stack[0].properties.reserveCapacity(24)
         lines.beginComponent()
@@ -112,7 +115,9 @@ public struct CalendarReader {
                 guard stack.count < Self.maximumDepth else {
                     throw ICalendarError(.nestingTooDeep, line: next.line, "components nested deeper than \(Self.maximumDepth)")
                 }
-                stack.append(Component(name: next.value.asciiUppercased, line: next.line))
+                let nested = next.value.asciiUppercased
+                try Self.checkName(nested, line: next.line)
+                stack.append(Component(name: nested, line: next.line))
             } else if next.hasName("END") {
                 let closing = next.value.asciiUppercased
                 guard closing == stack[stack.count - 1].name else {

@@ -174,6 +174,25 @@ import Testing
         }
     }
 
+    @Test func theBucketIsInThePathOrInTheHostName() {
+        func folder(_ endpoint: String, pathStyle: Bool) -> S3Folder {
+            S3Folder(
+                S3Folder.Settings(
+                    id: "s3", endpoint: endpoint, region: "eu-west-1", bucket: "drops", prefix: "in", pathStyle: pathStyle,
+                    accessKeyId: "k", secretAccessKey: "s"))
+        }
+        let query = [("list-type", "2"), ("prefix", "in/")]
+        #expect(
+            folder("https://s3.eu-west-1.amazonaws.com/", pathStyle: false).url(key: "in/a b.ics", query: [])
+                == "https://drops.s3.eu-west-1.amazonaws.com/in/a%20b.ics")
+        #expect(
+            folder("https://s3.eu-west-1.amazonaws.com", pathStyle: false).url(key: "", query: query)
+                == "https://drops.s3.eu-west-1.amazonaws.com/?list-type=2&prefix=in%2F")
+        #expect(
+            folder("http://127.0.0.1:9000", pathStyle: true).url(key: "in/x+y.ics", query: [])
+                == "http://127.0.0.1:9000/drops/in/x%2By.ics")
+    }
+
     @Test func keysAreEncodedAsAWSSignsThem() {
         #expect(S3Folder.encoded("inbox/term 2026+1~é.ics", keepSlash: true) == "inbox/term%202026%2B1~%C3%A9.ics")
         #expect(S3Folder.encoded("a/b=c", keepSlash: false) == "a%2Fb%3Dc")

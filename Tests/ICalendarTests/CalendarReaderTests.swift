@@ -103,6 +103,17 @@ func calendarItems(_ text: String) throws -> [CalendarItem] {
         #expect(error?.line == 4)
     }
 
+    /// Found by the fuzzer: a nested `BEGIN:` without a name, closed by `END:`, made a component the writer cannot write.
+    @Test(arguments: ["BEGIN:\nEND:\n", "BEGIN:VALARM\nBEGIN:\nEND:\nEND:VALARM\n"])
+    func aNestedComponentWithoutANameIsRefused(nested: String) throws {
+        let error = #expect(throws: ICalendarError.self) {
+            try calendarItems("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\n" + nested + "END:VEVENT\nEND:VCALENDAR\n")
+        }
+        #expect(error?.code == .malformedContentLine)
+        #expect(error?.message == "BEGIN without a component name")
+        #expect(error?.line == (nested.hasPrefix("BEGIN:VALARM") ? 5 : 4))
+    }
+
     @Test func truncatedFileIsUnterminated() throws {
         let error = #expect(throws: ICalendarError.self) {
             try calendarItems("BEGIN:VCALENDAR\nBEGIN:VEVENT\nUID:1\nSUMMARY:cut off here")
