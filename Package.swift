@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/pointfreeco/swift-clocks", exact: "1.1.1"),
     ],
     targets: [
         .target(name: "ICalendar"),
@@ -38,6 +39,7 @@ let package = Package(
             name: "Ingestion",
             dependencies: [
                 "ICalendar", "Schedule", "ScheduleStore", "DropFolders",
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -74,7 +76,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ICalendarTests",
-            dependencies: ["ICalendar", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["ICalendar", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "ICalendar"]),
         .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),
@@ -83,6 +85,7 @@ let package = Package(
             name: "IngestionTests",
             dependencies: [
                 "Ingestion", "ScheduleStore", "Schedule", "ICalendar", "DropFolders", "TestSupport",
+                .product(name: "Clocks", package: "swift-clocks"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -45,26 +45,28 @@ public struct FileTracker: Sendable {
     /// The largest file ingested, in bytes; larger ones are ignored.
     public let maximumSize: Int64
     private var entries: [String: Entry] = [:]
+    /// The paths not yet stable, with the instant each was first seen as it is.
+    private var watching: [String: Duration] = [:]
 
     /// Creates a tracker that knows the `settled` versions (from the store) already.
     public init(patterns: NamePatterns, stabilityInterval: Duration, maximumSize: Int64 = .max, settled: [FileStat] = []) {
         self.patterns = patterns
         self.stabilityInterval = stabilityInterval
         self.maximumSize = maximumSize
-        for stat in settled { entries[stat.path] = .settled(stat) }
+        for stat in settled { set(stat.path, .settled(stat)) }
     }
 
     /// Takes one observation of a file that is present.
     public mutating func observe(_ stat: FileStat, at now: Duration) -> [Action] {
         let verdict = patterns.verdict(for: stat.path)
         guard verdict != .skip else {
-            entries[stat.path] = nil
+            set(stat.path, nil)
             return []
         }
         let unsafe = FileName.problem(stat.path) != nil
         if verdict == .ignore || unsafe {
             if case .settled = entries[stat.path] { return [] }
-            entries[stat.path] = .settled(stat)
+            set(stat.path, .settled(stat))
             return [.ignore(stat, unsafe ? .unsafeName : .ignoredName)]
         }
         switch entries[stat.path] {
@@ -72,17 +74,18 @@ public struct FileTracker: Sendable {
             return []
         case .watching(let known, let since) where known == stat:
             guard now - since >= stabilityInterval else { return [] }
-            entries[stat.path] = .settled(stat)
+            set(stat.path, .settled(stat))
             return stat.size > maximumSize ? [.ignore(stat, .tooLarge)] : [.ingest(stat)]
         default:
-            entries[stat.path] = .watching(stat, since: now)
+            set(stat.path, .watching(stat, since: now))
             return [.uploading(stat)]
         }
     }
 
     /// Takes the news that a file is gone.
     public mutating func vanished(_ path: String) -> [Action] {
-        guard entries.removeValue(forKey: path) != nil else { return [] }
+        guard entries[path] != nil else { return [] }
+        set(path, nil)
         return [.purge(path)]
     }
 
@@ -102,14 +105,26 @@ public struct FileTracker: Sendable {
 
     /// Stops tracking a path whose file the caller removed (deleted or moved away after processing).
     public mutating func forget(_ path: String) {
-        entries[path] = nil
+        set(path, nil)
+    }
+
+    /// Restarts the wait of a path not yet stable from `now` (its file could not be looked at).
+    public mutating func postpone(_ path: String, at now: Duration) {
+        if case .watching(let stat, _) = entries[path] { set(path, .watching(stat, since: now)) }
+    }
+
+    /// When the first stability check falls due; nil when every file is settled.
+    public var nextCheck: Duration? {
+        watching.values.min().map { $0 + stabilityInterval }
     }
 
     /// The paths not yet stable whose stability check is due at `now`, in name order.
     public func due(at now: Duration) -> [String] {
-        entries.compactMap { path, entry in
-            if case .watching(_, let since) = entry, now - since >= stabilityInterval { return path }
-            return nil
-        }.sorted()
+        watching.compactMap { path, since in now - since >= stabilityInterval ? path : nil }.sorted()
+    }
+
+    private mutating func set(_ path: String, _ entry: Entry?) {
+        entries[path] = entry
+        if case .watching(_, let since) = entry { watching[path] = since } else { watching[path] = nil }
     }
 }

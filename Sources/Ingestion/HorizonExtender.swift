@@ -1,3 +1,4 @@
+import Clocks
 import Foundation
 import ICalendar
 import Logging
@@ -23,6 +24,8 @@ public struct HorizonExtender: Service {
     public let interval: Duration
     /// Where the outcome of each pass goes.
     public let logger: Logger
+    /// The clock the waits between passes are on.
+    private let clock: AnyClock<Duration>
 
     /// What one pass did.
     public struct Summary: Equatable, Sendable {
@@ -34,12 +37,15 @@ public struct HorizonExtender: Service {
         public var failed = 0
     }
 
-    /// Creates an extender.
-    public init(store: any ScheduleStore, limits: EventLimits, interval: Duration, logger: Logger) {
+    /// Creates an extender that waits `interval` on `clock` between passes.
+    public init(
+        store: any ScheduleStore, limits: EventLimits, interval: Duration, logger: Logger, clock: some Clock<Duration> = ContinuousClock()
+    ) {
         self.store = store
         self.limits = limits
         self.interval = interval
         self.logger = logger
+        self.clock = AnyClock(clock)
     }
 
     /// Extends at once, then every `interval` until graceful shutdown or cancellation.
@@ -53,7 +59,7 @@ public struct HorizonExtender: Service {
             } catch {
                 logger.error("series horizon not extended", metadata: ["error": "\(error)"])
             }
-            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            try? await cancelWhenGracefulShutdown { try await clock.sleep(for: interval) }
         }
     }
 

@@ -1,3 +1,4 @@
+import Clocks
 import Crypto
 import DropFolders
 import Foundation
@@ -21,12 +22,15 @@ public struct JobRunner: Sendable {
     public let reports: ReportWriter
     /// Where the one line per file outcome goes.
     public let logger: Logger
+    /// Times each job, for its log line and the job duration metric.
+    private let clock: AnyClock<Duration>
 
-    /// Creates a job runner.
-    public init(store: any ScheduleStore, reports: ReportWriter, logger: Logger) {
+    /// Creates a job runner whose jobs are timed on `clock`.
+    public init(store: any ScheduleStore, reports: ReportWriter, logger: Logger, clock: some Clock<Duration> = ContinuousClock()) {
         self.store = store
         self.reports = reports
         self.logger = logger
+        self.clock = AnyClock(clock)
     }
 
     /// Runs the job of `ticket` over the bytes at `stagedFile` and returns its report.
@@ -43,7 +47,6 @@ public struct JobRunner: Sendable {
     private func execute(
         _ identity: FileIdentity, stagedFile: String, settings: JobSettings, committing ticket: JobTicket?
     ) async throws -> IngestionReport {
-        let clock = ContinuousClock()
         let began = clock.now
         let startedAt = isoTime(Int64(Date().timeIntervalSince1970))
         if let ticket {
@@ -103,7 +106,7 @@ public struct JobRunner: Sendable {
                 }
             }
         }
-        log(outcome, jobId: ticket?.jobId, duration: clock.now - began)
+        log(outcome, jobId: ticket?.jobId, duration: began.duration(to: clock.now))
         return outcome
     }
 

@@ -20,10 +20,21 @@ public struct ReportWriter: Sendable {
         let folder = directory + "/" + Self.safe(report.file.folderId)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
-        try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
         if let kalturaLog {
             try kalturaLog.data.write(to: URL(fileURLWithPath: base + ".log." + kalturaLog.extension), options: .atomic)
         }
+        try Self.write(report, json: json, jobId: jobId, base: base)
+    }
+
+    /// Writes a report beside the quarantined file at `path` (`NAME.report.json` and `NAME.report.txt`), so whoever
+    /// looks into the failed folder sees why without the reports folder.
+    public static func writeBeside(_ report: IngestionReport, jobId: Int64, path: String) throws {
+        try write(report, json: report.json(), jobId: jobId, base: path + ".report")
+    }
+
+    /// Writes `<base>.json` and the `<base>.txt` summary.
+    private static func write(_ report: IngestionReport, json: Data, jobId: Int64, base: String) throws {
+        try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
         try Data(report.summary(jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
     }
 

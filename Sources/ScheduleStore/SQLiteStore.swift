@@ -315,6 +315,14 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// The newest stored report of the version with its job's id.
+    public func lastReport(fileId: Int64) async throws -> (jobId: Int64, report: IngestionReport)? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT job_id, json FROM reports WHERE file_id = ? ORDER BY id DESC LIMIT 1", arguments: [fileId])
+                .map(Self.storedReport)
+        }
+    }
+
     /// The filter's conditions as one parameterized query over reports joined to their files.
     public func reportSummaries(_ filter: ReportFilter) async throws -> [ReportSummary] {
         var conditions: [String] = []
@@ -363,9 +371,13 @@ public final class SQLiteStore: ScheduleStore {
     /// The stored JSON of the report, decoded, with its job id.
     public func report(id: Int64) async throws -> (jobId: Int64, report: IngestionReport)? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT job_id, json FROM reports WHERE id = ?", arguments: [id]) else { return nil }
-            return (row["job_id"], try JSONDecoder().decode(IngestionReport.self, from: row["json"] as Data))
+            try Row.fetchOne(db, sql: "SELECT job_id, json FROM reports WHERE id = ?", arguments: [id]).map(Self.storedReport)
         }
+    }
+
+    /// A report row's job id and decoded report.
+    private static func storedReport(_ row: Row) throws -> (jobId: Int64, report: IngestionReport) {
+        (row["job_id"], try JSONDecoder().decode(IngestionReport.self, from: row["json"] as Data))
     }
 
     /// The number of reports stored for the version.

@@ -58,6 +58,8 @@ public protocol ScheduleStore: Sendable {
     func eventCount(partnerId: Int) async throws -> Int
     /// The reports of a file version, oldest first.
     func reports(fileId: Int64) async throws -> [IngestionReport]
+    /// The newest report of a file version with its job's id; nil if no job of it committed one.
+    func lastReport(fileId: Int64) async throws -> (jobId: Int64, report: IngestionReport)?
     /// The reports a filter selects, newest first.
     func reportSummaries(_ filter: ReportFilter) async throws -> [ReportSummary]
     /// One stored report by its id, with its job's id.

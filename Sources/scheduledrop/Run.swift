@@ -40,7 +40,8 @@ struct Run: AsyncParsableCommand {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let store = try SQLiteStore(path: configuration.databasePath)
-        let runner = JobRunner(store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger)
+        let runner = JobRunner(
+            store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger, clock: ContinuousClock())
         let folders = Folders(store: store, runner: runner, stagingPath: configuration.stagingPath, logger: logger)
         let supervisor = FolderSupervisor(try folders.entries(configuration), logger: logger)
         let feedSettings = FeedSettings(configuration)
@@ -57,7 +58,8 @@ struct Run: AsyncParsableCommand {
             .init(service: supervisor), .init(service: reloader), .init(service: SystemdNotifier()),
             .init(
                 service: HorizonExtender(
-                    store: store, limits: configuration.events.limits, interval: configuration.events.refreshInterval, logger: logger)),
+                    store: store, limits: configuration.events.limits, interval: configuration.events.refreshInterval, logger: logger,
+                    clock: ContinuousClock())),
         ]
         if configuration.feed.enabled {
             let limits = configuration.events.limits
@@ -123,8 +125,8 @@ struct Folders: Sendable {
             }
             let watcher = FolderWatcher(
                 source: source, settings: configuration.settings(of: folder), store: store,
-                runner: runner,
-                stagingDirectory: stagingPath + "/" + folder.id, logger: logger)
+                runner: runner, stagingDirectory: stagingPath + "/" + folder.id, logger: logger, clock: ContinuousClock(),
+                random: SystemRandomNumberGenerator())
             return FolderSupervisor.Entry(
                 watcher: watcher, fingerprint: String(describing: folder) + String(describing: configuration.events))
         }

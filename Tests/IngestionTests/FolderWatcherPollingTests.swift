@@ -1,3 +1,4 @@
+import Clocks
 import DropFolders
 import Foundation
 import Logging
@@ -9,14 +10,17 @@ import Testing
 
 @testable import Ingestion
 
-/// A folder held in memory whose change notifications the test sends by hand.
+/// A folder held in memory whose change notifications the test sends by hand, and that notes on a clock when it
+/// was listed and fetched.
 ///
 /// Inotify's queue overflow cannot be caused on demand; the real inotify folder is tested in DropFoldersTests.
 final class ScriptedFolder: ChangeNotifyingFolder {
     let id = "drop"
     let kind = "scripted"
+    let clock: TestClock<Duration>
     private let files = Mutex<[String: (FileStat, Data)]>([:])
-    private let listings = Mutex<[ContinuousClock.Instant]>([])
+    private let listings = Mutex<[TestClock<Duration>.Instant]>([])
+    private let fetchInstants = Mutex<[TestClock<Duration>.Instant]>([])
     private let fetches = Atomic<Int>(0)
     private let listingFails = Atomic<Bool>(false)
     private let failures = Mutex<(count: Int, error: FolderError?)>((0, nil))
@@ -24,7 +28,8 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     let stream: AsyncStream<FolderChange>
     let continuation: AsyncStream<FolderChange>.Continuation
 
-    init() {
+    init(clock: TestClock<Duration>) {
+        self.clock = clock
         (stream, continuation) = AsyncStream.makeStream(of: FolderChange.self)
     }
 
@@ -32,7 +37,10 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     var listCount: Int { listings.withLock { $0.count } }
 
     /// When the folder was listed, in order.
-    var listingTimes: [ContinuousClock.Instant] { listings.withLock { $0 } }
+    var listingTimes: [TestClock<Duration>.Instant] { listings.withLock { $0 } }
+
+    /// When a file was fetched, in order.
+    var fetchTimes: [TestClock<Duration>.Instant] { fetchInstants.withLock { $0 } }
 
     /// How many times a file was fetched.
     var fetchCount: Int { fetches.load(ordering: .relaxed) }
@@ -59,7 +67,7 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     }
 
     func list() async throws -> [FileStat] {
-        listings.withLock { $0.append(ContinuousClock.now) }
+        listings.withLock { $0.append(clock.now) }
         if listingFails.load(ordering: .relaxed) { throw FolderError(.notFound, "the share is not mounted") }
         return files.withLock { $0.values.map(\.0) }
     }
@@ -70,6 +78,7 @@ final class ScriptedFolder: ChangeNotifyingFolder {
 
     func fetch(_ file: FileStat, to destination: URL) async throws {
         fetches.add(1, ordering: .relaxed)
+        fetchInstants.withLock { $0.append(clock.now) }
         if let hook = fetchHook.withLock({ $0 }) { await hook(file.path) }
         let failure: FolderError? = failures.withLock { state in
             guard state.count > 0, let error = state.error else { return nil }
@@ -86,32 +95,58 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     func dispose(_ file: FileStat, _ disposal: Disposal) async throws -> String? { nil }
 }
 
+/// The waits between consecutive instants.
+func gaps(_ instants: [TestClock<Duration>.Instant]) -> [Duration] {
+    zip(instants, instants.dropFirst()).map { $0.duration(to: $1) }
+}
+
 @Suite struct FolderWatcherPollingTests {
     @Test func overflowTriggersAnImmediateFullListing() async throws {
         let harness = try Harness(stability: .milliseconds(200), pollInterval: .seconds(3600))
-        let folder = ScriptedFolder()
+        let folder = ScriptedFolder(clock: harness.clock)
         let watcher = harness.startWatcher(source: folder)
         defer { watcher.cancel() }
-        try await waitUntil("the folder is listed at start") { folder.listCount == 1 }
+        try await harness.idle()
+        #expect(folder.listCount == 1, "listed at start")
 
         folder.put("quiet.ics", calendar(events: 2), modified: 1)
-        try await Task.sleep(for: .seconds(1))
+        try await harness.pass(.seconds(5), step: .milliseconds(100))
         #expect(try await harness.versions("quiet.ics").isEmpty, "no event and no poll: the file is not seen yet")
         #expect(folder.listCount == 1)
 
         folder.continuation.yield(.overflow)
         try await harness.waitForState("quiet.ics", .handled)
-        #expect(folder.listCount == 2)
+        #expect(folder.listCount >= 2)
         #expect(try await harness.store.eventCount(partnerId: 5) == 2)
+    }
+
+    @Test func aStableFileIsTakenWhenTwoObservationsAreTheStabilityIntervalApartAndNotBefore() async throws {
+        let harness = try Harness(stability: .seconds(5), pollInterval: .seconds(3600))
+        let folder = ScriptedFolder(clock: harness.clock)
+        let watcher = harness.startWatcher(source: folder)
+        defer { watcher.cancel() }
+        try await harness.idle()
+        folder.put("a.ics", calendar(events: 1), modified: 1)
+        folder.continuation.yield(.changed("a.ics"))
+        try await waitUntil("a.ics is seen uploading") { try await harness.versions("a.ics").map(\.state) == [.uploading] }
+        try await harness.idle()
+        try await harness.pass(.milliseconds(4990), step: .milliseconds(10))
+        #expect(try await harness.versions("a.ics").map(\.state) == [.uploading], "not taken before the interval has passed")
+        #expect(folder.fetchCount == 0)
+        await harness.clock.advance(by: .milliseconds(10))
+        try await waitUntil("a.ics is handled once the interval has passed") {
+            try await harness.versions("a.ics").last?.state == .handled
+        }
+        #expect(folder.fetchTimes.map { harness.clock.now.duration(to: $0) } == [.zero], "fetched at 5 s, with no more time passing")
     }
 
     @Test func listingFailuresAndRecoveryAreRecordedAsTheFolderStatus() async throws {
         let harness = try Harness(pollInterval: .milliseconds(100))
-        let folder = ScriptedFolder()
+        let folder = ScriptedFolder(clock: harness.clock)
         folder.failListings(true)
         let watcher = harness.startWatcher(source: folder)
         defer { watcher.cancel() }
-        try await waitUntil("two failures are recorded") {
+        try await harness.advance(until: "two failures are recorded") {
             try await harness.store.folderStatuses().first?.consecutiveFailures ?? 0 >= 2
         }
         let failing = try #require(try await harness.store.folderStatuses().first)
@@ -130,44 +165,35 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         #expect(recovered.files[.handled] == 1)
     }
 
-    @Test func theBackoffDoublesFromThePollIntervalUpToTheCapLessJitter() {
-        var waits: Set<Duration> = []
-        for attempt in 1...12 {
-            let full = min(Duration.milliseconds(100) * (1 << (attempt - 1)), .milliseconds(1600))
-            for _ in 0..<20 {
-                let wait = FolderWatcher.backoff(attempt: attempt, base: .milliseconds(100), cap: .milliseconds(1600))
-                #expect(wait <= full && wait > full * 0.8, "attempt \(attempt): \(wait) against \(full)")
-                waits.insert(wait)
-            }
-        }
-        #expect(waits.count > 100, "the waits are jittered, not in step")
-    }
-
-    @Test func aFailingFolderIsListedLessAndLessOftenUpToTheCapThenAtThePollIntervalOnceItWorks() async throws {
+    @Test func aFailingFolderIsListedLessAndLessOftenUpToTheCapWithinTheJitterThenAtThePollIntervalOnceItWorks() async throws {
+        let step = Duration.milliseconds(20)
         let harness = try Harness(pollInterval: .milliseconds(200), maximumBackoff: .milliseconds(3200))
-        let folder = ScriptedFolder()
+        let folder = ScriptedFolder(clock: harness.clock)
         folder.failListings(true)
         let watcher = harness.startWatcher(source: folder)
         defer { watcher.cancel() }
-        try await waitUntil("seven listings failed", timeout: .seconds(90)) { folder.listCount >= 7 }
+        try await harness.idle()
+        // The waits after failures 1…7 add up to at most 200 + 400 + 800 + 1600 + 3 · 3200 ms, less the jitter.
+        try await harness.pass(.milliseconds(12_600), step: step)
+        let failed = folder.listCount
+        #expect(failed >= 8)
         let failing = try #require(try await harness.store.folderStatuses().first)
-        #expect(failing.consecutiveFailures >= 7)
+        #expect(failing.consecutiveFailures == failed)
         #expect(failing.nextPollAt != nil)
         folder.failListings(false)
-        let recoveredAt = folder.listCount
-        try await waitUntil("listed six times since it works", timeout: .seconds(60)) { folder.listCount >= recoveredAt + 6 }
+        try await harness.pass(.milliseconds(4200), step: step)
         watcher.cancel()
-        let times = folder.listingTimes
-        let gaps = zip(times.dropFirst(), times).map { $0 - $1 }
-        // Failure n (from 1) is followed by a wait of 200 ms · 2^(n-1), capped at 3.2 s, less up to 20 % jitter;
-        // the loop's tick and a busy machine can only add to it.
-        for (index, gap) in gaps.prefix(6).enumerated() {
+        let waits = gaps(folder.listingTimes)
+        // Failure n (from 1) is followed by a wait of 200 ms · 2^(n-1), capped at 3.2 s, less up to 20 % jitter; the
+        // clock moves in steps, so a listing is seen up to one step after it fell due.
+        for (index, wait) in waits.prefix(failed).enumerated() {
             let full = min(Duration.milliseconds(200) * (1 << index), .milliseconds(3200))
-            #expect(gap >= full * 0.8 - .milliseconds(5), "wait \(index + 1): \(gap), at least 0.8 × \(full)")
+            #expect(wait > full * 0.8 && wait <= full + step, "wait \(index + 1): \(wait) against \(full)")
         }
-        #expect(gaps.prefix(recoveredAt - 1).allSatisfy { $0 < .milliseconds(3200) * 2 }, "the cap holds: \(gaps)")
-        let healthy = gaps.suffix(4)
-        #expect(healthy.allSatisfy { $0 < .milliseconds(1500) }, "after a success the poll interval is back: \(healthy)")
+        #expect(Set(waits.prefix(failed).suffix(4)).count > 1, "the capped waits are jittered: \(waits)")
+        let healthy = waits.dropFirst(failed)
+        #expect(healthy.count >= 5, "a listing every poll interval once one works: \(healthy)")
+        #expect(healthy.allSatisfy { $0 >= .milliseconds(200) && $0 <= .milliseconds(200) + step }, "\(healthy)")
         let recovered = try #require(try await harness.store.folderStatuses().first)
         #expect(recovered.consecutiveFailures == 0 && recovered.lastErrorCode == nil)
     }
@@ -201,14 +227,14 @@ final class ScriptedFolder: ChangeNotifyingFolder {
 @Suite struct FolderWatcherRecoveryTests {
     @Test func gracefulShutdownFinishesTheJobInHandAndStartsNoOther() async throws {
         let harness = try Harness(stability: .zero)
-        let folder = ScriptedFolder()
+        let folder = ScriptedFolder(clock: harness.clock)
         for index in 1...3 { folder.put("f\(index).ics", calendar(events: 1, uidPrefix: "f\(index)-"), modified: 1) }
-        let watcher = FolderWatcher(
-            source: folder, settings: harness.settings, store: harness.store, runner: harness.runner,
-            stagingDirectory: harness.data + "/staging", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
-        let group = ServiceGroup(services: [watcher], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let group = ServiceGroup(
+            services: [harness.watcher(source: folder)], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         folder.onFetch { _ in await group.triggerGracefulShutdown() }
-        try await group.run()
+        let running = Task { try await group.run() }
+        try await harness.advance(until: "a file is fetched", step: .milliseconds(10)) { folder.fetchCount > 0 }
+        try await running.value
         var handled = 0
         for index in 1...3 {
             handled += try await harness.versions("f\(index).ics").filter { $0.state == .handled }.count
@@ -217,33 +243,43 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         #expect(try await harness.store.eventCount(partnerId: 5) == 1)
     }
 
-    @Test func transientFetchFailuresAreRetriedWithBackoff() async throws {
-        let harness = try Harness(stability: .milliseconds(100))
-        let folder = ScriptedFolder()
+    @Test func aFailedFetchIsTriedAgainAfterAboutOneThenTwoSeconds() async throws {
+        let harness = try Harness(stability: .zero, pollInterval: .seconds(3600))
+        let folder = ScriptedFolder(clock: harness.clock)
         folder.failFetches(2, with: FolderError(.ioFailed, "staging disk full"))
         folder.put("a.ics", calendar(events: 2), modified: 1)
         let watcher = harness.startWatcher(source: folder)
         defer { watcher.cancel() }
-        try await harness.waitForState("a.ics", .handled)
+        try await harness.idle()
+        try await harness.pass(.milliseconds(3200), step: .milliseconds(10))
+        let state = try #require(try await harness.versions("a.ics").last?.state)
+        #expect(state == .handled)
         #expect(folder.fetchCount == 3)
+        let waits = gaps(folder.fetchTimes)
+        #expect(waits.count == 2)
+        for (wait, full) in zip(waits, [Duration.seconds(1), .seconds(2)]) {
+            #expect(wait > full * 0.8 && wait <= full + .milliseconds(10), "\(wait) against \(full)")
+        }
         let versions = try await harness.versions("a.ics")
         #expect(versions.count == 1)
         #expect(try await harness.store.finishedJobCount(fileId: versions[0].id) == 1)
     }
 
     @Test func aFileToBeTriedAgainWaitsWhileTheFolderCannotBeListed() async throws {
-        let harness = try Harness(stability: .milliseconds(100), pollInterval: .milliseconds(150), maximumBackoff: .milliseconds(300))
-        let folder = ScriptedFolder()
+        let harness = try Harness(stability: .zero, pollInterval: .milliseconds(150), maximumBackoff: .milliseconds(300))
+        let folder = ScriptedFolder(clock: harness.clock)
         folder.failFetches(1, with: FolderError(.unreachable, "the server went away"))
         folder.onFetch { _ in folder.failListings(true) }
         folder.put("a.ics", calendar(events: 1), modified: 1)
         let watcher = harness.startWatcher(source: folder)
         defer { watcher.cancel() }
-        try await waitUntil("the first fetch failed") { folder.fetchCount == 1 }
+        try await harness.advance(until: "the first fetch failed", step: .milliseconds(10)) { folder.fetchCount == 1 }
         folder.onFetch { _ in }
-        try await Task.sleep(for: .seconds(3))
+        let listed = folder.listCount
+        try await harness.idle()
+        try await harness.pass(.seconds(3), step: .milliseconds(10))
         #expect(folder.fetchCount == 1, "no retry while every listing fails (the retry was due after about 1 s)")
-        #expect(folder.listCount > 3)
+        #expect(folder.listCount >= listed + 9, "listed every 300 ms at most meanwhile")
         folder.failListings(false)
         try await harness.waitForState("a.ics", .handled)
         #expect(folder.fetchCount == 2)
@@ -259,7 +295,10 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         try FileManager.default.moveItem(atPath: harness.drop, toPath: parked)
         let watcher = harness.startWatcher()
         defer { watcher.cancel() }
-        try await Task.sleep(for: .milliseconds(500))
+        try await harness.advance(until: "the missing folder is recorded") {
+            try await harness.store.folderStatuses().first?.lastErrorCode == "folder.notFound"
+        }
+        #expect(try await harness.versions("a.ics").last?.state == .pending)
         try FileManager.default.moveItem(atPath: parked, toPath: harness.drop)
         try await harness.waitForState("a.ics", .handled)
         #expect(try await harness.store.eventCount(partnerId: 5) == 1)
@@ -279,9 +318,38 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         let watcher = harness.startWatcher()
         defer { watcher.cancel() }
         try await waitUntil("a.ics leaves the folder") { !FileManager.default.fileExists(atPath: harness.drop + "/a.ics") }
-        try await Task.sleep(for: .seconds(1))
+        try await harness.pass(.seconds(2), step: .milliseconds(100))
         #expect(try await harness.versions("a.ics").map(\.state) == [delete ? .deleted : .handled], "disposed, not purged")
         #expect(FileManager.default.fileExists(atPath: archive.path + "/a.ics") == !delete)
         #expect(try await harness.store.finishedJobCount(fileId: ticket.file.id) == 1)
+    }
+}
+
+@Suite struct FolderWatcherRestartTests {
+    @Test func aHandledFileWhoseReportIsNotAmongTheNewestHundredIsNotTakenForAFailedOneAtStart() async throws {
+        let handledFolder = try TemporaryDirectory()
+        let failedFolder = try TemporaryDirectory()
+        let harness = try Harness(afterHandled: .move(to: handledFolder.path), afterFailed: .move(to: failedFolder.path))
+        try harness.drop("a.ics", calendar(events: 1))
+        let stat = try #require(try await LocalFolder(id: "drop", directory: harness.drop).stat("a.ics"))
+        let ticket = try #require(
+            try await harness.store.claim(
+                FileIdentity(folderId: "drop", path: "a.ics", size: stat.size, modified: stat.modified), kind: .ical))
+        // The job committed, then the process died before moving the file.
+        _ = try await harness.runner.run(ticket, stagedFile: harness.drop + "/a.ics", settings: harness.settings.jobSettings)
+        // 100 newer reports of the folder whose paths contain the file's name.
+        let staged = harness.root.path + "/other.ics"
+        try Data(calendar(events: 1, uidPrefix: "o").utf8).write(to: URL(fileURLWithPath: staged))
+        for index in 1...100 {
+            let other = try #require(
+                try await harness.store.claim(
+                    FileIdentity(folderId: "drop", path: "\(index)-a.ics", size: 1, modified: Int64(index)), kind: .ical))
+            _ = try await harness.runner.run(other, stagedFile: staged, settings: harness.settings.jobSettings)
+        }
+        let watcher = harness.startWatcher()
+        defer { watcher.cancel() }
+        try await waitUntil("a.ics leaves the drop folder") { !FileManager.default.fileExists(atPath: harness.drop + "/a.ics") }
+        #expect(FileManager.default.fileExists(atPath: handledFolder.path + "/a.ics"), "a handled file goes to the handled folder")
+        #expect(!FileManager.default.fileExists(atPath: failedFolder.path + "/a.ics"), "never to the failed one")
     }
 }

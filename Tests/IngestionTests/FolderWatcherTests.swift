@@ -19,20 +19,20 @@ import Testing
         #expect(try await harness.reports("week.ics").map(\.counts.added) == [3])
 
         // Several polls and stability intervals later, the same version was not ingested again.
-        try await Task.sleep(for: .seconds(1.5))
+        try await harness.pass(.seconds(2), step: .milliseconds(50))
         #expect(try await harness.versions("week.ics").count == 1)
         #expect(try await harness.reports("week.ics").count == 1)
 
         // The same content dropped again is a new version whose items are all unchanged.
         try harness.drop("week.ics", calendar(events: 3))
-        try await waitUntil("the re-drop is reported") { try await harness.reports("week.ics").count == 2 }
+        try await harness.advance(until: "the re-drop is reported") { try await harness.reports("week.ics").count == 2 }
         let again = try await harness.reports("week.ics")[1]
         #expect(again.counts.unchanged == 3)
         #expect(again.counts.added == 0)
 
         // An edit updates the events in place.
         try harness.drop("week.ics", calendar(events: 3, summary: "Rescheduled"))
-        try await waitUntil("the edit is reported") { try await harness.reports("week.ics").count == 3 }
+        try await harness.advance(until: "the edit is reported") { try await harness.reports("week.ics").count == 3 }
         #expect(try await harness.reports("week.ics")[2].counts.updated == 3)
         #expect(try await harness.store.eventCount(partnerId: 5) == 3)
         #expect(try await harness.store.events(partnerId: 5).allSatisfy { $0.summary?.hasPrefix("Rescheduled") == true })
@@ -50,16 +50,21 @@ import Testing
         }
         var handle: FileHandle? = nil
         _ = FileManager.default.createFile(atPath: path, contents: nil)
+        var written = 0
         for chunk in chunks {
             if handle == nil { handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path)) }
             try handle?.seekToEnd()
             try handle?.write(contentsOf: chunk)
+            written += chunk.count
             if closeBetweenChunks {
                 try handle?.close()
                 handle = nil
             }
+            try await harness.advance(until: "the watcher sees \(written) bytes", step: .milliseconds(50)) {
+                try await harness.versions("slow.ics").last?.identity.size == Int64(written)
+            }
             // Pause longer than a poll (250 ms), shorter than the stability interval.
-            try await Task.sleep(for: .milliseconds(700))
+            await harness.clock.advance(by: .milliseconds(700))
             let claimed = try await harness.versions("slow.ics").filter { $0.state != .uploading }
             #expect(claimed.isEmpty, "nothing is claimed while the file grows")
         }
@@ -76,10 +81,10 @@ import Testing
         let watcher = harness.startWatcher()
         defer { watcher.cancel() }
         try harness.drop(".x.ics.part", calendar(events: 2))
-        try await Task.sleep(for: .milliseconds(600))
+        try await harness.waitForState(".x.ics.part", .ignored)
         try FileManager.default.moveItem(atPath: harness.drop + "/.x.ics.part", toPath: harness.drop + "/x.ics")
         try await harness.waitForState("x.ics", .handled)
-        try await Task.sleep(for: .seconds(1))
+        try await harness.pass(.seconds(1), step: .milliseconds(50))
         #expect(try await harness.reports("x.ics").count == 1)
         #expect(try await harness.reports(".x.ics.part").isEmpty)
         #expect(try await harness.versions(".x.ics.part").allSatisfy { $0.state == .ignored || $0.state == .purged })
@@ -98,7 +103,7 @@ import Testing
 
         watcher = harness.startWatcher()
         defer { watcher.cancel() }
-        try await Task.sleep(for: .seconds(2))
+        try await harness.pass(.seconds(2), step: .milliseconds(50))
         #expect(try await harness.versions("a.ics").count == 1)
         #expect(try await harness.reports("a.ics").count == 1)
         #expect(try await harness.reports("b.ics").count == 1)
@@ -117,7 +122,7 @@ import Testing
         let watcher = harness.startWatcher()
         defer { watcher.cancel() }
         try await harness.waitForState("a.ics", .handled)
-        try await Task.sleep(for: .seconds(1))
+        try await harness.pass(.seconds(1), step: .milliseconds(50))
         #expect(try await harness.versions("a.ics").map(\.id) == [ticket.file.id])
         #expect(try await harness.store.finishedJobCount(fileId: ticket.file.id) == 1)
         #expect(try await harness.store.unfinishedJobs(folderId: "drop").isEmpty)
@@ -148,7 +153,7 @@ import Testing
         try harness.drop("notes.txt", "not ours")
         try harness.drop("marker.ics", calendar(events: 1, uidPrefix: "m"))
         try await harness.waitForState("marker.ics", .handled)
-        try await Task.sleep(for: .seconds(1))
+        try await harness.pass(.seconds(1), step: .milliseconds(50))
         #expect(try await harness.versions(".hidden.ics").map(\.state) == [.ignored])
         #expect(try await harness.versions(".hidden.ics").first?.errorCode == "file.ignoredName")
         #expect(try await harness.versions("x.ics.tmp").map(\.state) == [.ignored])
@@ -163,7 +168,9 @@ import Testing
         try harness.drop("bad\nname.ics", calendar(events: 1, uidPrefix: "b"))
         try harness.drop("marker.ics", calendar(events: 1, uidPrefix: "m"))
         try await harness.waitForState("marker.ics", .deleted)
-        try await waitUntil("the unsafe name is refused") { try await harness.versions("bad\nname.ics").map(\.state) == [.ignored] }
+        try await harness.advance(until: "the unsafe name is refused") {
+            try await harness.versions("bad\nname.ics").map(\.state) == [.ignored]
+        }
         let refused = try #require(try await harness.versions("bad\nname.ics").first)
         #expect(refused.errorCode == "folder.unsafeName")
         #expect(refused.errorMessage == "the name is refused: it holds a control character")
@@ -184,7 +191,7 @@ import Testing
         try harness.drop("bad.ics", "garbage")
         try await harness.waitForState("good.ics", .deleted)
         try await harness.waitForState("bad.ics", .error)
-        try await waitUntil("bad.ics is moved away") { !FileManager.default.fileExists(atPath: harness.drop + "/bad.ics") }
+        try await harness.advance(until: "bad.ics is moved away") { !FileManager.default.fileExists(atPath: harness.drop + "/bad.ics") }
         #expect(!FileManager.default.fileExists(atPath: harness.drop + "/good.ics"))
         #expect(try String(contentsOfFile: failedFolder + "/bad.ics", encoding: .utf8) == "garbage")
         let beside = try JSONDecoder().decode(
@@ -193,7 +200,7 @@ import Testing
         let summary = try String(contentsOfFile: failedFolder + "/bad.ics.report.txt", encoding: .utf8)
         #expect(summary.contains("error:   ical.notICalendar") && summary.hasPrefix("scheduledrop report, job "))
         #expect(!FileManager.default.fileExists(atPath: failedFolder + "/good.ics.report.json"))
-        try await Task.sleep(for: .seconds(1))
+        try await harness.pass(.seconds(1), step: .milliseconds(50))
         #expect(try await harness.versions("good.ics").map(\.state) == [.deleted], "a disposed file is not purged")
     }
 
@@ -244,8 +251,8 @@ final class FolderWithLateArrival: ChangeNotifyingFolder {
         let listing = try await inner.list()
         if !listed.withLock({ $0 }) {
             listed.withLock { $0 = true }
+            // Written and closed before the listing returns: the kernel has queued its change notification.
             try arrive()
-            try await Task.sleep(for: .milliseconds(200))
         }
         return listing
     }
@@ -263,9 +270,7 @@ final class FolderWithLateArrival: ChangeNotifyingFolder {
         }
         let watcher = harness.startWatcher(source: source)
         defer { watcher.cancel() }
-        // The next poll is 600 s away; a minute leaves room for a loaded machine and still tells the two apart.
-        try await waitUntil("late.ics is ingested long before the next poll", timeout: .seconds(60)) {
-            try await harness.versions("late.ics").last?.state == .handled
-        }
+        try await harness.waitForState("late.ics", .handled)
+        #expect(harness.clock.now < .init(offset: .seconds(600)), "ingested long before the next poll")
     }
 }

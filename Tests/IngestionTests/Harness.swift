@@ -1,3 +1,4 @@
+import Clocks
 import DropFolders
 import Foundation
 import Ingestion
@@ -7,7 +8,10 @@ import ScheduleStore
 import TestSupport
 import Testing
 
-/// A drop folder, a real SQLite store and a job runner in a temporary directory, and watchers over them.
+/// A drop folder, a real SQLite store and a job runner in a temporary directory, and watchers over them on a test clock.
+///
+/// Time passes for the watchers only when a test advances `clock`; what the watchers do in between (inotify, the
+/// store, jobs) runs at the machine's pace, so tests wait for it with generous upper bounds only.
 final class Harness: Sendable {
     let root: TemporaryDirectory
     let drop: String
@@ -15,6 +19,8 @@ final class Harness: Sendable {
     let store: SQLiteStore
     let runner: JobRunner
     let settings: FolderSettings
+    /// The clock of every watcher and job of the harness.
+    let clock = TestClock<Duration>()
 
     init(
         strict: Bool = false, afterHandled: Disposal = .keep, afterFailed: Disposal = .keep, stability: Duration = .milliseconds(400),
@@ -28,19 +34,62 @@ final class Harness: Sendable {
         store = try SQLiteStore(path: data + "/scheduledrop.sqlite")
         runner = JobRunner(
             store: store, reports: ReportWriter(directory: data + "/reports"),
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: clock)
         settings = FolderSettings(
             id: "drop", partnerId: 5, pollInterval: pollInterval, maximumBackoff: maximumBackoff, stabilityInterval: stability,
             strict: strict,
             afterHandled: afterHandled, afterFailed: afterFailed, maximumFilesPerPoll: maximumFilesPerPoll)
     }
 
+    /// A watcher over the drop folder (or over `source`) on the harness's clock, its jitter seeded.
+    func watcher(source: (any FolderSource)? = nil, seed: UInt64 = 1) -> FolderWatcher {
+        FolderWatcher(
+            source: source ?? LocalFolder(id: settings.id, directory: drop), settings: settings, store: store, runner: runner,
+            stagingDirectory: data + "/staging", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: clock,
+            random: SeededGenerator(seed: seed))
+    }
+
     /// Starts a watcher over the drop folder (or over `source`); cancel the task to stop it.
     func startWatcher(source: (any FolderSource)? = nil) -> Task<Void, any Error> {
-        let watcher = FolderWatcher(
-            source: source ?? LocalFolder(id: settings.id, directory: drop), settings: settings, store: store, runner: runner,
-            stagingDirectory: data + "/staging", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let watcher = watcher(source: source)
         return Task { try await watcher.run() }
+    }
+
+    /// Advances the clock by `step` every 20 ms of real time until `condition` holds (at most 30 s of real time).
+    func advance(
+        until what: String, step: Duration = .milliseconds(100), sourceLocation: SourceLocation = #_sourceLocation,
+        _ condition: () async throws -> Bool
+    ) async throws {
+        try await waitUntil(what, sourceLocation: sourceLocation) {
+            if try await condition() { return true }
+            await clock.advance(by: step)
+            return false
+        }
+    }
+
+    /// Waits (in real time, bounded) until a watcher sleeps on the clock: it has done all that was due.
+    ///
+    /// Reliable while no folder change arrives: a change cancels the watcher's sleep, and the cancelled sleep may be
+    /// seen for a moment after the watcher has woken.
+    func idle(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await waitUntil("the watcher waits on its clock", sourceLocation: sourceLocation) {
+            do {
+                try await clock.checkSuspension()
+                return false
+            } catch {
+                return true
+            }
+        }
+    }
+
+    /// Advances the clock by `step` at a time for `total`, letting the watcher do what falls due after each step.
+    func pass(_ total: Duration, step: Duration = .milliseconds(10)) async throws {
+        var passed = Duration.zero
+        while passed < total {
+            await clock.advance(by: step)
+            passed += step
+            try await idle()
+        }
     }
 
     /// Writes a file into the drop folder in one go (a copy).
@@ -52,9 +101,9 @@ final class Harness: Sendable {
         try await store.versions(folderId: settings.id, path: name)
     }
 
-    /// Waits until the newest version of `name` reaches `state`.
+    /// Lets time pass until the newest version of `name` reaches `state`.
     func waitForState(_ name: String, _ state: FileState, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try await TestSupport.waitUntil("\(name) is \(state)", sourceLocation: sourceLocation) {
+        try await advance(until: "\(name) is \(state)", sourceLocation: sourceLocation) {
             try await versions(name).last?.state == state
         }
     }

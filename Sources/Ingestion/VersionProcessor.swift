@@ -1,0 +1,148 @@
+import DropFolders
+import Foundation
+import Logging
+import Metrics
+import Schedule
+import ScheduleStore
+
+/// Does the I/O of one folder's file versions: records what the tracker decided, claims stable versions, fetches
+/// them into staging, runs their jobs and applies the after-processing policy.
+///
+/// It decides nothing about time: the `FolderAgenda` says when, this type does.
+struct VersionProcessor: Sendable {
+    /// What became of a try at a claimed version.
+    enum Outcome {
+        /// Its job ended; `removed` if the after-processing policy took the file out of the folder.
+        case finished(removed: Bool)
+        /// It changed or vanished before it could be fetched: the claim is released and the path seen anew.
+        case gone
+        /// Fetching or the job failed for a reason that may pass (input/output, permissions, the store): try again.
+        case retry(any Error)
+    }
+
+    let source: any FolderSource
+    let settings: FolderSettings
+    let store: any ScheduleStore
+    let runner: JobRunner
+    let stagingDirectory: String
+    let logger: Logger
+
+    /// Persists what the tracker decided, apart from ingestion.
+    func record(_ action: FileTracker.Action) async {
+        do {
+            switch action {
+            case .uploading(let stat):
+                try await store.recordUploading(identity(stat))
+            case .ignore(let stat, let reason):
+                let message =
+                    switch reason {
+                    case .tooLarge: "\(stat.size) bytes is more than the folder's limit of \(settings.maximumFileSize)"
+                    case .ignoredName: "the name matches an ignore pattern"
+                    case .unsafeName: "the name is refused: \(FileName.problem(stat.path) ?? "")"
+                    }
+                try await store.recordIgnored(identity(stat), code: reason.rawValue, message: message)
+                if reason == .unsafeName {
+                    logger.warning(
+                        "file refused",
+                        metadata: ["path": "\(FileName.quoted(stat.path))", "code": "\(reason.rawValue)", "error": "\(message)"])
+                } else {
+                    logger.info("file ignored", metadata: ["path": "\(stat.path)", "code": "\(reason.rawValue)"])
+                }
+                Counter(label: MetricName.files, dimensions: [("folder", settings.id), ("outcome", "ignored")]).increment()
+            case .purge(let path):
+                try await store.markPurged(folderId: settings.id, path: path)
+            case .ingest:
+                break
+            }
+        } catch {
+            logger.error("cannot record file state", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Claims a stable version for a job; nil if it was claimed before (it is never ingested twice).
+    func claim(_ stat: FileStat) async -> JobTicket? {
+        do {
+            return try await store.claim(identity(stat), kind: FileKind(path: stat.path))
+        } catch {
+            logger.error("cannot claim file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    /// Fetches the version of `job` into staging, runs its job and disposes of the file.
+    func attempt(_ job: FolderAgenda.Job) async -> Outcome {
+        let (ticket, stat) = (job.ticket, job.stat)
+        let staged = stagingDirectory + "/\(ticket.file.id)-\(ticket.jobId)"
+        defer { unlink(staged) }
+        do {
+            try await store.setFileState(fileId: ticket.file.id, .downloading, code: nil, message: nil)
+            do {
+                try await source.fetch(stat, to: URL(fileURLWithPath: staged))
+            } catch let error as FolderError where error.code == .changedDuringFetch || error.code == .notFound {
+                try await store.releaseClaim(ticket)
+                logger.info(
+                    "file changed or vanished before it was fetched", metadata: ["path": "\(stat.path)", "code": "\(error.code.rawValue)"])
+                return .gone
+            } catch let error as FolderError {
+                try await store.setFileState(fileId: ticket.file.id, .pending, code: error.code.rawValue, message: error.message)
+                return .retry(error)
+            }
+            let report = try await runner.run(ticket, stagedFile: staged, settings: settings.jobSettings)
+            return .finished(removed: await dispose(stat, fileId: ticket.file.id, outcome: (ticket.jobId, report)))
+        } catch {
+            return .retry(error)
+        }
+    }
+
+    /// Applies the after-processing policy to a finished version still in the folder (a crash or stop came between
+    /// its job and its disposal), by its last report; true if the file left the folder.
+    func disposeFinished(_ file: StoredFile) async -> Bool {
+        do {
+            return await dispose(FileStat(file.identity), fileId: file.id, outcome: try await store.lastReport(fileId: file.id))
+        } catch {
+            logger.error("cannot read the report of a finished file", metadata: ["path": "\(file.identity.path)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Applies the after-processing policy for a job that ended with `report`; true if the file left the folder.
+    ///
+    /// A version without a report (none committed) counts as failed, so it is never deleted. A failed file moved to
+    /// the failed folder gets its report beside it.
+    private func dispose(_ stat: FileStat, fileId: Int64, outcome: (jobId: Int64, report: IngestionReport)?) async -> Bool {
+        let failed = outcome?.report.status != .handled
+        let disposal = failed ? settings.afterFailed : settings.afterHandled
+        guard disposal != .keep else { return false }
+        do {
+            let moved = try await source.dispose(stat, disposal)
+            if disposal == .delete {
+                try await store.setFileState(fileId: fileId, .deleted, code: nil, message: nil)
+            }
+            if failed, let moved, let outcome {
+                do {
+                    try ReportWriter.writeBeside(outcome.report, jobId: outcome.jobId, path: moved)
+                } catch {
+                    logger.error(
+                        "cannot write the report beside the failed file", metadata: ["path": "\(moved)", "error": "\(error)"])
+                }
+            }
+            return true
+        } catch let error as FolderError where error.code == .changedBeforeDisposal {
+            logger.info("file changed after its job; the new version stays", metadata: ["path": "\(stat.path)"])
+        } catch {
+            logger.error("cannot dispose of file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
+        }
+        return false
+    }
+
+    private func identity(_ stat: FileStat) -> FileIdentity {
+        FileIdentity(folderId: settings.id, path: stat.path, size: stat.size, modified: stat.modified, etag: stat.etag)
+    }
+}
+
+extension FileStat {
+    /// The stat of a stored version.
+    init(_ identity: FileIdentity) {
+        self.init(path: identity.path, size: identity.size, modified: identity.modified, etag: identity.etag)
+    }
+}
