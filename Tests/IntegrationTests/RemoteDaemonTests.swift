@@ -105,7 +105,7 @@ import Testing
     func aFileStillBeingUploadedIsNotIngestedBeforeItIsStable(kind: RemoteKind) async throws {
         let server = try await offPool { try RemoteServer(kind) }
         let root = try TemporaryDirectory()
-        try Self.configure(root, [server.folderYAML(id: "remote", folder: "inbox", partnerId: 42, poll: 0.3, stable: 0.8)])
+        try Self.configure(root, [server.folderYAML(id: "remote", folder: "inbox", partnerId: 42, poll: 0.3, stable: 3)])
         try server.put("other.ics", Self.calendar(events: 1), in: "inbox")
         let daemon = try start(root, server)
         defer { _ = daemon.stop(SIGTERM) }
