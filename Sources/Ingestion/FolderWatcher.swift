@@ -90,14 +90,18 @@ public struct FolderWatcher: Service {
                 }
                 Gauge(label: MetricName.queueDepth, dimensions: [("folder", settings.id)]).record(agenda.queueDepth)
                 guard !stopping else { break }
-                let due = agenda.nextDue
-                if let due, due <= elapsed() { continue }
-                let timer = due.map { due in
-                    Task {
-                        do {
-                            try await clock.sleep(until: origin.advanced(by: due), tolerance: nil)
-                            continuation.yield(.wake)
-                        } catch {}
+                // Work already due goes behind the changes told meanwhile, so each pass takes at least one of them.
+                var timer: Task<Void, Never>?
+                if let due = agenda.nextDue {
+                    if due <= elapsed() {
+                        continuation.yield(.wake)
+                    } else {
+                        timer = Task {
+                            do {
+                                try await clock.sleep(until: origin.advanced(by: due), tolerance: nil)
+                                continuation.yield(.wake)
+                            } catch {}
+                        }
                     }
                 }
                 let trigger = await iterator.next()

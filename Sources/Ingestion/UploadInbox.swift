@@ -12,6 +12,9 @@ import ServiceLifecycle
 /// job's id, so an accepted upload survives a crash: at the next start, `run` takes up every unfinished
 /// upload job again. Jobs run one at a time in the order they were submitted. An upload's file version belongs
 /// to the folder `upload-<partner>`; its settings are the partner's (`settings`), never the request's.
+///
+/// The inbox never waits on time, so it takes no clock: jobs run as they are submitted, and their durations are
+/// timed on the job runner's clock.
 public actor UploadInbox: Service {
     private let store: any ScheduleStore
     private let runner: JobRunner

@@ -288,9 +288,7 @@ func gaps(_ instants: [TestClock<Duration>.Instant]) -> [Duration] {
     @Test func unfinishedJobWaitsForAFolderThatIsMissingAtStart() async throws {
         let harness = try Harness()
         try harness.drop("a.ics", calendar(events: 1))
-        let stat = try #require(try await LocalFolder(id: "drop", directory: harness.drop).stat("a.ics"))
-        _ = try await harness.store.claim(
-            FileIdentity(folderId: "drop", path: "a.ics", size: stat.size, modified: stat.modified), kind: .ical)
+        _ = try await harness.claim("a.ics")
         let parked = harness.root.path + "/parked"
         try FileManager.default.moveItem(atPath: harness.drop, toPath: parked)
         let watcher = harness.startWatcher()
@@ -309,12 +307,8 @@ func gaps(_ instants: [TestClock<Duration>.Instant]) -> [Duration] {
         let archive = try TemporaryDirectory()
         let harness = try Harness(afterHandled: delete ? .delete : .move(to: archive.path))
         try harness.drop("a.ics", calendar(events: 1))
-        let stat = try #require(try await LocalFolder(id: "drop", directory: harness.drop).stat("a.ics"))
-        let ticket = try #require(
-            try await harness.store.claim(
-                FileIdentity(folderId: "drop", path: "a.ics", size: stat.size, modified: stat.modified), kind: .ical))
         // The job committed, then the process died before deleting the file.
-        _ = try await harness.runner.run(ticket, stagedFile: harness.drop + "/a.ics", settings: harness.settings.jobSettings)
+        let ticket = try await harness.commitWithoutDisposal("a.ics")
         let watcher = harness.startWatcher()
         defer { watcher.cancel() }
         try await waitUntil("a.ics leaves the folder") { !FileManager.default.fileExists(atPath: harness.drop + "/a.ics") }
@@ -331,12 +325,8 @@ func gaps(_ instants: [TestClock<Duration>.Instant]) -> [Duration] {
         let failedFolder = try TemporaryDirectory()
         let harness = try Harness(afterHandled: .move(to: handledFolder.path), afterFailed: .move(to: failedFolder.path))
         try harness.drop("a.ics", calendar(events: 1))
-        let stat = try #require(try await LocalFolder(id: "drop", directory: harness.drop).stat("a.ics"))
-        let ticket = try #require(
-            try await harness.store.claim(
-                FileIdentity(folderId: "drop", path: "a.ics", size: stat.size, modified: stat.modified), kind: .ical))
         // The job committed, then the process died before moving the file.
-        _ = try await harness.runner.run(ticket, stagedFile: harness.drop + "/a.ics", settings: harness.settings.jobSettings)
+        _ = try await harness.commitWithoutDisposal("a.ics")
         // 100 newer reports of the folder whose paths contain the file's name.
         let staged = harness.root.path + "/other.ics"
         try Data(calendar(events: 1, uidPrefix: "o").utf8).write(to: URL(fileURLWithPath: staged))

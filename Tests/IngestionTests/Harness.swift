@@ -97,6 +97,20 @@ final class Harness: Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: drop + "/" + name))
     }
 
+    /// Claims the version of `name` now in the drop folder, as a run that died before its job committed would have.
+    func claim(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> JobTicket {
+        let stat = try #require(try await LocalFolder(id: settings.id, directory: drop).stat(name), sourceLocation: sourceLocation)
+        let identity = FileIdentity(folderId: settings.id, path: name, size: stat.size, modified: stat.modified)
+        return try #require(try await store.claim(identity, kind: .ical), sourceLocation: sourceLocation)
+    }
+
+    /// Claims the version of `name` and commits its job, as a run that died before disposing of the file would have.
+    func commitWithoutDisposal(_ name: String) async throws -> JobTicket {
+        let ticket = try await claim(name)
+        _ = try await runner.run(ticket, stagedFile: drop + "/" + name, settings: settings.jobSettings)
+        return ticket
+    }
+
     func versions(_ name: String) async throws -> [StoredFile] {
         try await store.versions(folderId: settings.id, path: name)
     }
