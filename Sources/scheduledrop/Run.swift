@@ -39,7 +39,7 @@ struct Run: AsyncParsableCommand {
         for directory in [configuration.dataDirectory, configuration.reportsPath, configuration.stagingPath, configuration.uploadsPath] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let store = try SQLiteStore(path: configuration.databasePath)
+        let store = try configuration.openStore()
         let runner = JobRunner(store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger)
         let folders = Folders(store: store, runner: runner, stagingPath: configuration.stagingPath, logger: logger)
         let supervisor = FolderSupervisor(try folders.entries(configuration), logger: logger)

@@ -35,8 +35,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try SQLiteStore(path: configuration.databasePath)
-        let lines = Self.lines(configured: configuration.folders, statuses: try await store.folderStatuses())
+        let statuses = try await configuration.existingStore()?.folderStatuses() ?? []
+        let lines = Self.lines(configured: configuration.folders, statuses: statuses)
         if json {
             try printJSON(["folders": lines])
         } else {
