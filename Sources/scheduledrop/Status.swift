@@ -57,7 +57,7 @@ struct Status: AsyncParsableCommand {
                 lastError: status?.lastErrorCode.map { FolderLine.LastError(code: $0, message: status?.lastErrorMessage ?? "") },
                 files: Dictionary(uniqueKeysWithValues: FileState.allCases.map { ($0.rawValue, status?.files[$0] ?? 0) }))
         }
-        for folder in configured { lines.append(line(folder.id, kind: folder.type.rawValue, configured: true)) }
+        for folder in configured { lines.append(line(folder.id, kind: folder.type, configured: true)) }
         for id in byId.keys.sorted() { lines.append(line(id, kind: byId[id]?.kind ?? "", configured: false)) }
         return lines
     }
