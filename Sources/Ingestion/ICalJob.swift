@@ -14,11 +14,23 @@ import ScheduleStore
 /// over. A line that could not be read is a warning on its event (a line of the calendar itself,
 /// on the event that follows it, or on the last one). Once everything is written, the conflicts of
 /// every event added or changed are looked up (SPEC §3.4).
-struct ICalJob {
+struct ICalJob: FileJob {
     /// Reads each VEVENT.
     let mapper: VEventMapper
     /// Now, in seconds since 1970: the horizon is counted from it.
     let now: Int64
+
+    /// A job that reads VEVENTs for `settings`' partner, with its default event type, zone of floating times and limits.
+    init(settings: JobSettings, now: Int64) {
+        mapper = VEventMapper(
+            partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone, limits: settings.limits)
+        self.now = now
+    }
+
+    /// The error's `ical.*` code, and its message after its line when the line is known.
+    static func failure(_ error: ICalendarError) -> (code: String, message: String) {
+        (error.code.rawValue, error.line > 0 ? "line \(error.line): \(error.message)" : error.message)
+    }
 
     /// The VEVENTs of one UID held for the end of the file.
     private struct Group {

@@ -2,7 +2,6 @@ import Clocks
 import Crypto
 import DropFolders
 import Foundation
-import ICalendar
 import Logging
 import Metrics
 import Schedule
@@ -58,8 +57,6 @@ public struct JobRunner: Sendable {
             folderId: identity.folderId, path: identity.path, size: identity.size,
             mtime: identity.modified > 0 ? Self.isoNanoseconds(identity.modified) : nil,
             etag: identity.etag.isEmpty ? nil : identity.etag, sha256: sha256)
-        let mapper = VEventMapper(
-            partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone, limits: settings.limits)
         let now = Int64(Date().timeIntervalSince1970)
         let reports = self.reports
         let logger = self.logger
@@ -75,11 +72,8 @@ public struct JobRunner: Sendable {
         do {
             outcome = try await store.write { transaction in
                 guard sha256 != nil else { throw JobError(.readFailed, "the staged copy of \(identity.path) cannot be read") }
-                let output =
-                    kind == .ical
-                    ? try ICalJob(mapper: mapper, now: now).ingest(path: stagedFile, progress: settings.progress, into: transaction)
-                    : try ResourceJob(partnerId: settings.partnerId).ingest(
-                        path: stagedFile, progress: settings.progress, into: transaction)
+                let output = try kind.job.init(settings: settings, now: now).ingest(
+                    path: stagedFile, progress: settings.progress, into: transaction)
                 let items = output.items
                 let rejected = items.filter { $0.result == .rejected }
                 if settings.strict && !rejected.isEmpty {
@@ -95,7 +89,7 @@ public struct JobRunner: Sendable {
         } catch let rollback as DryRunRollback {
             outcome = rollback.report
         } catch {
-            guard let failure = Self.fileFailure(error) else { throw error }
+            guard let failure = Self.fileFailure(error, kind: kind) else { throw error }
             outcome = report(.error, failure.items, code: failure.code, message: failure.message)
             if let ticket {
                 let failed = outcome
@@ -136,12 +130,10 @@ public struct JobRunner: Sendable {
         }
     }
 
-    /// The file-level code, message and items of an error that fails the file, or nil for other errors.
-    private static func fileFailure(_ error: any Error) -> (code: String, message: String, items: [ItemReport])? {
-        switch error {
-        case let error as ICalendarError:
-            (error.code.rawValue, error.line > 0 ? "line \(error.line): \(error.message)" : error.message, [])
-        case let error as CSVError: (error.code.rawValue, error.placedMessage, [])
+    /// The file-level code, message and items of an error that fails a file of `kind`, or nil for other errors.
+    private static func fileFailure(_ error: any Error, kind: FileKind) -> (code: String, message: String, items: [ItemReport])? {
+        if let failure = kind.job.failure(of: error) { return (failure.code, failure.message, []) }
+        return switch error {
         case let error as JobError: (error.code.rawValue, error.message, [])
         case let error as StrictRejection:
             (
@@ -182,11 +174,4 @@ struct DryRunRollback: Error {
 /// A strict folder's file had rejected items: the transaction rolls back and the file fails.
 struct StrictRejection: Error {
     let items: [ItemReport]
-}
-
-extension FileKind {
-    /// The job kind of a file name: `.csv` is a resource CSV; everything else is read as iCalendar.
-    public init(path: String) {
-        self = path.lowercased().hasSuffix(".csv") ? .resourceCsv : .ical
-    }
 }

@@ -13,9 +13,19 @@ import ScheduleStore
 /// fields whose cells are not empty, and never a resource's type (type and system name identify a
 /// resource); delete is soft. Each row is one item, reported in file order with its line. Linear in
 /// the rows, apart from the store lookups each row makes.
-struct ResourceJob {
+struct ResourceJob: FileJob {
     /// The partner that owns the resources.
     let partnerId: Int
+
+    /// A job for the resources of `settings`' partner.
+    init(settings: JobSettings, now: Int64) {
+        partnerId = settings.partnerId
+    }
+
+    /// The error's `csv.*` code, and its message with its line and column.
+    static func failure(_ error: CSVError) -> (code: String, message: String) {
+        (error.code.rawValue, error.placedMessage)
+    }
 
     private struct Key: Hashable {
         var type: ResourceType
@@ -31,7 +41,13 @@ struct ResourceJob {
     /// Reads the file at `path` (counting its bytes in `progress`) and applies every row; throws `CSVError` for a
     /// file that cannot be read.
     func ingest(path: String, progress: ReadProgress?, into transaction: any StoreTransaction) throws -> JobOutput {
-        var reader = ResourceCSVReader(try FileByteSource(path: path, progress: progress))
+        let source: FileByteSource
+        do {
+            source = try FileByteSource(path: path, progress: progress)
+        } catch let error as ICalendarError {
+            throw CSVError(.readFailed, line: 0, error.message)
+        }
+        var reader = ResourceCSVReader(source)
         var lines: [ResourceCSVLine] = []
         while let line = try reader.next() { lines.append(line) }
         var items: [ItemReport?] = Array(repeating: nil, count: lines.count)

@@ -132,7 +132,8 @@ public actor UploadInbox: Service {
     }
 
     /// The last path component of `name`, with characters other than letters, digits, `.`, `-` and `_` replaced
-    /// by `_`, cut to 200 bytes, and ending in `.ics` or `.csv` as `kind` needs.
+    /// by `_`, cut to 200 bytes, and ending in one of `kind`'s extensions (`.ics` added to an iCalendar file's name
+    /// that has none).
     static func safeName(_ name: String, kind: FileKind) -> String {
         let base = name.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         var safe = String(
@@ -142,8 +143,7 @@ public actor UploadInbox: Service {
             }
             .prefix(200))
         while safe.hasPrefix(".") { safe.removeFirst() }
-        let suffix = kind == .resourceCsv ? ".csv" : ".ics"
         if safe.isEmpty { safe = "upload" }
-        return safe.lowercased().hasSuffix(suffix) ? safe : safe + suffix
+        return kind.matches(safe) ? safe : safe + kind.defaultSuffix
     }
 }

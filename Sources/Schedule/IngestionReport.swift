@@ -73,7 +73,7 @@ public struct FileReport: Codable, Equatable, Sendable {
 }
 
 /// The kind of bulk-upload job a file becomes.
-public enum FileKind: String, Codable, Sendable {
+public enum FileKind: String, Codable, Sendable, CaseIterable {
     /// An iCalendar file of events.
     case ical
     /// A CSV file of resources.

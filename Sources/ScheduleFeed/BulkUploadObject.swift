@@ -49,11 +49,14 @@ enum BulkUploadObject {
     }
 
     private static func common(jobId: Int64, path: String, kind: FileKind?, createdAt: Int64) -> [String: KalturaObject.Value] {
-        let csv = kind.map { $0 == .resourceCsv } ?? path.lowercased().hasSuffix(".csv")
+        let types: (upload: String, object: String) =
+            switch kind ?? FileKind(path: path) {
+            case .ical: ("scheduleBulkUpload.ICAL", "scheduleBulkUpload.SCHEDULE_EVENT")
+            case .resourceCsv: ("bulkUploadCsv.CSV", "scheduleBulkUpload.SCHEDULE_RESOURCE")
+            }
         return [
             "id": .int(jobId), "fileName": .string(path), "uploadedOn": .int(createdAt),
-            "bulkUploadType": .string(csv ? "bulkUploadCsv.CSV" : "scheduleBulkUpload.ICAL"),
-            "bulkUploadObjectType": .string(csv ? "scheduleBulkUpload.SCHEDULE_RESOURCE" : "scheduleBulkUpload.SCHEDULE_EVENT"),
+            "bulkUploadType": .string(types.upload), "bulkUploadObjectType": .string(types.object),
         ]
     }
 

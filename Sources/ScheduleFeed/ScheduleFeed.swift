@@ -190,7 +190,7 @@ public struct ScheduleFeed: Sendable {
         guard String(validating: file.bytes, as: UTF8.self) != nil else {
             throw FeedError(.uploadNotUTF8, "the file is not UTF-8 text; save it as UTF-8 and upload it again")
         }
-        let name = file.name ?? (kind == .ical ? "upload.ics" : "upload.csv")
+        let name = file.name ?? "upload" + kind.defaultSuffix
         let jobId = try await submit(partnerId, kind, name, Data(file.bytes))
         guard let status = try await store.job(id: jobId) else { throw FeedError(.internalError, "job \(jobId) vanished") }
         return FeedResponse(

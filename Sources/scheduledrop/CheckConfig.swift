@@ -34,7 +34,7 @@ struct CheckConfig: ParsableCommand {
         ]
         for folder in configuration.folders {
             lines.append(
-                "folder \(folder.id): \(folder.type.rawValue) \(folder.location), partner \(folder.partnerId), "
+                "folder \(folder.id): \(folder.type) \(folder.location), partner \(folder.partnerId), "
                     + "poll \(folder.pollInterval) s, stable after \(folder.fileSizeCheckInterval) s, "
                     + "after processing: \(folder.afterProcessing.rawValue)")
         }

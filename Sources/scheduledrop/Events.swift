@@ -86,16 +86,17 @@ struct Events: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try SQLiteStore(path: configuration.databasePath)
         let pager: Pager
         do {
             pager = try Pager(pageSize: pageSize, pageIndex: page)
         } catch {
             throw ValidationError(error.message)
         }
+        let store = try configuration.existingStore()
         let partnerId = configuration.partner(partner)
-        let page = try await store.events(
-            partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970)), pager: pager)
+        let page =
+            try await store?.events(partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970)), pager: pager)
+            ?? EventPage(events: [], totalCount: 0)
         if json {
             try printJSON(
                 KalturaListResponse(
@@ -132,9 +133,8 @@ struct Resources: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try SQLiteStore(path: configuration.databasePath)
         let partnerId = configuration.partner(partner)
-        let resources = try await store.resources(partnerId: partnerId).filter { $0.status != .deleted }
+        let resources = try await configuration.existingStore()?.resources(partnerId: partnerId).filter { $0.status != .deleted } ?? []
         if json {
             try printJSON(
                 KalturaListResponse(

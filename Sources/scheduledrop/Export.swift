@@ -26,9 +26,10 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try SQLiteStore(path: configuration.databasePath)
         let partnerId = configuration.partner(partner)
-        let events = try await store.events(partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970)))
+        let events =
+            try await configuration.existingStore()?.events(
+                partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970))) ?? []
         let response = KalturaListResponse(
             objects: events.map(KalturaObject.init), totalCount: events.count, objectType: "KalturaScheduleEventListResponse")
         switch format {

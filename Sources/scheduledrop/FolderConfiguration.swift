@@ -5,11 +5,6 @@ import Schedule
 
 /// One drop folder in the configuration file.
 struct FolderConfiguration: Decodable {
-    /// The kinds of folder.
-    enum Kind: String, Decodable {
-        case local, ftp, ftps, sftp, s3
-    }
-
     /// What happens to a file after its job.
     enum AfterProcessing: String, Decodable {
         case keep, delete, move
@@ -29,7 +24,12 @@ struct FolderConfiguration: Decodable {
     }
 
     var id: String
-    var type = Kind.local
+    /// The `type:` value: `local`, `ftp`, `ftps`, `sftp` or `s3` (`FolderKinds.names`).
+    var type = "local"
+    /// The kind `type` chooses.
+    var kind: any FolderKind.Type = LocalFolderKind.self
+    /// The settings the file gives for this folder, to find those its kind does not read.
+    var givenKeys: Set<CodingKeys> = []
     /// How a folder on an SSH server treats a host key its known_hosts file does not list.
     enum HostKeyPolicy: String, Decodable {
         /// Refused.
@@ -117,19 +117,33 @@ struct FolderConfiguration: Decodable {
         self.path = path
     }
 
+    /// Every setting a folder may have: the common ones, then those of one kind or another (`FolderKind.keys`).
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case id, type, path, partnerId, patterns, ignore, pollInterval, maxBackoff, fileSizeCheckInterval, strict, eventType, timeZone
+        case id, type, partnerId, patterns, ignore, pollInterval, maxBackoff, fileSizeCheckInterval, strict, eventType, timeZone
         case afterProcessing, handledFolder, failedFolder, maxFileSize, maxFilesPerPoll
-        case host, port, timeout, username, passwordEnv, passwordFile, caFile, verifyCertificate, listingTimeZone
+        case path, host, port, timeout, username, passwordEnv, passwordFile, caFile, verifyCertificate, listingTimeZone
         case privateKeyFile, passphraseEnv, passphraseFile, knownHostsFile, hostKeyPolicy
         case bucket, prefix, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv, credentialsFile, profile
     }
 
+    /// The settings every folder takes, whatever its kind.
+    static let commonKeys: Set<CodingKeys> = [
+        .id, .type, .partnerId, .patterns, .ignore, .pollInterval, .maxBackoff, .fileSizeCheckInterval, .strict, .eventType, .timeZone,
+        .afterProcessing, .handledFolder, .failedFolder, .maxFileSize, .maxFilesPerPoll,
+    ]
+
     init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        givenKeys = Set(c.allKeys)
         id = try c.decode(String.self, forKey: .id)
-        type = try c.decodeIfPresent(Kind.self, forKey: .type) ?? type
+        type = try c.decodeIfPresent(String.self, forKey: .type) ?? type
+        guard let kind = FolderKinds.kind(named: type) else {
+            throw ConfigurationError(
+                path: (c.codingPath + [CodingKeys.type]).dottedPath,
+                message: "unknown folder type \(type); known: \(FolderKinds.names.joined(separator: ", "))")
+        }
+        self.kind = kind
         path = try c.decodeIfPresent(String.self, forKey: .path)
         partnerId = try c.decodeIfPresent(Int.self, forKey: .partnerId) ?? partnerId
         patterns = try c.decodeIfPresent([String].self, forKey: .patterns) ?? patterns
@@ -171,22 +185,12 @@ struct FolderConfiguration: Decodable {
     }
 
     /// Where the folder is, for people: its path, or `user@host:port/path` on a server (never the password).
-    var location: String {
-        if type == .s3 { return "s3://\(bucket ?? "")/\(prefix ?? "") at \(s3Endpoint)" }
-        return isServer ? "\(username ?? "")@\(host ?? ""):\(port ?? defaultPort)/\(path ?? "")" : path ?? "-"
+    var location: String { kind.location(of: self) }
+
+    /// Where a folder on a server reached by host and user is: `user@host:port/path`.
+    func serverLocation(defaultPort: Int) -> String {
+        "\(username ?? "")@\(host ?? ""):\(port ?? defaultPort)/\(path ?? "")"
     }
-
-    /// The S3 server: the configured endpoint, or AWS's for the region.
-    private var s3Endpoint: String { endpoint ?? "https://s3.\(region).amazonaws.com" }
-
-    /// Whether the folder is on an FTP server.
-    var isFTP: Bool { type == .ftp || type == .ftps }
-
-    /// Whether the folder is on a server reached by host and user (FTP, FTPS, SFTP).
-    var isServer: Bool { isFTP || type == .sftp }
-
-    /// The server's port when none is configured.
-    private var defaultPort: Int { type == .sftp ? 22 : 21 }
 
     /// The password, from the environment variable or the file the folder names: read when the folder starts
     /// (`run`, and again on SIGHUP), so commands that only read the store need no password.
@@ -200,7 +204,7 @@ struct FolderConfiguration: Decodable {
     }
 
     /// A secret from the environment variable `env` or the first line of `file`; nil if neither is set.
-    private static func secret(env: String?, file: String?, yamlPath: String, key: String) throws -> String? {
+    static func secret(env: String?, file: String?, yamlPath: String, key: String) throws -> String? {
         if let name = env { return try environment(name, yamlPath: yamlPath, key: key) }
         if let file {
             guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
@@ -212,107 +216,47 @@ struct FolderConfiguration: Decodable {
     }
 
     /// The value of the environment variable `name` that holds the secret `key`; an error if it is not set or empty.
-    private static func environment(_ name: String, yamlPath: String, key: String) throws -> String {
+    static func environment(_ name: String, yamlPath: String, key: String) throws -> String {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
             throw ConfigurationError(path: yamlPath + ".\(key)Env", message: "the environment variable \(name) is not set")
         }
         return value
     }
 
-    /// The FTP folder this configuration describes; call only when `problems` is empty.
-    func ftpSettings(yamlPath: String) throws -> FTPFolder.Settings {
-        FTPFolder.Settings(
-            id: id, host: host ?? "", port: port ?? 21, path: path ?? "", username: username ?? "",
-            password: try password(yamlPath: yamlPath),
-            tls: type == .ftps, certificateAuthorities: caFile, verifyCertificate: verifyCertificate,
-            listingZone: TimeZone(identifier: listingTimeZone) ?? TimeZone(identifier: "UTC")!, timeout: timeout)
+    /// A problem with the setting `key` of the folder at `yamlPath`.
+    static func problem(_ key: CodingKeys, at yamlPath: String, _ message: String) -> ConfigurationError {
+        ConfigurationError(path: "\(yamlPath).\(key.rawValue)", message: message)
     }
 
-    /// The S3 folder this configuration describes, its keys read now; call only when `problems` is empty.
-    ///
-    /// The keys come from `credentialsFile` (AWS's shared credentials format, the `profile` section) when it is
-    /// set, else from the environment variables `accessKeyEnv` and `secretKeyEnv`.
-    func s3Settings(yamlPath: String) throws -> S3Folder.Settings {
-        let keys: (id: String, secret: String)
-        if let credentialsFile {
-            guard let text = try? String(contentsOfFile: credentialsFile, encoding: .utf8) else {
-                throw ConfigurationError(path: yamlPath + ".credentialsFile", message: "\(credentialsFile) cannot be read")
-            }
-            let values = Self.iniSection(profile, of: text)
-            guard let id = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] else {
-                throw ConfigurationError(
-                    path: yamlPath + ".credentialsFile",
-                    message: "\(credentialsFile) has no aws_access_key_id and aws_secret_access_key in [\(profile)]")
-            }
-            keys = (id, secret)
-        } else {
-            keys = (
-                try Self.environment(accessKeyEnv, yamlPath: yamlPath, key: "accessKey"),
-                try Self.environment(secretKeyEnv, yamlPath: yamlPath, key: "secretKey")
-            )
-        }
-        return S3Folder.Settings(
-            id: id, endpoint: s3Endpoint, region: region, bucket: bucket ?? "", prefix: prefix ?? "",
-            pathStyle: pathStyle ?? (endpoint != nil), accessKeyId: keys.id, secretAccessKey: keys.secret, timeout: timeout,
-            certificateAuthorities: caFile, verifyCertificate: verifyCertificate)
+    /// The problems of a folder on a server reached by host and user (FTP, FTPS, SFTP): its host, user name, port,
+    /// credentials (`credentials` names the settings that give them) and timeout.
+    func serverProblems(path yamlPath: String, credentials: String, hasCredentials: Bool) -> [ConfigurationError] {
+        var problems: [ConfigurationError] = []
+        if (host ?? "").isEmpty { problems.append(Self.problem(.host, at: yamlPath, "a folder of type \(type) needs its server's host")) }
+        if (username ?? "").isEmpty { problems.append(Self.problem(.username, at: yamlPath, "a folder of type \(type) needs a user name")) }
+        if let port, !(1...65_535).contains(port) { problems.append(Self.problem(.port, at: yamlPath, "must be 1…65535")) }
+        if !hasCredentials { problems.append(ConfigurationError(path: yamlPath, message: "a folder of type \(type) needs \(credentials)")) }
+        return problems + timeoutProblems(path: yamlPath)
     }
 
-    /// The `key = value` lines of the INI section `name` (`[name]`, or `[profile name]`).
-    private static func iniSection(_ name: String, of text: String) -> [String: String] {
-        var values: [String: String] = [:]
-        var inside = false
-        for line in text.split(whereSeparator: \.isNewline).map({ $0.trimmingCharacters(in: .whitespaces) }) {
-            if line.hasPrefix("[") {
-                inside = line == "[\(name)]" || line == "[profile \(name)]"
-            } else if inside, let equals = line.firstIndex(of: "=") {
-                values[line[..<equals].trimmingCharacters(in: .whitespaces)] = line[line.index(after: equals)...].trimmingCharacters(
-                    in: .whitespaces)
-            }
-        }
-        return values
-    }
-
-    /// The SFTP folder this configuration describes, its secrets read now; call only when `problems` is empty.
-    func sftpSettings(yamlPath: String) throws -> SFTPFolder.Settings {
-        SFTPFolder.Settings(
-            id: id, host: host ?? "", port: port ?? 22, path: path ?? "", username: username ?? "",
-            password: try Self.secret(env: passwordEnv, file: passwordFile, yamlPath: yamlPath, key: "password"),
-            privateKeyFile: privateKeyFile,
-            passphrase: try Self.secret(env: passphraseEnv, file: passphraseFile, yamlPath: yamlPath, key: "passphrase"),
-            knownHostsFile: knownHostsFile, acceptNewHostKey: hostKeyPolicy == .acceptNew, timeout: timeout)
+    /// The problem with `timeout`, for a remote folder: none when it is 1…3600 seconds.
+    func timeoutProblems(path yamlPath: String) -> [ConfigurationError] {
+        (1...3600).contains(timeout) ? [] : [Self.problem(.timeout, at: yamlPath, "must be 1…3600 seconds")]
     }
 
     /// What is wrong with this folder's settings; `path` is its YAML path.
     func problems(path yamlPath: String) -> [ConfigurationError] {
         var problems: [ConfigurationError] = []
         func problem(_ key: CodingKeys, _ message: String) {
-            problems.append(ConfigurationError(path: "\(yamlPath).\(key.rawValue)", message: message))
+            problems.append(Self.problem(key, at: yamlPath, message))
         }
         if id.isEmpty || id.contains("/") { problem(.id, "must be a non-empty name without '/'") }
-        if type == .s3 {
-            if (bucket ?? "").count < 3 { problem(.bucket, "an S3 folder needs its bucket's name") }
-            if let endpoint, URL(string: endpoint)?.host == nil { problem(.endpoint, "\(endpoint) is not a URL") }
+        for key in CodingKeys.allCases where givenKeys.contains(key) && !Self.commonKeys.contains(key) && !kind.keys.contains(key) {
+            let takers = FolderKinds.all.filter { $0.keys.contains(key) }.map { $0.noun }
+            let list = takers.dropLast().joined(separator: ", ") + (takers.count > 1 ? " or " : "") + (takers.last ?? "")
+            problem(key, "not a setting of \(kind.noun), only of \(list)")
         }
-        if type == .local && (path ?? "").isEmpty { problem(.path, "a local folder needs a path") }
-        if isServer {
-            if (host ?? "").isEmpty { problem(.host, "a folder of type \(type.rawValue) needs its server's host") }
-            if (username ?? "").isEmpty { problem(.username, "a folder of type \(type.rawValue) needs a user name") }
-            if let port, !(1...65_535).contains(port) { problem(.port, "must be 1…65535") }
-            if passwordEnv == nil && passwordFile == nil && (type != .sftp || privateKeyFile == nil) {
-                let needs = type == .sftp ? "passwordEnv, passwordFile or privateKeyFile" : "passwordEnv or passwordFile"
-                problems.append(ConfigurationError(path: yamlPath, message: "a folder of type \(type.rawValue) needs \(needs)"))
-            }
-        }
-        if (isServer || type == .s3) && !(1...3600).contains(timeout) { problem(.timeout, "must be 1…3600 seconds") }
-        if isFTP && TimeZone(identifier: listingTimeZone) == nil {
-            problem(.listingTimeZone, "\(listingTimeZone) is not an IANA time zone")
-        }
-        // Key, known_hosts and credentials files are read when the folder is used, as passwords are.
-        if type == .sftp {
-            if knownHostsFile == nil && hostKeyPolicy == .strict {
-                problem(.knownHostsFile, "an SFTP folder needs a known_hosts file, or hostKeyPolicy: acceptNew")
-            }
-        }
+        problems += kind.problems(of: self, path: yamlPath)
         if partnerId <= 0 { problem(.partnerId, "must be a positive integer") }
         if patterns.isEmpty { problem(.patterns, "must name at least one pattern") }
         if !(pollInterval > 0 && pollInterval <= 86_400) { problem(.pollInterval, "must be more than 0 seconds and at most a day") }
@@ -330,7 +274,7 @@ struct FolderConfiguration: Decodable {
 
     /// The runtime settings of this folder with the configuration's event `limits`; call only when `problems` is empty.
     func settings(limits: EventLimits) -> FolderSettings {
-        var directory = type == .s3 ? prefix ?? "" : path ?? "."
+        var directory = kind.directory(of: self)
         if directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
         let base = directory.isEmpty ? "" : directory + "/"
         let handled = handledFolder ?? base + ".handled"

@@ -14,7 +14,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        let store = try SQLiteStore(path: configuration.databasePath)
+        let store = try configuration.openStore()
         for migration in try await store.appliedMigrations() {
             print(migration)
         }

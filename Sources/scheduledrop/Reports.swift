@@ -49,7 +49,7 @@ struct Reports: AsyncParsableCommand {
                 }
                 filter.since = instant
             }
-            let summaries = try await SQLiteStore(path: configuration.databasePath).reportSummaries(filter)
+            let summaries = try await configuration.existingStore()?.reportSummaries(filter) ?? []
             if json {
                 try printJSON(["reports": summaries.map(Line.init)])
             } else {
@@ -126,8 +126,9 @@ struct Reports: AsyncParsableCommand {
 
         func run() async throws {
             let configuration = try options.load()
-            guard let (jobId, report) = try await SQLiteStore(path: configuration.databasePath).report(id: id) else {
-                throw ValidationError("no report \(id) in \(configuration.databasePath)")
+            guard let (jobId, report) = try await configuration.existingStore()?.report(id: id) else {
+                FileHandle.standardError.write(Data("Error: no report \(id) in \(configuration.databasePath)\n".utf8))
+                throw ExitCode.failure
             }
             if json {
                 FileHandle.standardOutput.write(report.json() + Data("\n".utf8))

@@ -39,7 +39,7 @@ struct Run: AsyncParsableCommand {
         for directory in [configuration.dataDirectory, configuration.reportsPath, configuration.stagingPath, configuration.uploadsPath] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let store = try SQLiteStore(path: configuration.databasePath)
+        let store = try configuration.openStore()
         let runner = JobRunner(
             store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger, clock: ContinuousClock())
         let folders = Folders(store: store, runner: runner, stagingPath: configuration.stagingPath, logger: logger)
@@ -106,23 +106,12 @@ struct Folders: Sendable {
     /// One supervisor entry per folder, its directory created if missing; the fingerprint is the folder's whole configuration.
     func entries(_ configuration: Configuration) throws -> [FolderSupervisor.Entry] {
         try configuration.folders.enumerated().map { index, folder in
-            let source: any FolderSource
-            if (folder.isFTP || folder.type == .s3) && !folder.verifyCertificate {
+            if !folder.verifyCertificate {
                 logger.warning(
                     "certificate checks are off for this folder (verifyCertificate: false)", metadata: ["folder": "\(folder.id)"])
             }
-            if folder.isFTP {
-                source = FTPFolder(try folder.ftpSettings(yamlPath: "folders[\(index)]"))
-            } else if folder.type == .s3 {
-                source = S3Folder(try folder.s3Settings(yamlPath: "folders[\(index)]"))
-            } else if folder.type == .sftp {
-                source = SFTPFolder(
-                    try folder.sftpSettings(yamlPath: "folders[\(index)]"), pins: PinnedHostKeys(store: store, logger: logger))
-            } else {
-                let directory = folder.path ?? "."
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                source = LocalFolder(id: folder.id, directory: directory)
-            }
+            let source = try folder.kind.source(
+                of: folder, yamlPath: "folders[\(index)]", pins: PinnedHostKeys(store: store, logger: logger))
             let watcher = FolderWatcher(
                 source: source, settings: configuration.settings(of: folder), store: store,
                 runner: runner, stagingDirectory: stagingPath + "/" + folder.id, logger: logger, clock: ContinuousClock(),

@@ -35,8 +35,8 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.load()
-        let store = try SQLiteStore(path: configuration.databasePath)
-        let lines = Self.lines(configured: configuration.folders, statuses: try await store.folderStatuses())
+        let statuses = try await configuration.existingStore()?.folderStatuses() ?? []
+        let lines = Self.lines(configured: configuration.folders, statuses: statuses)
         if json {
             try printJSON(["folders": lines])
         } else {
@@ -57,7 +57,7 @@ struct Status: AsyncParsableCommand {
                 lastError: status?.lastErrorCode.map { FolderLine.LastError(code: $0, message: status?.lastErrorMessage ?? "") },
                 files: Dictionary(uniqueKeysWithValues: FileState.allCases.map { ($0.rawValue, status?.files[$0] ?? 0) }))
         }
-        for folder in configured { lines.append(line(folder.id, kind: folder.type.rawValue, configured: true)) }
+        for folder in configured { lines.append(line(folder.id, kind: folder.type, configured: true)) }
         for id in byId.keys.sorted() { lines.append(line(id, kind: byId[id]?.kind ?? "", configured: false)) }
         return lines
     }

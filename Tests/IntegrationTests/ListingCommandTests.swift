@@ -102,4 +102,72 @@ import Testing
         #expect(ids == stored.compactMap(\.id))
         #expect(try xml.nodes(forXPath: "/xml/result/totalCount").first?.stringValue == "33")
     }
+
+    @Test func readingCommandsOnAMissingStoreShowAnEmptyResultAndCreateNoStore() async throws {
+        let root = try TemporaryDirectory()
+        let outputs = try TemporaryDirectory()
+        for dataDirectoryExists in [false, true] {
+            if dataDirectoryExists {
+                try FileManager.default.createDirectory(atPath: root.path + "/data", withIntermediateDirectories: true)
+            }
+            for arguments in [["status"], ["reports"], ["events", "--partner", "1"], ["resources", "--partner", "1"]] {
+                let table = try Self.command(arguments, in: root.path, outputs: outputs)
+                #expect(table.status == 0, "\(arguments): \(table.stderr)")
+                #expect(
+                    table.stderr
+                        == "no store yet at ./data/scheduledrop.sqlite: nothing has been ingested; "
+                        + "start the daemon (scheduledrop run) or ingest a file (scheduledrop ingest FILE)\n", "\(arguments)")
+                let lines = table.stdout.split(separator: "\n").map(String.init)
+                #expect(lines.first?.hasPrefix(arguments == ["status"] ? "FOLDER" : "ID") == true, "\(arguments): \(table.stdout)")
+                let json = try Self.command(arguments + ["--json"], in: root.path, outputs: outputs)
+                #expect(json.status == 0, "\(arguments): \(json.stderr)")
+                #expect(json.stderr.contains("./data/scheduledrop.sqlite"))
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+                switch arguments[0] {
+                case "status":
+                    #expect(lines.count == 2 && lines[1].hasPrefix("local "), "the configured folder, with nothing counted")
+                    let folders = try #require(object["folders"] as? [[String: Any]])
+                    #expect(folders.map { $0["id"] as? String } == ["local"])
+                    #expect(folders.first?["kind"] as? String == "local")
+                    #expect((folders.first?["files"] as? [String: Int])?.values.allSatisfy { $0 == 0 } == true)
+                case "reports":
+                    #expect(lines.count == 1)
+                    #expect((object["reports"] as? [Any])?.isEmpty == true)
+                default:
+                    #expect(lines.count == (arguments[0] == "events" ? 2 : 1), "\(lines)")
+                    #expect((object["objects"] as? [Any])?.isEmpty == true)
+                    #expect(object["totalCount"] as? Int == 0)
+                    #expect((object["objectType"] as? String)?.hasPrefix("KalturaSchedule") == true)
+                }
+            }
+            let export = try Self.command(["export", "--format", "json"], in: root.path, outputs: outputs)
+            #expect(export.status == 0, "\(export.stderr)")
+            let exported = try #require(try JSONSerialization.jsonObject(with: Data(export.stdout.utf8)) as? [String: Any])
+            #expect(exported["totalCount"] as? Int == 0)
+            let show = try Self.command(["reports", "show", "7"], in: root.path, outputs: outputs)
+            #expect(show.status == 1)
+            #expect(show.stderr.contains("no report 7"), "\(show.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: root.path + "/data/scheduledrop.sqlite"))
+        }
+    }
+
+    @Test func aStoreThatCannotBeOpenedIsNamedWithTheReason() async throws {
+        let root = try TemporaryDirectory()
+        let outputs = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: root.path + "/data/scheduledrop.sqlite", withIntermediateDirectories: true)
+        let status = try Self.command(["status"], in: root.path, outputs: outputs)
+        #expect(status.status == 1)
+        #expect(status.stderr.contains("cannot open the store at ./data/scheduledrop.sqlite: it is a directory"), "\(status.stderr)")
+        #expect(!status.stderr.contains("SQLite error"))
+    }
+
+    /// Runs the executable with `arguments` in `directory`, its output kept in `outputs`.
+    private static func command(_ arguments: [String], in directory: String, outputs: TemporaryDirectory) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
+        let name = outputs.path + "/" + UUID().uuidString
+        let command = try Daemon(arguments, in: directory, logPath: name + ".err", stdoutPath: name + ".out")
+        command.process.waitUntilExit()
+        return (command.process.terminationStatus, (try? String(contentsOfFile: name + ".out", encoding: .utf8)) ?? "", command.output)
+    }
 }

@@ -1,0 +1,67 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `check-config` on what each folder kind reads and checks, through the real executable.
+@Suite struct CheckConfigTests {
+    @Test func aSettingOfAnotherFolderKindIsNamedWithItsPathBesideEachKindsOwnProblems() async throws {
+        let root = try TemporaryDirectory()
+        try root.write(
+            "c.yaml",
+            """
+            folders:
+              - id: a
+                path: ./in
+                bucket: drop
+              - id: b
+                type: ftps
+                host: ftp.example
+                username: u
+                passwordEnv: P
+                knownHostsFile: ./known_hosts
+                listingTimeZone: Mars/Base
+              - id: c
+                type: s3
+                path: ./in
+              - id: d
+                type: sftp
+                host: sftp.example
+                username: u
+                privateKeyFile: ./key
+                caFile: ./ca.pem
+              - id: e
+                type: local
+                timeout: 5
+            """)
+        let output = try Self.checkConfig("c.yaml", in: root)
+        for expected in [
+            "folders[0].bucket (line 4): not a setting of a local folder, only of an S3 folder",
+            "folders[1].knownHostsFile (line 10): not a setting of an FTP folder, only of an SFTP folder",
+            "folders[1].listingTimeZone (line 11): Mars/Base is not an IANA time zone",
+            "folders[2].path (line 14): not a setting of an S3 folder, only of a local folder, an FTP folder or an SFTP folder",
+            "folders[2].bucket (line 12): an S3 folder needs its bucket's name",
+            "folders[3].caFile (line 20): not a setting of an SFTP folder, only of an FTP folder or an S3 folder",
+            "folders[3].knownHostsFile (line 15): an SFTP folder needs a known_hosts file, or hostKeyPolicy: acceptNew",
+            "folders[4].timeout (line 23): not a setting of a local folder, only of an FTP folder, an SFTP folder or an S3 folder",
+            "folders[4].path (line 21): a local folder needs a path",
+        ] {
+            #expect(output.contains(expected), "\(expected) in \(output)")
+        }
+        #expect(output.contains("the configuration has 9 problem(s)"), "\(output)")
+    }
+
+    @Test func anUnknownFolderTypeIsNamedWithTheKnownOnes() async throws {
+        let root = try TemporaryDirectory()
+        try root.write("c.yaml", "folders:\n  - id: a\n    type: webdav\n    path: ./in\n")
+        let output = try Self.checkConfig("c.yaml", in: root)
+        #expect(output.contains("folders[0].type (line 3): unknown folder type webdav; known: local, ftp, ftps, sftp, s3"), "\(output)")
+    }
+
+    /// The output of `check-config --config name` in `root`, which must find problems.
+    private static func checkConfig(_ name: String, in root: TemporaryDirectory) throws -> String {
+        let check = try Daemon(["check-config", "--config", name], in: root.path, logPath: root.path + "/out")
+        check.process.waitUntilExit()
+        #expect(check.process.terminationStatus == 1)
+        return check.output
+    }
+}
