@@ -198,6 +198,13 @@ struct ConfigurationError: Error, CustomStringConvertible {
     }
 }
 
+extension ConfigurationError {
+    /// A problem with the setting `key` of the entry at `yamlPath`.
+    init(_ yamlPath: String, _ key: some CodingKey, _ message: String) {
+        self.init(path: "\(yamlPath).\(key.stringValue)", message: message)
+    }
+}
+
 /// A coding key for any name, to list the keys a YAML mapping really has.
 struct AnyCodingKey: CodingKey {
     var stringValue: String

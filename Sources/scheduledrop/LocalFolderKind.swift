@@ -2,21 +2,37 @@ import DropFolders
 import Foundation
 
 /// A directory of this machine (`type: local`, the default), watched with inotify and listed again at every poll.
-enum LocalFolderKind: FolderKind {
+struct LocalFolderKind: FolderKind {
     static var names: [String] { ["local"] }
     static var noun: String { "a local folder" }
-    static var keys: Set<FolderConfiguration.CodingKeys> { [.path] }
+    static var keys: [String] { CodingKeys.allCases.map(\.stringValue) }
 
-    static func location(of folder: FolderConfiguration) -> String { folder.path ?? "-" }
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case path
+    }
 
-    static func problems(of folder: FolderConfiguration, path: String) -> [ConfigurationError] {
-        (folder.path ?? "").isEmpty ? [FolderConfiguration.problem(.path, at: path, "a local folder needs a path")] : []
+    /// The directory.
+    var path: String?
+
+    /// A local folder at `path`.
+    init(path: String?) {
+        self.path = path
+    }
+
+    init(type: String, from decoder: any Decoder) throws {
+        path = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(String.self, forKey: .path)
+    }
+
+    var location: String { path ?? "-" }
+    var directory: String { path ?? "." }
+
+    func problems(path yamlPath: String) -> [ConfigurationError] {
+        (path ?? "").isEmpty ? [ConfigurationError(yamlPath, CodingKeys.path, "a local folder needs a path")] : []
     }
 
     /// The directory, made first if missing.
-    static func source(of folder: FolderConfiguration, yamlPath: String, pins: any HostKeyPins) throws -> any FolderSource {
-        let directory = directory(of: folder)
+    func source(id: String, yamlPath: String, pins: any HostKeyPins) throws -> any FolderSource {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        return LocalFolder(id: folder.id, directory: directory)
+        return LocalFolder(id: id, directory: directory)
     }
 }

@@ -49,7 +49,7 @@ struct Reprocess: AsyncParsableCommand {
                 if case .move(let target) = disposal { return target }
                 return nil
             }
-            places = ([folder.path ?? "."] + archives).map { $0 + "/" + identity.path }
+            places = ([folder.kind.directory] + archives).map { $0 + "/" + identity.path }
             settings = folderSettings.jobSettings
         }
         var found: String?

@@ -106,12 +106,11 @@ struct Folders: Sendable {
     /// One supervisor entry per folder, its directory created if missing; the fingerprint is the folder's whole configuration.
     func entries(_ configuration: Configuration) throws -> [FolderSupervisor.Entry] {
         try configuration.folders.enumerated().map { index, folder in
-            if !folder.verifyCertificate {
-                logger.warning(
-                    "certificate checks are off for this folder (verifyCertificate: false)", metadata: ["folder": "\(folder.id)"])
+            for warning in folder.kind.warnings {
+                logger.warning("\(warning)", metadata: ["folder": "\(folder.id)"])
             }
             let source = try folder.kind.source(
-                of: folder, yamlPath: "folders[\(index)]", pins: PinnedHostKeys(store: store, logger: logger))
+                id: folder.id, yamlPath: "folders[\(index)]", pins: PinnedHostKeys(store: store, logger: logger))
             let watcher = FolderWatcher(
                 source: source, settings: configuration.settings(of: folder), store: store,
                 runner: runner, stagingDirectory: stagingPath + "/" + folder.id, logger: logger, clock: ContinuousClock(),

@@ -2,67 +2,100 @@ import DropFolders
 import Foundation
 
 /// The objects of an S3 bucket directly under a prefix (`type: s3`), through libcurl with AWS Signature V4.
-enum S3FolderKind: FolderKind {
+struct S3FolderKind: FolderKind {
     static var names: [String] { ["s3"] }
     static var noun: String { "an S3 folder" }
-    static var keys: Set<FolderConfiguration.CodingKeys> {
-        [
-            .bucket, .prefix, .endpoint, .region, .pathStyle, .accessKeyEnv, .secretKeyEnv, .credentialsFile, .profile, .timeout, .caFile,
-            .verifyCertificate,
-        ]
+    static var keys: [String] { CodingKeys.allCases.map(\.stringValue) + CertificateCheck.CodingKeys.allCases.map(\.stringValue) }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case bucket, prefix, endpoint, region, pathStyle, accessKeyEnv, secretKeyEnv, credentialsFile, profile, timeout
     }
 
-    static func location(of folder: FolderConfiguration) -> String {
-        "s3://\(folder.bucket ?? "")/\(folder.prefix ?? "") at \(endpoint(of: folder))"
+    /// The bucket.
+    var bucket: String?
+    /// The key prefix (`inbox/`); empty for the bucket's top level.
+    var prefix: String?
+    /// An S3-compatible server's base URL; default AWS's endpoint for the region.
+    var endpoint: String?
+    /// The region requests are signed for.
+    var region = "us-east-1"
+    /// Whether the bucket goes in the URL's path rather than its host name; default true with an `endpoint`.
+    var pathStyle: Bool?
+    /// The environment variable that holds the access key id.
+    var accessKeyEnv = "AWS_ACCESS_KEY_ID"
+    /// The environment variable that holds the secret access key.
+    var secretKeyEnv = "AWS_SECRET_ACCESS_KEY"
+    /// An AWS shared credentials file to read the keys from instead of the environment.
+    var credentialsFile: String?
+    /// The profile of `credentialsFile`.
+    var profile = "default"
+    /// Seconds a connection may take to open, or a request may wait for the server.
+    var timeout = 30
+    /// How an https endpoint's certificate is checked.
+    var certificates: CertificateCheck
+
+    init(type: String, from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        bucket = try c.decodeIfPresent(String.self, forKey: .bucket)
+        prefix = try c.decodeIfPresent(String.self, forKey: .prefix)
+        endpoint = try c.decodeIfPresent(String.self, forKey: .endpoint)
+        region = try c.decodeIfPresent(String.self, forKey: .region) ?? region
+        pathStyle = try c.decodeIfPresent(Bool.self, forKey: .pathStyle)
+        accessKeyEnv = try c.decodeIfPresent(String.self, forKey: .accessKeyEnv) ?? accessKeyEnv
+        secretKeyEnv = try c.decodeIfPresent(String.self, forKey: .secretKeyEnv) ?? secretKeyEnv
+        credentialsFile = try c.decodeIfPresent(String.self, forKey: .credentialsFile)
+        profile = try c.decodeIfPresent(String.self, forKey: .profile) ?? profile
+        timeout = try c.decodeIfPresent(Int.self, forKey: .timeout) ?? timeout
+        certificates = try CertificateCheck(from: decoder)
     }
+
+    var location: String { "s3://\(bucket ?? "")/\(prefix ?? "") at \(resolvedEndpoint)" }
 
     /// The prefix: the archives are keys under it.
-    static func directory(of folder: FolderConfiguration) -> String { folder.prefix ?? "" }
+    var directory: String { prefix ?? "" }
+    var warnings: [String] { certificates.warnings }
 
-    static func problems(of folder: FolderConfiguration, path: String) -> [ConfigurationError] {
+    func problems(path yamlPath: String) -> [ConfigurationError] {
         var problems: [ConfigurationError] = []
-        if (folder.bucket ?? "").count < 3 {
-            problems.append(FolderConfiguration.problem(.bucket, at: path, "an S3 folder needs its bucket's name"))
+        if (bucket ?? "").count < 3 {
+            problems.append(ConfigurationError(yamlPath, CodingKeys.bucket, "an S3 folder needs its bucket's name"))
         }
-        if let endpoint = folder.endpoint, URL(string: endpoint)?.host == nil {
-            problems.append(FolderConfiguration.problem(.endpoint, at: path, "\(endpoint) is not a URL"))
+        if let endpoint, URL(string: endpoint)?.host == nil {
+            problems.append(ConfigurationError(yamlPath, CodingKeys.endpoint, "\(endpoint) is not a URL"))
         }
-        return problems + folder.timeoutProblems(path: path)
+        return problems + ServerLogin.timeoutProblems(timeout, path: yamlPath)
     }
 
     /// The keys come from `credentialsFile` (AWS's shared credentials format, the `profile` section) when it is
     /// set, else from the environment variables `accessKeyEnv` and `secretKeyEnv`.
-    static func source(of folder: FolderConfiguration, yamlPath: String, pins: any HostKeyPins) throws -> any FolderSource {
+    func source(id: String, yamlPath: String, pins: any HostKeyPins) throws -> any FolderSource {
         let keys: (id: String, secret: String)
-        if let credentialsFile = folder.credentialsFile {
+        if let credentialsFile {
             guard let text = try? String(contentsOfFile: credentialsFile, encoding: .utf8) else {
                 throw ConfigurationError(path: yamlPath + ".credentialsFile", message: "\(credentialsFile) cannot be read")
             }
-            let values = iniSection(folder.profile, of: text)
+            let values = Self.iniSection(profile, of: text)
             guard let id = values["aws_access_key_id"], let secret = values["aws_secret_access_key"] else {
                 throw ConfigurationError(
                     path: yamlPath + ".credentialsFile",
-                    message: "\(credentialsFile) has no aws_access_key_id and aws_secret_access_key in [\(folder.profile)]")
+                    message: "\(credentialsFile) has no aws_access_key_id and aws_secret_access_key in [\(profile)]")
             }
             keys = (id, secret)
         } else {
             keys = (
-                try FolderConfiguration.environment(folder.accessKeyEnv, yamlPath: yamlPath, key: "accessKey"),
-                try FolderConfiguration.environment(folder.secretKeyEnv, yamlPath: yamlPath, key: "secretKey")
+                try Secret.environment(accessKeyEnv, yamlPath: yamlPath, key: "accessKey"),
+                try Secret.environment(secretKeyEnv, yamlPath: yamlPath, key: "secretKey")
             )
         }
         return S3Folder(
             S3Folder.Settings(
-                id: folder.id, endpoint: endpoint(of: folder), region: folder.region, bucket: folder.bucket ?? "",
-                prefix: folder.prefix ?? "", pathStyle: folder.pathStyle ?? (folder.endpoint != nil), accessKeyId: keys.id,
-                secretAccessKey: keys.secret, timeout: folder.timeout, certificateAuthorities: folder.caFile,
-                verifyCertificate: folder.verifyCertificate))
+                id: id, endpoint: resolvedEndpoint, region: region, bucket: bucket ?? "", prefix: prefix ?? "",
+                pathStyle: pathStyle ?? (endpoint != nil), accessKeyId: keys.id, secretAccessKey: keys.secret, timeout: timeout,
+                certificateAuthorities: certificates.caFile, verifyCertificate: certificates.verifyCertificate))
     }
 
     /// The S3 server: the configured endpoint, or AWS's for the region.
-    private static func endpoint(of folder: FolderConfiguration) -> String {
-        folder.endpoint ?? "https://s3.\(folder.region).amazonaws.com"
-    }
+    private var resolvedEndpoint: String { endpoint ?? "https://s3.\(region).amazonaws.com" }
 
     /// The `key = value` lines of the INI section `name` (`[name]`, or `[profile name]`).
     private static func iniSection(_ name: String, of text: String) -> [String: String] {
