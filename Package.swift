@@ -86,6 +86,7 @@ let package = Package(
             dependencies: [
                 "Ingestion", "ScheduleStore", "Schedule", "ICalendar", "DropFolders", "TestSupport",
                 .product(name: "Clocks", package: "swift-clocks"),
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

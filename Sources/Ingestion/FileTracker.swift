@@ -42,6 +42,11 @@ public struct FileTracker: Sendable {
     public let patterns: NamePatterns
     /// How long a version must stay the same to be stable.
     public let stabilityInterval: Duration
+    /// How long after a file was last seen changed it is looked at again: the stability interval, and never sooner
+    /// than `minimumRecheck`, so a file written without pause is not looked at in a tight loop.
+    public var recheckInterval: Duration { max(stabilityInterval, Self.minimumRecheck) }
+    /// The shortest wait before a file not yet stable is looked at again.
+    public static let minimumRecheck = Duration.milliseconds(50)
     /// The largest file ingested, in bytes; larger ones are ignored.
     public let maximumSize: Int64
     private var entries: [String: Entry] = [:]
@@ -115,12 +120,13 @@ public struct FileTracker: Sendable {
 
     /// When the first stability check falls due; nil when every file is settled.
     public var nextCheck: Duration? {
-        watching.values.min().map { $0 + stabilityInterval }
+        watching.values.min().map { $0 + recheckInterval }
     }
 
-    /// The paths not yet stable whose stability check is due at `now`, in name order.
+    /// The paths not yet stable whose stability check (`recheckInterval` after they were last seen changed) is due at
+    /// `now`, in name order.
     public func due(at now: Duration) -> [String] {
-        watching.compactMap { path, since in now - since >= stabilityInterval ? path : nil }.sorted()
+        watching.compactMap { path, since in now - since >= recheckInterval ? path : nil }.sorted()
     }
 
     private mutating func set(_ path: String, _ entry: Entry?) {

@@ -10,8 +10,8 @@ import ScheduleStore
 /// - Listing: at once, then every `pollInterval`; after `n` failures in a row, after
 ///   `backoff(n, base: pollInterval, cap: maximumBackoff)`; one listing that works ends the backoff.
 /// - Stability: the file tracker's rule (two equal observations `stabilityInterval` apart). A folder with change
-///   notifications has each file not yet stable checked again when its interval has passed; other folders see
-///   their files only in listings.
+///   notifications has each file not yet stable checked again when its interval has passed (at least 50 ms after
+///   it was last seen changed); other folders see their files only in listings.
 /// - Fetch retries: a claimed version whose fetch or job failed for a reason that may pass is tried again after
 ///   `backoff(n, base: 1 s, cap: max(pollInterval, 60 s))`; while the folder's listings fail, retries wait for
 ///   one that works rather than meet the same outage.
@@ -65,13 +65,19 @@ public struct FolderAgenda: Sendable {
         public var maximumFilesPerPass: Int
 
         /// The timings of a folder's settings: retries from 1 s up to the poll interval or 60 s, whichever is longer.
+        ///
+        /// A poll interval under `minimumPollInterval` is taken as that, and a pass starts at least one version, so
+        /// no setting makes the watcher list or loop without pause.
         public init(_ settings: FolderSettings) {
-            pollInterval = settings.pollInterval
-            maximumBackoff = settings.maximumBackoff
+            pollInterval = max(settings.pollInterval, Self.minimumPollInterval)
+            maximumBackoff = max(settings.maximumBackoff, pollInterval)
             firstRetry = .seconds(1)
-            maximumRetry = max(settings.pollInterval, .seconds(60))
-            maximumFilesPerPass = settings.maximumFilesPerPoll
+            maximumRetry = max(pollInterval, .seconds(60))
+            maximumFilesPerPass = max(settings.maximumFilesPerPoll, 1)
         }
+
+        /// The shortest wait between listings.
+        public static let minimumPollInterval = Duration.milliseconds(50)
     }
 
     /// The timings.

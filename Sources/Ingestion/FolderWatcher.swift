@@ -106,6 +106,7 @@ public struct FolderWatcher: Service {
                 }
                 let trigger = await iterator.next()
                 timer?.cancel()
+                await timer?.value
                 switch trigger {
                 case nil: return
                 case .change(.changed(let name)): agenda.notified(name)
@@ -124,7 +125,9 @@ public struct FolderWatcher: Service {
     private func perform(_ action: FolderAgenda.Action, agenda: inout FolderAgenda, now: () -> Duration) async {
         switch action {
         case .list:
-            await take(await poller.list(), agenda: &agenda, at: now())
+            // The next listing is due a poll interval after this one started, however long it takes.
+            let start = now()
+            await take(await poller.list(), agenda: &agenda, at: start)
         case .check(let name):
             guard let notifying = source as? any ChangeNotifyingFolder else { return }
             do {
@@ -136,8 +139,14 @@ public struct FolderWatcher: Service {
         case .record(let decision):
             await processor.record(decision)
         case .ingest(let stat):
-            guard let ticket = await processor.claim(stat) else { return }
-            await settle(FolderAgenda.Job(ticket: ticket, stat: stat), agenda: &agenda, now: now)
+            do {
+                guard let ticket = try await processor.claim(stat) else { return }
+                await settle(FolderAgenda.Job(ticket: ticket, stat: stat), agenda: &agenda, now: now)
+            } catch {
+                // Nothing was claimed: the version is seen anew at the next listing, and taken then.
+                logger.error("cannot claim file; it is taken at a later listing", metadata: ["path": "\(stat.path)", "error": "\(error)"])
+                agenda.forget(stat.path)
+            }
         case .retry(let job):
             await settle(job, agenda: &agenda, now: now)
         }
@@ -181,10 +190,11 @@ public struct FolderWatcher: Service {
     private func recover(
         _ unfinished: [JobTicket], known: [StoredFile], agenda: inout FolderAgenda, now: () -> Duration
     ) async throws {
+        let start = now()
         let result = await poller.list()
         guard case .success(let listing) = result else {
-            agenda.resume(unfinished.map { FolderAgenda.Job(ticket: $0, stat: FileStat($0.file.identity)) }, at: now())
-            await take(result, agenda: &agenda, at: now())
+            agenda.resume(unfinished.map { FolderAgenda.Job(ticket: $0, stat: FileStat($0.file.identity)) }, at: start)
+            await take(result, agenda: &agenda, at: start)
             return
         }
         let present = Set(listing)
@@ -207,8 +217,8 @@ public struct FolderWatcher: Service {
                 removed.insert(stat.path)
             }
         }
-        agenda.resume(resumed, at: now())
-        await take(.success(listing.filter { !removed.contains($0.path) }), agenda: &agenda, at: now())
+        agenda.resume(resumed, at: start)
+        await take(.success(listing.filter { !removed.contains($0.path) }), agenda: &agenda, at: start)
     }
 
     /// Starts the feed of the folder's change notifications, if it has them.

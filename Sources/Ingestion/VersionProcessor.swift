@@ -60,13 +60,8 @@ struct VersionProcessor: Sendable {
     }
 
     /// Claims a stable version for a job; nil if it was claimed before (it is never ingested twice).
-    func claim(_ stat: FileStat) async -> JobTicket? {
-        do {
-            return try await store.claim(identity(stat), kind: FileKind(path: stat.path))
-        } catch {
-            logger.error("cannot claim file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
-            return nil
-        }
+    func claim(_ stat: FileStat) async throws -> JobTicket? {
+        try await store.claim(identity(stat), kind: FileKind(path: stat.path))
     }
 
     /// Fetches the version of `job` into staging, runs its job and disposes of the file.

@@ -223,6 +223,34 @@ extension FolderAgenda {
         #expect(agenda.queueDepth == 0)
     }
 
+    @Test func aFileWrittenWithoutPauseIsLookedAtNoMoreOftenThanEvery50Milliseconds() {
+        var agenda = agenda(stability: .zero)
+        _ = agenda.drain(at: .zero)
+        agenda.listed([], at: .zero)
+        agenda.notified("a.ics")
+        #expect(agenda.drain(at: .zero) == [.check("a.ics")])
+        agenda.observed(stat(size: 1, modified: 1), at: .zero)
+        #expect(agenda.drain(at: .zero) == [.record(.uploading(stat(size: 1, modified: 1)))])
+        #expect(agenda.nextDue == .milliseconds(50))
+        #expect(agenda.drain(at: .milliseconds(49)) == [])
+        #expect(agenda.drain(at: .milliseconds(50)) == [.check("a.ics")])
+        agenda.observed(stat(size: 1, modified: 1), at: .milliseconds(50))
+        #expect(agenda.drain(at: .milliseconds(50)) == [.ingest(stat(size: 1, modified: 1))])
+    }
+
+    @Test func noSettingMakesTheWatcherListOrLoopWithoutPause() {
+        var agenda = agenda(poll: .milliseconds(1), maximumBackoff: .milliseconds(1), stability: .zero, perPass: 0)
+        _ = agenda.drain(at: .zero)
+        agenda.listed([stat()], at: .zero)
+        agenda.listed([stat()], at: .zero)
+        #expect(agenda.nextDue == .zero)
+        #expect(agenda.drain(at: .zero).last == .ingest(stat()), "a pass starts at least one file")
+        #expect(agenda.nextDue == .milliseconds(50), "a poll interval under 50 ms is taken as 50 ms")
+        #expect(agenda.drain(at: .milliseconds(50)) == [.list])
+        let wait = agenda.listingFailed(at: .milliseconds(50))
+        #expect(wait > .milliseconds(40) && wait <= .milliseconds(50), "the backoff's cap is at least the poll interval")
+    }
+
     @Test func anOverflowListsTheFolderAtOnceOrRightAfterTheListingUnderWay() {
         var agenda = agenda(poll: .seconds(30))
         _ = agenda.drain(at: .zero)

@@ -1,6 +1,7 @@
 import Clocks
 import DropFolders
 import Foundation
+import GRDB
 import Logging
 import ScheduleStore
 import ServiceLifecycle
@@ -22,6 +23,7 @@ final class ScriptedFolder: ChangeNotifyingFolder {
     private let listings = Mutex<[TestClock<Duration>.Instant]>([])
     private let fetchInstants = Mutex<[TestClock<Duration>.Instant]>([])
     private let fetches = Atomic<Int>(0)
+    private let calls = Mutex<[String]>([])
     private let listingFails = Atomic<Bool>(false)
     private let failures = Mutex<(count: Int, error: FolderError?)>((0, nil))
     private let fetchHook = Mutex<(@Sendable (String) async -> Void)?>(nil)
@@ -41,6 +43,9 @@ final class ScriptedFolder: ChangeNotifyingFolder {
 
     /// When a file was fetched, in order.
     var fetchTimes: [TestClock<Duration>.Instant] { fetchInstants.withLock { $0 } }
+
+    /// The files looked at and fetched, in order: `stat NAME`, `fetch NAME`.
+    var history: [String] { calls.withLock { $0 } }
 
     /// How many times a file was fetched.
     var fetchCount: Int { fetches.load(ordering: .relaxed) }
@@ -72,13 +77,17 @@ final class ScriptedFolder: ChangeNotifyingFolder {
         return files.withLock { $0.values.map(\.0) }
     }
 
-    func stat(_ path: String) async throws -> FileStat? { files.withLock { $0[path]?.0 } }
+    func stat(_ path: String) async throws -> FileStat? {
+        calls.withLock { $0.append("stat \(path)") }
+        return files.withLock { $0[path]?.0 }
+    }
 
     func changes() throws -> AsyncStream<FolderChange> { stream }
 
     func fetch(_ file: FileStat, to destination: URL) async throws {
         fetches.add(1, ordering: .relaxed)
         fetchInstants.withLock { $0.append(clock.now) }
+        calls.withLock { $0.append("fetch \(file.path)") }
         if let hook = fetchHook.withLock({ $0 }) { await hook(file.path) }
         let failure: FolderError? = failures.withLock { state in
             guard state.count > 0, let error = state.error else { return nil }
@@ -196,6 +205,48 @@ func gaps(_ instants: [TestClock<Duration>.Instant]) -> [Duration] {
         #expect(healthy.allSatisfy { $0 >= .milliseconds(200) && $0 <= .milliseconds(200) + step }, "\(healthy)")
         let recovered = try #require(try await harness.store.folderStatuses().first)
         #expect(recovered.consecutiveFailures == 0 && recovered.lastErrorCode == nil)
+    }
+
+    @Test func afterTheLimitPerPassAChangeToldMeanwhileIsLookedAtBeforeTheNextFileStarts() async throws {
+        let harness = try Harness(stability: .zero, pollInterval: .seconds(3600), maximumFilesPerPoll: 1)
+        let folder = ScriptedFolder(clock: harness.clock)
+        for index in 1...3 { folder.put("f\(index).ics", calendar(events: 1, uidPrefix: "f\(index)-"), modified: 1) }
+        folder.onFetch { name in
+            guard name == "f1.ics" else { return }
+            folder.put("g.ics", calendar(events: 1, uidPrefix: "g-"), modified: 1)
+            folder.continuation.yield(.changed("g.ics"))
+        }
+        let watcher = harness.startWatcher(source: folder)
+        defer { watcher.cancel() }
+        for index in 1...3 { try await harness.waitForState("f\(index).ics", .handled) }
+        try await harness.waitForState("g.ics", .handled)
+        let history = folder.history.filter { $0.hasPrefix("fetch") || $0 == "stat g.ics" }
+        #expect(
+            Array(history.prefix(3)) == ["fetch f1.ics", "stat g.ics", "fetch f2.ics"],
+            "one file per pass, and the change told during it is looked at before the next starts: \(history)")
+    }
+
+    @Test func aVersionThatCouldNotBeClaimedIsTakenAtALaterListing() async throws {
+        let harness = try Harness(stability: .zero, pollInterval: .seconds(1))
+        let database = try DatabaseQueue(path: harness.data + "/scheduledrop.sqlite")
+        try await database.write { db in
+            try db.execute(
+                sql:
+                    "CREATE TRIGGER refuse_claims BEFORE INSERT ON files WHEN NEW.state = 'pending' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+            )
+        }
+        let folder = ScriptedFolder(clock: harness.clock)
+        folder.put("a.ics", calendar(events: 1), modified: 1)
+        let watcher = harness.startWatcher(source: folder)
+        defer { watcher.cancel() }
+        try await harness.advance(until: "a.ics is seen", step: .milliseconds(50)) {
+            try await harness.versions("a.ics").map(\.state) == [.uploading]
+        }
+        try await harness.pass(.milliseconds(500), step: .milliseconds(50))
+        #expect(try await harness.versions("a.ics").map(\.state) == [.uploading], "the claim failed")
+        try await database.write { db in try db.execute(sql: "DROP TRIGGER refuse_claims") }
+        try await harness.waitForState("a.ics", .handled)
+        #expect(folder.fetchCount == 1)
     }
 
     @Test func filesBeyondTheLimitPerPollWaitForTheNextPass() async throws {

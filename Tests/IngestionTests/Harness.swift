@@ -55,22 +55,21 @@ final class Harness: Sendable {
         return Task { try await watcher.run() }
     }
 
-    /// Advances the clock by `step` every 20 ms of real time until `condition` holds (at most 30 s of real time).
+    /// Advances the clock by `step` at a time, each once the watcher has done all that was due, until `condition`
+    /// holds (at most 30 s of real time).
     func advance(
         until what: String, step: Duration = .milliseconds(100), sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: () async throws -> Bool
     ) async throws {
         try await waitUntil(what, sourceLocation: sourceLocation) {
             if try await condition() { return true }
+            try await idle(sourceLocation: sourceLocation)
             await clock.advance(by: step)
             return false
         }
     }
 
     /// Waits (in real time, bounded) until a watcher sleeps on the clock: it has done all that was due.
-    ///
-    /// Reliable while no folder change arrives: a change cancels the watcher's sleep, and the cancelled sleep may be
-    /// seen for a moment after the watcher has woken.
     func idle(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await waitUntil("the watcher waits on its clock", sourceLocation: sourceLocation) {
             do {
