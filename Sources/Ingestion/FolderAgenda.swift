@@ -15,7 +15,8 @@ import ScheduleStore
 /// - Fetch retries: a claimed version whose fetch or job failed for a reason that may pass is tried again after
 ///   `backoff(n, base: 1 s, cap: max(pollInterval, 60 s))`; while the folder's listings fail, retries wait for
 ///   one that works rather than meet the same outage.
-/// - At most `maximumFilesPerPoll` versions start in one pass; the rest start in the next pass, right after.
+/// - A pass lists the folder at most once, and starts at most `maximumFilesPerPoll` versions; the rest start in the
+///   next pass, right after.
 ///
 /// Every wait is jittered (less up to 20 %) from the random source it is given, so folders and files that fail
 /// together do not retry in step.
@@ -99,6 +100,9 @@ public struct FolderAgenda: Sendable {
     private var retries: [(job: Job, due: Duration)] = []
     private var startedInPass = 0
     private var relist = false
+    /// Whether this pass listed the folder: one listing a pass, so a listing slower than the poll interval never
+    /// keeps the files it found from starting.
+    private var listedInPass = false
 
     /// Creates the agenda of a folder whose first listing is due at once.
     public init(
@@ -197,16 +201,14 @@ public struct FolderAgenda: Sendable {
                 return .record(action)
             }
         }
-        if let due = listingDue, due <= now {
+        if let due = listingDue, due <= now, !listedInPass {
             listingDue = nil
+            listedInPass = true
             return .list
         }
         if !checks.isEmpty { return check(checks.removeFirst()) }
         if notifying, let path = tracker.due(at: now).first(where: { !checking.contains($0) }) { return check(path) }
-        guard startedInPass < timing.maximumFilesPerPass else {
-            startedInPass = 0
-            return nil
-        }
+        guard startedInPass < timing.maximumFilesPerPass else { return endPass() }
         if failures == 0, let index = retries.indices.filter({ retries[$0].due <= now }).min(by: { retries[$0].due < retries[$1].due }) {
             startedInPass += 1
             return .retry(retries.remove(at: index).job)
@@ -215,7 +217,13 @@ public struct FolderAgenda: Sendable {
             startedInPass += 1
             return .ingest(backlog.removeFirst())
         }
+        return endPass()
+    }
+
+    /// Ends a pass: the next one may list the folder and start files again.
+    private mutating func endPass() -> Action? {
         startedInPass = 0
+        listedInPass = false
         return nil
     }
 

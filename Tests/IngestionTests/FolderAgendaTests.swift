@@ -251,6 +251,18 @@ extension FolderAgenda {
         #expect(wait > .milliseconds(40) && wait <= .milliseconds(50), "the backoff's cap is at least the poll interval")
     }
 
+    @Test func aListingSlowerThanThePollIntervalDoesNotKeepTheFilesItFoundFromStarting() {
+        var agenda = agenda(poll: .seconds(30), stability: .zero, notifying: false)
+        #expect(agenda.drain(at: .zero) == [.list])
+        agenda.listed([stat()], at: .zero)
+        #expect(agenda.drain(at: .zero) == [.record(.uploading(stat()))])
+        #expect(agenda.next(at: .seconds(30)) == .list)
+        // The listing started at 30 s and took 40 s: the next one is due already.
+        agenda.listed([stat()], at: .seconds(30))
+        #expect(agenda.drain(at: .seconds(70)) == [.ingest(stat())], "the file starts before the folder is listed again")
+        #expect(agenda.drain(at: .seconds(70)) == [.list])
+    }
+
     @Test func anOverflowListsTheFolderAtOnceOrRightAfterTheListingUnderWay() {
         var agenda = agenda(poll: .seconds(30))
         _ = agenda.drain(at: .zero)
