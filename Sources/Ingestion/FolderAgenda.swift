@@ -122,7 +122,7 @@ public struct FolderAgenda: Sendable {
         failures = 0
         listingDue = relist ? now : now + timing.pollInterval
         relist = false
-        take(tracker.listed(stats, at: now))
+        records += tracker.listed(stats, at: now)
     }
 
     /// A listing that failed, at `now`; returns the wait until the next one.
@@ -148,13 +148,13 @@ public struct FolderAgenda: Sendable {
     /// One observation of a file that is present, at `now`.
     public mutating func observed(_ stat: FileStat, at now: Duration) {
         checking.remove(stat.path)
-        take(tracker.observe(stat, at: now))
+        records += tracker.observe(stat, at: now)
     }
 
     /// A file is gone.
     public mutating func vanished(_ path: String) {
         checking.remove(path)
-        take(tracker.vanished(path))
+        records += tracker.vanished(path)
     }
 
     /// A file could not be looked at, at `now`: it is looked at again a stability interval later.
@@ -249,20 +249,8 @@ public struct FolderAgenda: Sendable {
         return .check(path)
     }
 
-    private mutating func take(_ actions: [FileTracker.Action]) {
-        records += actions
-    }
-
     /// The wait before try `attempt` (from 1): `base` doubled at each try up to `cap`, less up to 20 % jitter.
     private mutating func backoff(attempt: Int, base: Duration, cap: Duration) -> Duration {
-        Self.backoff(attempt: attempt, base: base, cap: cap, using: &random)
-    }
-
-    /// The wait before try `attempt` (from 1): `base` doubled at each try up to `cap`, less up to 20 % jitter drawn
-    /// from `random`.
-    public static func backoff(
-        attempt: Int, base: Duration, cap: Duration, using random: inout some RandomNumberGenerator
-    ) -> Duration {
         let wait = min(base * (1 << min(attempt - 1, 20)), cap)
         return wait - wait * Double.random(in: 0..<0.2, using: &random)
     }

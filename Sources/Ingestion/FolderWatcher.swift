@@ -28,6 +28,8 @@ public struct FolderWatcher: Service {
     public let stopToken = StopToken()
     private let processor: VersionProcessor
     private let poller: FolderPoller
+    /// The folder, when it tells of changes.
+    private let notifying: (any ChangeNotifyingFolder)?
     private let clock: AnyClock<Duration>
     private let random: any RandomNumberGenerator & Sendable
 
@@ -45,6 +47,7 @@ public struct FolderWatcher: Service {
         self.logger = logger
         self.clock = AnyClock(clock)
         self.random = random
+        notifying = source as? any ChangeNotifyingFolder
         poller = FolderPoller(source: source, folderId: settings.id, store: store, logger: logger)
         processor = VersionProcessor(
             source: source, settings: settings, store: store, runner: runner, stagingDirectory: stagingDirectory, logger: logger)
@@ -68,7 +71,6 @@ public struct FolderWatcher: Service {
         let unfinished = try await store.unfinishedJobs(folderId: settings.id)
         let origin = clock.now
         let elapsed = { origin.duration(to: clock.now) }
-        let notifying = source as? any ChangeNotifyingFolder
         var agenda = FolderAgenda(
             timing: FolderAgenda.Timing(settings),
             tracker: FileTracker(
@@ -78,7 +80,7 @@ public struct FolderWatcher: Service {
         // Watch before the first listing: a file that arrives while the folder is listed is then told as a change,
         // instead of waiting for the next poll.
         let (triggers, continuation) = AsyncStream.makeStream(of: Trigger.self, bufferingPolicy: .bufferingNewest(8192))
-        let changes = startChanges(notifying, continuation)
+        let changes = startChanges(continuation)
         defer { changes?.cancel() }
         stopToken.onStop { continuation.finish() }
         try await recover(unfinished, known: known, agenda: &agenda, now: elapsed)
@@ -129,7 +131,7 @@ public struct FolderWatcher: Service {
             let start = now()
             await take(await poller.list(), agenda: &agenda, at: start)
         case .check(let name):
-            guard let notifying = source as? any ChangeNotifyingFolder else { return }
+            guard let notifying else { return }
             do {
                 if let stat = try await notifying.stat(name) { agenda.observed(stat, at: now()) } else { agenda.vanished(name) }
             } catch {
@@ -222,10 +224,8 @@ public struct FolderWatcher: Service {
     }
 
     /// Starts the feed of the folder's change notifications, if it has them.
-    private func startChanges(_ folder: (any ChangeNotifyingFolder)?, _ continuation: AsyncStream<Trigger>.Continuation) -> Task<
-        Void, Never
-    >? {
-        guard let folder else { return nil }
+    private func startChanges(_ continuation: AsyncStream<Trigger>.Continuation) -> Task<Void, Never>? {
+        guard let folder = notifying else { return nil }
         do {
             let changes = try folder.changes()
             return Task { for await change in changes { continuation.yield(.change(change)) } }
