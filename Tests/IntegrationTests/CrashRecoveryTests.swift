@@ -37,8 +37,11 @@ import Testing
         let first = try Daemon(arguments, in: root.path, logPath: logPath)
         try await first.waitForOutput("scheduledrop started")
         let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
-        try await waitUntil("big.ics is processing") {
-            try await store.versions(folderId: "inbox", path: "big.ics").first?.state == .processing
+        // A generous bound: a debug daemon beside the remote-server suites on two busy cores once needed more than 30 s.
+        try await first.explainingFailure {
+            try await waitUntil("big.ics is processing", timeout: .seconds(120)) {
+                try await store.versions(folderId: "inbox", path: "big.ics").first?.state == .processing
+            }
         }
         try await Task.sleep(for: .milliseconds(300))
         _ = first.stop(SIGKILL)

@@ -45,6 +45,16 @@ final class Daemon {
     /// The output so far.
     var output: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// Runs `body`; when it throws, records the end of the daemon's log beside the failure, then rethrows.
+    func explainingFailure<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch {
+            Issue.record("the daemon's log ends with:\n\(output.suffix(6_000))")
+            throw error
+        }
+    }
+
     /// Sends `signal` and waits for the process to end; returns its exit status.
     func stop(_ signal: Int32) -> Int32 {
         kill(process.processIdentifier, signal)
