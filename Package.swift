@@ -26,6 +26,10 @@ let package = Package(
         .target(name: "ICalendar"),
         .target(name: "Schedule", dependencies: ["ICalendar"]),
         .target(
+            name: "Sessions",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto"), .product(name: "_CryptoExtras", package: "swift-crypto")]
+        ),
+        .target(
             name: "ScheduleStore",
             dependencies: ["Schedule", .product(name: "GRDB", package: "GRDB.swift")]
         ),
@@ -49,7 +53,7 @@ let package = Package(
         .target(
             name: "ScheduleFeed",
             dependencies: [
-                "ICalendar", "Schedule", "ScheduleStore",
+                "ICalendar", "Schedule", "ScheduleStore", "Sessions",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -62,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "scheduledrop",
             dependencies: [
-                "Schedule", "ScheduleStore", "DropFolders", "Ingestion", "ScheduleFeed",
+                "Schedule", "ScheduleStore", "DropFolders", "Ingestion", "ScheduleFeed", "Sessions",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

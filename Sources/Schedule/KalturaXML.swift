@@ -3,28 +3,41 @@
 public enum KalturaXML {
     /// A list response as Kaltura's XML.
     public static func document(_ response: KalturaListResponse) -> String {
-        var xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?><xml><result><objects>"
-        for object in response.objects {
-            xml += "<item>" + fields(object) + "</item>"
-        }
-        xml += "</objects><totalCount>\(response.totalCount)</totalCount>"
-        xml += "<objectType>\(escape(response.objectType))</objectType></result></xml>"
-        return xml
+        document(result: inner(response))
     }
 
     /// One object as Kaltura's XML result.
     public static func document(_ object: KalturaObject) -> String {
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><xml><result>" + fields(object) + "</result></xml>"
+        document(result: fields(object))
     }
 
     /// An error as Kaltura's XML result: a `KalturaAPIException` with its code and message.
     public static func error(code: String, message: String) -> String {
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><xml><result><error><objectType>KalturaAPIException</objectType>"
-            + "<code>\(escape(code))</code><message>\(escape(message))</message></error></result></xml>"
+        document(result: innerError(code: code, message: message))
+    }
+
+    /// The whole document around the inside of its `<result>` element.
+    public static func document(result: String) -> String {
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?><xml><result>" + result + "</result></xml>"
+    }
+
+    /// The inside of a list response's element: its objects as items, its total count and its type.
+    public static func inner(_ response: KalturaListResponse) -> String {
+        var xml = "<objects>"
+        for object in response.objects {
+            xml += "<item>" + fields(object) + "</item>"
+        }
+        xml += "</objects><totalCount>\(response.totalCount)</totalCount>"
+        return xml + "<objectType>\(escape(response.objectType))</objectType>"
+    }
+
+    /// The inside of an error's result element: the `<error>` of a `KalturaAPIException`.
+    public static func innerError(code: String, message: String) -> String {
+        "<error><objectType>KalturaAPIException</objectType><code>\(escape(code))</code><message>\(escape(message))</message></error>"
     }
 
     /// The object's `objectType` and fields as elements, in name order.
-    static func fields(_ object: KalturaObject) -> String {
+    public static func fields(_ object: KalturaObject) -> String {
         var xml = "<objectType>\(escape(object.objectType))</objectType>"
         for (name, value) in object.fields.sorted(by: { $0.key < $1.key }) {
             let text =
@@ -38,7 +51,7 @@ public enum KalturaXML {
     }
 
     /// Text with `&`, `<`, `>`, `"` and `'` escaped, and characters XML 1.0 cannot carry left out.
-    static func escape(_ text: String) -> String {
+    public static func escape(_ text: String) -> String {
         var escaped = ""
         for scalar in text.unicodeScalars {
             switch scalar {

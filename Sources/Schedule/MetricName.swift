@@ -16,6 +16,7 @@ public enum MetricName {
     public static let queueDepth = "scheduledrop_folder_queue_depth"
     /// Gauge of a partner's listed (not deleted) events in the store, label `partner`; read at each scrape.
     public static let events = "scheduledrop_events"
-    /// Counter of feed requests, labels `action` (`schedule_scheduleevent.list` …, `healthz`) and `status` (HTTP).
+    /// Counter of feed requests, labels `action` (`schedule_scheduleevent.list` …, `healthz`), `status` (HTTP) and `error`
+    /// (the refused call's code, `none` for an answer).
     public static let feedRequests = "scheduledrop_feed_requests_total"
 }

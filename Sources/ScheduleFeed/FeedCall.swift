@@ -8,23 +8,36 @@ struct FeedCall {
     var action: String
     /// Every parameter, from path, query and body.
     var parameters: KalturaParameters
-    /// The partner token: the `ks` parameter, else the `Authorization: Bearer` header.
+    /// The KS (or pre-shared feed token): the `ks` parameter, else the `Authorization: Bearer` header.
     var token: String?
     /// The uploaded file, if the body carries one.
     var file: (name: String?, bytes: [UInt8])?
 
-    /// Reads `/api_v3/service/<service>/action/<action>[/<name>/<value>…]` and the request's parameters.
+    /// Reads `/api_v3/service/<service>/action/<action>[/<name>/<value>…]` (or `/api_v3/service/multirequest`, or
+    /// `/api_v3/` with `service` and `action` as parameters) and the request's parameters.
     ///
-    /// Throws `feed.unknownAction` for another path and `feed.invalidParameter` for an unreadable body.
+    /// Throws `SERVICE_DOES_NOT_EXISTS` for another path and `feed.invalidParameter` for an unreadable body.
     init(_ request: FeedRequest) throws(FeedError) {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
-        guard segments.count >= 5, segments[0] == "api_v3", segments[1] == "service", segments[3] == "action" else {
-            throw FeedError(.unknownAction, "\(request.path) is not a call: calls are /api_v3/service/<service>/action/<action>")
+        guard segments.first == "api_v3" else {
+            throw FeedError(.unknownService, "\(request.path) is not a call: calls are /api_v3/service/<service>/action/<action>")
         }
-        service = segments[2].lowercased()
-        action = segments[4].lowercased()
+        var rest = segments.dropFirst()
+        if rest.first == "index.php" { rest = rest.dropFirst() }
+        var pathService: String?
+        var pathAction: String?
+        if rest.count >= 2, rest.first == "service" {
+            pathService = String(rest[rest.startIndex + 1])
+            rest = rest.dropFirst(2)
+            if rest.count >= 2, rest.first == "action" {
+                pathAction = String(rest[rest.startIndex + 1])
+                rest = rest.dropFirst(2)
+            }
+        }
+        service = ""
+        action = ""
         parameters = KalturaParameters()
-        parameters.addPathPairs(segments.dropFirst(5))
+        parameters.addPathPairs(rest)
         parameters.addForm(Substring(request.query))
         let contentType = request.headers["content-type"] ?? ""
         if !request.body.isEmpty {
@@ -43,6 +56,8 @@ struct FeedCall {
             header.lowercased().hasPrefix("bearer ") ? String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces) : nil
         }
         token = parameters["ks"].flatMap { $0.isEmpty ? nil : $0 } ?? bearer
+        service = (pathService ?? parameters["service"] ?? "").lowercased()
+        action = (pathAction ?? parameters["action"] ?? "").lowercased()
     }
 
     /// Reads a multipart body: a `json` part holds parameters, a part with a file name (or named `fileData`) is the

@@ -28,6 +28,64 @@ enum FeedEncoder {
             : Array(KalturaXML.document(object).utf8)
     }
 
+    /// The response of one action's result; iCalendar is only for the whole responses of event calls.
+    static func response(_ result: ServiceResult, format: FeedFormat) throws(FeedError) -> FeedResponse {
+        if case .response(let response) = result { return response }
+        try FeedContext.refuseCalendar(format, for: "results of this action")
+        let headers = ["Content-Type": format.contentType]
+        return switch result {
+        case .object(let object, let extra):
+            FeedResponse(status: 200, headers: headers, body: self.object(object, format: format, extra: extra))
+        case .list(let list): FeedResponse(status: 200, headers: headers, body: self.list(list, format: format))
+        case .text(let text):
+            FeedResponse(
+                status: 200, headers: headers,
+                body: format == .json ? jsonString(text) : Array(KalturaXML.document(result: KalturaXML.escape(text)).utf8))
+        case .nothing, .response:
+            FeedResponse(
+                status: 200, headers: headers, body: format == .json ? Array("null".utf8) : Array(KalturaXML.document(result: "").utf8))
+        }
+    }
+
+    /// The results of a multirequest, in order, as one JSON array or one XML result of `<item>`s; an error is the
+    /// item of its call. A whole response (iCalendar …) cannot be an item and is answered as an error.
+    static func multi(_ results: [Result<ServiceResult, FeedError>], format: FeedFormat) -> [UInt8] {
+        let unnestable = FeedError(.invalidParameter, "this call's result cannot be part of a multirequest; make it alone")
+        if format == .json {
+            var bytes = Array("[".utf8)
+            for (index, result) in results.enumerated() {
+                if index > 0 { bytes += Array(",".utf8) }
+                switch result {
+                case .success(.object(let object, let extra)): bytes += self.object(object, format: .json, extra: extra)
+                case .success(.list(let list)): bytes += list.json()
+                case .success(.text(let text)): bytes += jsonString(text)
+                case .success(.nothing): bytes += Array("null".utf8)
+                case .success(.response): bytes += error(unnestable, format: .json)
+                case .failure(let failure): bytes += error(failure, format: .json)
+                }
+            }
+            return bytes + Array("]".utf8)
+        }
+        var xml = ""
+        for result in results {
+            let inner =
+                switch result {
+                case .success(.object(let object, _)): KalturaXML.fields(object)
+                case .success(.list(let list)): KalturaXML.inner(list)
+                case .success(.text(let text)): KalturaXML.escape(text)
+                case .success(.nothing): ""
+                case .success(.response): KalturaXML.innerError(code: unnestable.code.rawValue, message: unnestable.message)
+                case .failure(let failure): KalturaXML.innerError(code: failure.code.rawValue, message: failure.message)
+                }
+            xml += "<item>" + inner + "</item>"
+        }
+        return Array(KalturaXML.document(result: xml).utf8)
+    }
+
+    private static func jsonString(_ text: String) -> [UInt8] {
+        Array((try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8))
+    }
+
     /// An error as a `KalturaAPIException` (JSON, XML) or a VCALENDAR holding a `VERROR` (iCalendar).
     static func error(_ error: FeedError, format: FeedFormat) -> [UInt8] {
         switch format {

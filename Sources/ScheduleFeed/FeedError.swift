@@ -1,26 +1,54 @@
-/// Why a feed request was refused, with a stable code and the HTTP status it answers with.
+/// Why a feed request was refused, with a stable code.
 ///
-/// The code reaches the client in Kaltura's error shape (`KalturaAPIException` in JSON and XML,
-/// a `VERROR` component in iCalendar), so a client's `KalturaException` carries it.
+/// The code reaches the client in Kaltura's error shape (`KalturaAPIException` in JSON and XML, a `VERROR`
+/// component in iCalendar), so a client's `KalturaException` carries it. Where Kaltura has a code for the case
+/// (a KS, a permission, an object not found) it is Kaltura's own, so clients written for Kaltura react as they do
+/// there; the `feed.*` codes are for cases Kaltura has no code for.
+///
+/// Like Kaltura, an API call that fails is answered with HTTP 200, the exception in the body and an
+/// `X-Kaltura: error-CODE` header: Kaltura's clients read the body, never the status. Only a body refused
+/// before it is read (`feed.uploadTooLarge`, 413) gets an HTTP error status.
 public struct FeedError: Error, Equatable, Sendable {
     /// The stable codes.
     public enum Code: String, Sendable, CaseIterable {
-        /// No token in `ks` or `Authorization: Bearer`.
-        case missingToken = "feed.missingToken"
-        /// The token is no configured partner's.
-        case invalidToken = "feed.invalidToken"
-        /// The token is known but past its expiry.
-        case expiredToken = "feed.expiredToken"
+        /// No KS in `ks` or `Authorization: Bearer`, where the call needs one.
+        case missingKS = "MISSING_KS"
+        /// A KS that is no partner's, is not signed by the partner's secret, or was ended.
+        case invalidKS = "INVALID_KS"
+        /// A KS past its expiry.
+        case expiredKS = "EXPIRED_KS"
+        /// The KS's role does not allow the action.
+        case serviceForbidden = "SERVICE_FORBIDDEN"
+        /// `session.start` with a secret that is not the partner's.
+        case startSessionError = "START_SESSION_ERROR"
+        /// `session.startWidgetSession` with a widget id that is no partner's (`_<partnerId>`).
+        case invalidWidgetId = "INVALID_WIDGET_ID"
+        /// A required parameter is missing.
+        case missingParameter = "MISSING_MANDATORY_PARAMETER"
+        /// No such service.
+        case unknownService = "SERVICE_DOES_NOT_EXISTS"
+        /// No such action of the service.
+        case unknownAction = "ACTION_DOES_NOT_EXISTS"
+        /// No such schedule event for the partner.
+        case eventNotFound = "SCHEDULE_EVENT_ID_NOT_FOUND"
+        /// No such bulk upload (job) for the partner.
+        case bulkUploadNotFound = "BULK_UPLOAD_NOT_FOUND"
+        /// No such app token for the partner.
+        case appTokenNotFound = "APP_TOKEN_ID_NOT_FOUND"
+        /// The app token was deleted.
+        case appTokenNotActive = "APP_TOKEN_NOT_ACTIVE"
+        /// The app token is past its expiry.
+        case appTokenExpired = "APP_TOKEN_EXPIRED"
+        /// `appToken.startSession` with a hash that is not the KS's and the token's.
+        case invalidAppTokenHash = "INVALID_APP_TOKEN_HASH"
         /// A filter or pager field we do not know or support.
         case unknownFilter = "feed.unknownFilter"
         /// A parameter's value cannot be read (not a number, an unknown format …).
         case invalidParameter = "feed.invalidParameter"
         /// The page starts past the 10,000th result.
         case pageBeyondLimit = "feed.pageBeyondLimit"
-        /// No such object for this partner.
+        /// The object exists but has nothing to give yet (a job without its report).
         case notFound = "feed.notFound"
-        /// No such service or action.
-        case unknownAction = "feed.unknownAction"
         /// An upload without a file.
         case missingUpload = "feed.missingUpload"
         /// An upload over the configured size.
@@ -28,17 +56,12 @@ public struct FeedError: Error, Equatable, Sendable {
         /// An upload that is not UTF-8 text.
         case uploadNotUTF8 = "feed.uploadNotUTF8"
         /// The store or the upload inbox failed.
-        case internalError = "feed.internalError"
+        case internalError = "INTERNAL_SERVERL_ERROR"
 
-        /// The HTTP status a request refused with this code gets.
+        /// The HTTP status a request refused with this code gets: 200 as Kaltura answers, but 413 for a body
+        /// refused unread.
         public var httpStatus: Int {
-            switch self {
-            case .missingToken, .invalidToken, .expiredToken: 401
-            case .notFound, .unknownAction: 404
-            case .uploadTooLarge: 413
-            case .internalError: 500
-            case .unknownFilter, .invalidParameter, .pageBeyondLimit, .missingUpload, .uploadNotUTF8: 400
-            }
+            self == .uploadTooLarge ? 413 : 200
         }
     }
 

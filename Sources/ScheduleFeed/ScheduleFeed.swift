@@ -1,64 +1,67 @@
-import Crypto
 import Foundation
 import Logging
 import Metrics
 import Schedule
 import ScheduleStore
+import Sessions
+
+/// What the feed reads and writes: the schedule, and the partners' secrets, app tokens and ended sessions.
+public typealias FeedStore = CredentialStore & ScheduleStore
 
 /// The schedule served back over HTTP the way Kaltura's API serves it (SPEC §6), independent of any HTTP server.
 ///
-/// Calls are `/api_v3/service/<service>/action/<action>` with parameters in the path, the query, a form, a
-/// JSON or a multipart body (`KalturaParameters`):
-/// - `schedule_scheduleevent` `list` and `get`, `schedule_scheduleresource` `list`;
-/// - `schedule_scheduleevent` and `schedule_scheduleresource` `addFromBulkUpload` (a pushed file becomes a job
-///   like a dropped one), `bulkupload_bulk` `get`, `list` and `serveLog` (a job's state and report);
-/// - `scheduledrop_folder` `list` (the partner's drop folders and how they are doing).
+/// This type is the plumbing: it reads the call (`/api_v3/service/<service>/action/<action>`, parameters in the
+/// path, query, form, JSON or multipart body, see `KalturaParameters`), finds the caller from the KS
+/// (`SessionGate`), checks that the KS's role allows the action (`Role`), runs multirequests, and writes the
+/// result in the requested format. Each Kaltura service is one type listed in `services`.
 ///
-/// Every call needs a partner token and sees only that partner's data; another partner's object is "not found".
-/// Lists carry an ETag made of the call, its parameters and the store's data version (and the minute, when a
-/// filter time is relative to now), and `If-None-Match` gets 304 without reading the events.
-/// `/healthz` answers `ok` while the store can be read, and `/metrics` gives the Prometheus text of `metrics`;
-/// neither needs a token (they say nothing of any partner's schedule beyond counts).
+/// Every call but `session.start` and `session.startWidgetSession` needs a KS and sees only its partner's data;
+/// another partner's object is "not found". Lists carry an ETag made of the call, its parameters and the store's
+/// data version (and the minute, when a filter time is relative to now), and `If-None-Match` gets 304 without
+/// reading the events. `/healthz` answers `ok` while the store can be read, and `/metrics` gives the Prometheus
+/// text of `metrics`; neither is a Kaltura service or needs a KS (they say nothing of any partner's schedule
+/// beyond counts).
 public struct ScheduleFeed: Sendable {
     /// Keeps an uploaded file and opens its job: partner, kind, client's file name, bytes → job id.
     public typealias Submit = @Sendable (_ partnerId: Int, _ kind: FileKind, _ name: String, _ bytes: Data) async throws -> Int64
 
-    private let store: any ScheduleStore
-    private let tokens: @Sendable () -> TokenBook
-    private let maximumUploadBytes: Int
-    private let submit: Submit
-    private let folderPartners: @Sendable () -> [String: Int]
-    private let now: @Sendable () -> Int64
+    private let context: FeedContext
+    private let gate: SessionGate
+    private let services: [String: any KalturaService]
     private let metrics: @Sendable () async -> [UInt8]
-    private let logger: Logger
 
     /// Creates a feed over `store`.
     ///
-    /// `tokens` gives the partner tokens in force and `folderPartners` the partner of each configured drop folder
-    /// (for folder status), both asked at each request so a reload takes effect; `metrics` writes the Prometheus
-    /// exposition; `now` is the time in seconds since 1970.
+    /// `tokens` gives the pre-shared partner tokens in force and `folderPartners` the partner of each configured
+    /// drop folder (for folder status), both asked at each request so a reload takes effect; `metrics` writes the
+    /// Prometheus exposition; `now` is the time in seconds since 1970.
     public init(
-        store: any ScheduleStore, tokens: @escaping @Sendable () -> TokenBook, maximumUploadBytes: Int, submit: @escaping Submit,
+        store: any FeedStore, tokens: @escaping @Sendable () -> TokenBook, maximumUploadBytes: Int, submit: @escaping Submit,
         folderPartners: @escaping @Sendable () -> [String: Int], metrics: @escaping @Sendable () async -> [UInt8] = { [] },
         logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
+        let context = FeedContext(
+            store: store, maximumUploadBytes: maximumUploadBytes, submit: submit, folderPartners: folderPartners, now: now, logger: logger)
+        self.context = context
         self.metrics = metrics
-        self.store = store
-        self.tokens = tokens
-        self.maximumUploadBytes = maximumUploadBytes
-        self.submit = submit
-        self.folderPartners = folderPartners
-        self.logger = logger
-        self.now = now
+        gate = SessionGate(store: store, tokens: tokens, now: now)
+        let services: [any KalturaService] = [
+            SessionService(context: context), AppTokenService(context: context), ScheduleEventService(context: context),
+            ScheduleResourceService(context: context), BulkUploadService(context: context), FolderService(context: context),
+        ]
+        self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.name, $0) })
     }
 
     /// The most bytes a request body may have: the upload limit and room for a multipart envelope.
-    public var maximumBodyBytes: Int { maximumUploadBytes + 64 * 1024 }
+    public var maximumBodyBytes: Int { context.maximumUploadBytes + 64 * 1024 }
 
     /// Answers one request; every failure is a response in the requested format, never a thrown error.
     public func respond(to request: FeedRequest) async -> FeedResponse {
         let (action, response) = await answer(request)
-        Counter(label: MetricName.feedRequests, dimensions: [("action", action), ("status", String(response.status))]).increment()
+        let error = response.headers["X-Kaltura"].map { String($0.dropFirst("error-".count)) } ?? "none"
+        Counter(
+            label: MetricName.feedRequests, dimensions: [("action", action), ("status", String(response.status)), ("error", error)]
+        ).increment()
         return response
     }
 
@@ -71,7 +74,7 @@ public struct ScheduleFeed: Sendable {
             )
         }
         if request.path == "/healthz" {
-            let healthy = (try? await store.dataVersion()) != nil
+            let healthy = (try? await context.store.dataVersion()) != nil
             return (
                 "healthz",
                 FeedResponse(
@@ -83,201 +86,96 @@ public struct ScheduleFeed: Sendable {
         var action = "other"
         do {
             let call = try FeedCall(request)
-            let route = Route(rawValue: call.service + "." + call.action)
-            action = route?.rawValue ?? action
             format = try FeedFormat(parameter: call.parameters["format"])
-            let partnerId = try tokens().partner(for: call.token, now: now())
-            guard let route else { throw FeedError(.unknownAction, "there is no action \(call.action) of service \(call.service)") }
-            return (
-                action, try await dispatch(route, call, partnerId: partnerId, format: format, ifNoneMatch: request.headers["if-none-match"])
-            )
-        } catch let error as FeedError {
-            return (action, failure(error, format: format))
+            if call.service == "multirequest" {
+                action = "multirequest"
+                return (action, try await multirequest(call, format: format, ifNoneMatch: request.headers["if-none-match"]))
+            }
+            if services[call.service]?.actions.contains(call.action) == true { action = call.service + "." + call.action }
+            let result = try await perform(
+                service: call.service, action: call.action, parameters: call.parameters, token: call.token, file: call.file, format: format,
+                ifNoneMatch: request.headers["if-none-match"])
+            return (action, try FeedEncoder.response(result, format: format))
         } catch {
-            logger.error("feed request failed", metadata: ["action": "\(action)", "error": "\(error)"])
-            return (action, failure(FeedError(.internalError, "the request could not be answered; see the daemon's log"), format: format))
+            return (action, failure(feedError(error, action: action), format: format))
         }
     }
 
-    /// The calls the feed answers, by their lower-cased `service.action` (also the request counter's `action` label).
-    enum Route: String {
-        case listEvents = "schedule_scheduleevent.list"
-        case getEvent = "schedule_scheduleevent.get"
-        case listResources = "schedule_scheduleresource.list"
-        case uploadEvents = "schedule_scheduleevent.addfrombulkupload"
-        case uploadResources = "schedule_scheduleresource.addfrombulkupload"
-        case getJob = "bulkupload_bulk.get"
-        case jobLog = "bulkupload_bulk.servelog"
-        case listJobs = "bulkupload_bulk.list"
-        case listFolders = "scheduledrop_folder.list"
+    /// Runs one call: finds its service and caller, checks the caller's role, and performs it.
+    private func perform(
+        service name: String, action: String, parameters: KalturaParameters, token: String?, file: (name: String?, bytes: [UInt8])?,
+        format: FeedFormat, ifNoneMatch: String?
+    ) async throws -> ServiceResult {
+        guard !name.isEmpty else { throw FeedError(.unknownService, "Service name was not specified, please specify one") }
+        guard let service = services[name] else { throw FeedError(.unknownService, "Service \"\(name)\" does not exists") }
+        guard service.actions.contains(action) else {
+            throw FeedError(.unknownAction, "Action \"\(action)\" does not exists for service \"\(name)\"")
+        }
+        var caller: Caller?
+        if service.openActions.contains(action) {
+            // A stale KS beside a call that needs none (session.start) is no reason to refuse it.
+            caller = try? await token.asyncMap(gate.caller)
+        } else {
+            guard let token else { throw FeedError(.missingKS, "Missing KS, session not established") }
+            let known = try await gate.caller(token)
+            guard known.role.allows(service: name, action: action) else {
+                context.logger.info(
+                    "call refused by role",
+                    metadata: ["partner": "\(known.partnerId)", "role": "\(known.role.name)", "action": "\(name).\(action)"])
+                throw FeedError(.serviceForbidden, "The access to service [\(name)->\(action)] is forbidden")
+            }
+            caller = known
+        }
+        let call = ServiceCall(
+            parameters: parameters, file: file, format: format, caller: caller, ifNoneMatch: ifNoneMatch, service: name, action: action)
+        return try await service.perform(action, call)
+    }
+
+    /// Runs the calls of a multirequest in order and answers all their results in one response.
+    private func multirequest(_ call: FeedCall, format: FeedFormat, ifNoneMatch: String?) async throws -> FeedResponse {
+        var results: [Result<ServiceResult, FeedError>] = []
+        for parameters in MultiRequest.calls(call.parameters) {
+            let resolved = MultiRequest.resolve(parameters, results: results)
+            let token = resolved["ks"].flatMap { $0.isEmpty ? nil : $0 } ?? call.token
+            do {
+                let result = try await perform(
+                    service: (resolved["service"] ?? "").lowercased(), action: (resolved["action"] ?? "").lowercased(),
+                    parameters: resolved,
+                    token: token, file: nil, format: format, ifNoneMatch: nil)
+                results.append(.success(result))
+            } catch {
+                results.append(.failure(feedError(error, action: "multirequest")))
+            }
+        }
+        return FeedResponse(status: 200, headers: ["Content-Type": format.contentType], body: FeedEncoder.multi(results, format: format))
     }
 
     /// The answer to a request whose body passed `maximumBodyBytes`: `feed.uploadTooLarge`, in the requested format.
     public func refuseOversizeBody(_ request: FeedRequest) -> FeedResponse {
         let format = (try? FeedCall(request)).flatMap { try? FeedFormat(parameter: $0.parameters["format"]) } ?? .xml
         return failure(
-            FeedError(.uploadTooLarge, "the request body is larger than an upload may be (\(maximumUploadBytes) bytes)"), format: format)
+            FeedError(.uploadTooLarge, "the request body is larger than an upload may be (\(context.maximumUploadBytes) bytes)"),
+            format: format)
     }
 
-    private func dispatch(
-        _ route: Route, _ call: FeedCall, partnerId: Int, format: FeedFormat, ifNoneMatch: String?
-    ) async throws -> FeedResponse {
-        switch route {
-        case .listEvents: try await listEvents(call, partnerId: partnerId, format: format, ifNoneMatch: ifNoneMatch)
-        case .getEvent: try await event(call, partnerId: partnerId, format: format)
-        case .listResources: try await listResources(call, partnerId: partnerId, format: format, ifNoneMatch: ifNoneMatch)
-        case .uploadEvents: try await upload(call, kind: .ical, partnerId: partnerId, format: format)
-        case .uploadResources: try await upload(call, kind: .resourceCsv, partnerId: partnerId, format: format)
-        case .getJob: try await job(call, partnerId: partnerId, format: format)
-        case .jobLog: try await jobLog(call, partnerId: partnerId)
-        case .listJobs: try await jobs(call, partnerId: partnerId, format: format)
-        case .listFolders: try await folders(partnerId: partnerId, format: format)
-        }
-    }
-
-    private func listEvents(_ call: FeedCall, partnerId: Int, format: FeedFormat, ifNoneMatch: String?) async throws -> FeedResponse {
-        let request = try ListRequest(events: call.parameters)
-        let minute = request.usesRelativeTimes ? now() / 60 * 60 : nil
-        let tag = { (version: Int64) in self.entityTag(call, partnerId: partnerId, format: format, version: version, minute: minute) }
-        if let ifNoneMatch {
-            let current = tag(try await store.dataVersion())
-            if Self.matches(ifNoneMatch, current) { return notModified(current) }
-        }
-        let filter = minute.map { request.filter.resolvingRelativeTimes(now: $0) } ?? request.filter
-        let page = try await store.events(partnerId: partnerId, filter: filter, pager: request.pager)
-        return FeedResponse(
-            status: 200, headers: ["Content-Type": format.contentType, "ETag": tag(page.dataVersion)],
-            body: try FeedEncoder.events(page.events, totalCount: page.totalCount, format: format))
-    }
-
-    private func event(_ call: FeedCall, partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
-        guard let id = call.parameters["scheduleEventId"].flatMap({ Int64($0) }) else {
-            throw FeedError(.invalidParameter, "scheduleEventId must be an event id")
-        }
-        var filter = EventFilter()
-        filter.idIn = [id]
-        guard let event = try await store.events(partnerId: partnerId, filter: filter, pager: Pager()).events.first else {
-            throw FeedError(.notFound, "schedule event \(id) not found")
-        }
-        let body =
-            format == .ical
-            ? try EventCalendar.calendar([event]) : FeedEncoder.object(KalturaObject(event), format: format)
-        return FeedResponse(status: 200, headers: ["Content-Type": format.contentType], body: body)
-    }
-
-    private func listResources(_ call: FeedCall, partnerId: Int, format: FeedFormat, ifNoneMatch: String?) async throws -> FeedResponse {
-        try Self.refuseCalendar(format, for: "resources")
-        let request = try ListRequest(resources: call.parameters)
-        let version = try await store.dataVersion()
-        let tag = entityTag(call, partnerId: partnerId, format: format, version: version, minute: nil)
-        if let ifNoneMatch, Self.matches(ifNoneMatch, tag) { return notModified(tag) }
-        let selected = try await store.resources(partnerId: partnerId).filter(request.filter.selects)
-        let page = selected.dropFirst(request.pager.offset).prefix(request.pager.pageSize)
-        let response = KalturaListResponse(
-            objects: page.map(KalturaObject.init), totalCount: selected.count, objectType: "KalturaScheduleResourceListResponse")
-        return FeedResponse(
-            status: 200, headers: ["Content-Type": format.contentType, "ETag": tag], body: FeedEncoder.list(response, format: format))
-    }
-
-    private func upload(_ call: FeedCall, kind: FileKind, partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
-        try Self.refuseCalendar(format, for: "uploads")
-        guard let file = call.file else {
-            throw FeedError(.missingUpload, "no file: send it as the multipart part fileData, or as the body with its Content-Type")
-        }
-        guard file.bytes.count <= maximumUploadBytes else {
-            throw FeedError(.uploadTooLarge, "the file has \(file.bytes.count) bytes; uploads may have at most \(maximumUploadBytes)")
-        }
-        guard String(validating: file.bytes, as: UTF8.self) != nil else {
-            throw FeedError(.uploadNotUTF8, "the file is not UTF-8 text; save it as UTF-8 and upload it again")
-        }
-        let name = file.name ?? "upload" + kind.defaultSuffix
-        let jobId = try await submit(partnerId, kind, name, Data(file.bytes))
-        guard let status = try await store.job(id: jobId) else { throw FeedError(.internalError, "job \(jobId) vanished") }
-        return FeedResponse(
-            status: 200, headers: ["Content-Type": format.contentType],
-            body: FeedEncoder.object(BulkUploadObject.make(status), format: format))
-    }
-
-    private func job(_ call: FeedCall, partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
-        try Self.refuseCalendar(format, for: "bulk uploads")
-        let status = try await ownJob(call, partnerId: partnerId)
-        let extra = status.report.map { ["report": $0.json()] } ?? [:]
-        return FeedResponse(
-            status: 200, headers: ["Content-Type": format.contentType],
-            body: FeedEncoder.object(BulkUploadObject.make(status), format: format, extra: extra))
-    }
-
-    private func jobLog(_ call: FeedCall, partnerId: Int) async throws -> FeedResponse {
-        let status = try await ownJob(call, partnerId: partnerId)
-        guard let report = status.report else { throw FeedError(.notFound, "job \(status.jobId) has no report yet") }
-        return FeedResponse(
-            status: 200, headers: ["Content-Type": "text/plain; charset=utf-8"], body: Array(report.summary(jobId: status.jobId).utf8))
-    }
-
-    private func jobs(_ call: FeedCall, partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
-        try Self.refuseCalendar(format, for: "bulk uploads")
-        let pager = try Pager(call.parameters)
-        var filter = ReportFilter()
-        filter.partnerId = partnerId
-        filter.limit = pager.offset + pager.pageSize
-        let summaries = try await store.reportSummaries(filter).dropFirst(pager.offset)
-        let response = KalturaListResponse(
-            objects: summaries.map(BulkUploadObject.make), totalCount: summaries.count, objectType: "KalturaBulkUploadListResponse")
-        return FeedResponse(status: 200, headers: ["Content-Type": format.contentType], body: FeedEncoder.list(response, format: format))
-    }
-
-    private func folders(partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
-        try Self.refuseCalendar(format, for: "folders")
-        let own = Set(folderPartners().filter { $0.value == partnerId }.keys)
-        let statuses = try await store.folderStatuses().filter { own.contains($0.folderId) }
-        let response = KalturaListResponse(
-            objects: statuses.map(BulkUploadObject.folder), totalCount: statuses.count, objectType: "ScheduledropFolderListResponse")
-        return FeedResponse(status: 200, headers: ["Content-Type": format.contentType], body: FeedEncoder.list(response, format: format))
-    }
-
-    /// The job named by the `id` parameter, if it is the partner's: an upload of theirs, or a job with their report.
-    private func ownJob(_ call: FeedCall, partnerId: Int) async throws -> JobStatus {
-        guard let id = call.parameters["id"].flatMap({ Int64($0) }) else {
-            throw FeedError(.invalidParameter, "id must be a bulk upload (job) id")
-        }
-        guard let status = try await store.job(id: id),
-            status.file.identity.folderId == FileIdentity.uploadFolderId(partnerId: partnerId) || status.report?.partnerId == partnerId
-        else { throw FeedError(.notFound, "bulk upload \(id) not found") }
-        return status
-    }
-
-    /// A strong ETag of the call for one data version: the service, action, format and every parameter but the token.
-    private func entityTag(_ call: FeedCall, partnerId: Int, format: FeedFormat, version: Int64, minute: Int64?) -> String {
-        var hasher = SHA256()
-        var key = "\(partnerId)\n\(call.service)/\(call.action)\n\(format.rawValue)\n\(version)\n\(minute ?? -1)\n"
-        for (name, value) in call.parameters.values.sorted(by: { $0.key < $1.key }) where name != "ks" && name != "kalsig" {
-            key += "\(name)=\(value)\n"
-        }
-        hasher.update(data: Data(key.utf8))
-        return "\"" + hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
-    }
-
-    /// Whether an `If-None-Match` value names `tag` (weak forms and lists included, `*` matching any).
-    static func matches(_ ifNoneMatch: String, _ tag: String) -> Bool {
-        ifNoneMatch.split(separator: ",").contains { candidate in
-            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
-            return trimmed == "*" || trimmed == tag || trimmed == "W/" + tag
-        }
-    }
-
-    private static func refuseCalendar(_ format: FeedFormat, for what: String) throws(FeedError) {
-        if format == .ical {
-            throw FeedError(.invalidParameter, "format ical is for schedule events; \(what) are given as 1 (JSON) or 2 (XML)")
-        }
-    }
-
-    private func notModified(_ tag: String) -> FeedResponse {
-        FeedResponse(status: 304, headers: ["ETag": tag])
+    /// A thrown error as the feed answers it: a `FeedError` as it is, anything else logged and `INTERNAL_SERVERL_ERROR`.
+    private func feedError(_ error: any Error, action: String) -> FeedError {
+        if let error = error as? FeedError { return error }
+        context.logger.error("feed request failed", metadata: ["action": "\(action)", "error": "\(error)"])
+        return FeedError(.internalError, "the request could not be answered; see the daemon's log")
     }
 
     private func failure(_ error: FeedError, format: FeedFormat) -> FeedResponse {
-        var headers = ["Content-Type": format.contentType]
-        if error.code.httpStatus == 401 { headers["WWW-Authenticate"] = "Bearer" }
-        return FeedResponse(status: error.code.httpStatus, headers: headers, body: FeedEncoder.error(error, format: format))
+        FeedResponse(
+            status: error.code.httpStatus, headers: ["Content-Type": format.contentType, "X-Kaltura": "error-" + error.code.rawValue],
+            body: FeedEncoder.error(error, format: format))
+    }
+}
+
+extension Optional {
+    /// The wrapped value transformed by an asynchronous function, or nil.
+    fileprivate func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import Schedule
 
 /// A partner's feed token as configured: its SHA-256, never the token itself, and when it stops working.
 public struct PartnerToken: Equatable, Sendable {
@@ -36,19 +35,8 @@ public struct TokenBook: Sendable {
     /// The partners that have a token.
     public var partners: Set<Int> { Set(tokens.values.map(\.partnerId)) }
 
-    /// The partner of `token` at `now`.
-    ///
-    /// Throws `feed.missingToken`, `feed.invalidToken` or `feed.expiredToken`; the messages never quote the token.
-    public func partner(for token: String?, now: Int64) throws(FeedError) -> Int {
-        guard let token, !token.isEmpty else {
-            throw FeedError(.missingToken, "a partner token is required: the ks parameter or an Authorization: Bearer header")
-        }
-        guard let entry = tokens[PartnerToken.hash(token)] else {
-            throw FeedError(.invalidToken, "the token is not valid for any partner")
-        }
-        if let expiry = entry.expiresAt, expiry <= now {
-            throw FeedError(.expiredToken, "the token expired at \(isoTime(expiry))")
-        }
-        return entry.partnerId
+    /// The entry of `token`, if it is a configured one (expired or not).
+    public func token(_ token: String) -> PartnerToken? {
+        tokens[PartnerToken.hash(token)]
     }
 }

@@ -8,7 +8,7 @@ import Synchronization
 /// Readers run concurrently; writes are serialized on one writer, which is what a job's
 /// one-transaction commit needs.
 public final class SQLiteStore: ScheduleStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// Listing totals by partner, filter and the data version they were counted at: a device paging through
     /// an unchanged schedule has its total counted once, not once per page.
     private let totals = Mutex<[ListingTotal: Int]>([:])
@@ -19,12 +19,14 @@ public final class SQLiteStore: ScheduleStore {
         var dataVersion: Int64
     }
 
-    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    /// Opens (creating if needed) the database at `path`, readable by its owner only, and brings its schema up to date.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        // The store holds partners' secrets: only the daemon's user may read it (and its WAL and shared memory).
+        for file in [path, path + "-wal", path + "-shm"] { chmod(file, 0o600) }
     }
 
     /// The schema, one registered migration per released change; never edit a released one.
@@ -50,6 +52,9 @@ public final class SQLiteStore: ScheduleStore {
         }
         migrator.registerMigration("v7: pinned host keys") { db in
             try db.execute(sql: Schema.version7)
+        }
+        migrator.registerMigration("v8: partners, app tokens, ended sessions") { db in
+            try db.execute(sql: Schema.version8)
         }
         return migrator
     }

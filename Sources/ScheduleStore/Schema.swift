@@ -145,4 +145,32 @@ enum Schema {
             PRIMARY KEY (folder_id, host)
         );
         """
+
+    /// Partners with their secrets, app tokens, and sessions ended before their expiry.
+    static let version8 = """
+        CREATE TABLE partners (
+            id INTEGER PRIMARY KEY,
+            admin_secret TEXT NOT NULL,
+            secret TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE TABLE app_tokens (
+            id TEXT PRIMARY KEY,
+            partner_id INTEGER NOT NULL,
+            token TEXT NOT NULL,
+            hash_type TEXT NOT NULL,
+            session_type INTEGER NOT NULL,
+            session_user_id TEXT,
+            session_privileges TEXT NOT NULL,
+            session_duration INTEGER,
+            expiry INTEGER,
+            description TEXT,
+            status INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX app_tokens_by_partner ON app_tokens (partner_id, status, created_at);
+        CREATE TABLE ended_sessions (digest TEXT PRIMARY KEY, expiry INTEGER NOT NULL);
+        """
 }

@@ -10,7 +10,7 @@ struct Scheduledrop: AsyncParsableCommand {
         abstract: "Ingests recording schedules (iCalendar and resource CSV) from drop folders into a schedule store.",
         subcommands: [
             Run.self, Ingest.self, Status.self, Reports.self, Events.self, Resources.self, Export.self, Reprocess.self, CheckConfig.self,
-            Migrate.self, Token.self,
+            Migrate.self, Token.self, PartnerCommand.self,
         ]
     )
 }

@@ -151,18 +151,18 @@ def main():
             other.schedule.scheduleEvent.get(first.id)
             check(False, "another partner's event must not be found")
         except KalturaException as error:
-            check(error.code == "feed.notFound", f"another partner's event is not found: {error.code}")
+            check(error.code == "SCHEDULE_EVENT_ID_NOT_FOUND", f"another partner's event is not found: {error.code}")
         try:
             other.bulkUpload.bulk.get(upload.id)
             check(False, "another partner's job must not be found")
         except KalturaException as error:
-            check(error.code == "feed.notFound", "another partner's job is not found")
+            check(error.code == "BULK_UPLOAD_NOT_FOUND", "another partner's job is not found")
 
         try:
             client_for(port, "not-a-token").schedule.scheduleEvent.list()
             check(False, "a bad token must raise")
         except KalturaException as error:
-            check(error.code == "feed.invalidToken", f"a bad token raises KalturaException feed.invalidToken, not {error.code}")
+            check(error.code == "INVALID_KS", f"a bad token raises KalturaException INVALID_KS, not {error.code}")
         try:
             client.schedule.scheduleEvent.list(KalturaScheduleEventFilter(ownerIdEqual="me"))
             check(False, "an unsupported filter must raise")

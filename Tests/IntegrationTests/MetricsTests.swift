@@ -24,7 +24,7 @@ import Testing
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
         }
         #expect(try await get("/api_v3/service/schedule_scheduleevent/action/list?format=1&ks=\(token)").0 == 200)
-        #expect(try await get("/api_v3/service/schedule_scheduleevent/action/list?format=1&ks=wrong").0 == 401)
+        #expect(try await get("/api_v3/service/schedule_scheduleevent/action/list?format=1&ks=wrong").1.contains("INVALID_KS"))
         let (status, metrics) = try await get("/metrics")
         #expect(status == 200)
         let lines = Set(metrics.split(separator: "\n").map(String.init))
@@ -36,8 +36,8 @@ import Testing
             #"scheduledrop_folder_consecutive_failures{folder="inbox"} 0.0"#,
             #"scheduledrop_folder_queue_depth{folder="inbox"} 0.0"#,
             #"scheduledrop_events{partner="42"} 3.0"#,
-            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",status="200"} 1"#,
-            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",status="401"} 1"#,
+            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",error="none",status="200"} 1"#,
+            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",error="INVALID_KS",status="200"} 1"#,
         ] {
             #expect(lines.contains(expected), "\(expected) not in:\n\(metrics)")
         }

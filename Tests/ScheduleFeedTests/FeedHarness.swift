@@ -149,6 +149,10 @@ struct Reply: Sendable {
 
     /// The body as text.
     var text: String { String(decoding: body, as: UTF8.self) }
+    /// The code of a refused call, as Kaltura's `X-Kaltura: error-CODE` header gives it; nil for a success.
+    var errorCode: String? {
+        headers["x-kaltura"].flatMap { $0.hasPrefix("error-") ? String($0.dropFirst(6)) : nil }
+    }
 
     /// The body as a JSON object.
     func json() throws -> [String: Any] {

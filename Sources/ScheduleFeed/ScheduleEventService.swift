@@ -1,0 +1,48 @@
+import Schedule
+import ScheduleStore
+
+/// `schedule_scheduleEvent`: events listed (with ETags), one event, and a calendar pushed as a bulk upload.
+struct ScheduleEventService: KalturaService {
+    let context: FeedContext
+    let name = "schedule_scheduleevent"
+    let actions: Set<String> = ["list", "get", "addfrombulkupload"]
+
+    func perform(_ action: String, _ call: ServiceCall) async throws -> ServiceResult {
+        switch action {
+        case "list": try await list(call)
+        case "get": try await get(call)
+        default: try await context.upload(call, kind: .ical)
+        }
+    }
+
+    private func list(_ call: ServiceCall) async throws -> ServiceResult {
+        let partnerId = try call.requireCaller().partnerId
+        let request = try ListRequest(events: call.parameters)
+        let minute = request.usesRelativeTimes ? context.now() / 60 * 60 : nil
+        let tag = { (version: Int64) in context.entityTag(call, partnerId: partnerId, version: version, minute: minute) }
+        if let ifNoneMatch = call.ifNoneMatch {
+            let current = tag(try await context.store.dataVersion())
+            if FeedContext.matches(ifNoneMatch, current) { return FeedContext.notModified(current) }
+        }
+        let filter = minute.map { request.filter.resolvingRelativeTimes(now: $0) } ?? request.filter
+        let page = try await context.store.events(partnerId: partnerId, filter: filter, pager: request.pager)
+        return .response(
+            FeedResponse(
+                status: 200, headers: ["Content-Type": call.format.contentType, "ETag": tag(page.dataVersion)],
+                body: try FeedEncoder.events(page.events, totalCount: page.totalCount, format: call.format)))
+    }
+
+    private func get(_ call: ServiceCall) async throws -> ServiceResult {
+        let partnerId = try call.requireCaller().partnerId
+        let text = try call.required("scheduleEventId")
+        guard let id = Int64(text) else { throw FeedError(.invalidParameter, "scheduleEventId must be an event id") }
+        var filter = EventFilter()
+        filter.idIn = [id]
+        guard let event = try await context.store.events(partnerId: partnerId, filter: filter, pager: Pager()).events.first else {
+            throw FeedError(.eventNotFound, "Schedule Event id [\(id)] not found")
+        }
+        guard call.format == .ical else { return .object(KalturaObject(event)) }
+        return .response(
+            FeedResponse(status: 200, headers: ["Content-Type": call.format.contentType], body: try EventCalendar.calendar([event])))
+    }
+}
