@@ -83,6 +83,7 @@ let package = Package(
             dependencies: ["ICalendar", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "ICalendar"]),
+        .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
         .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),
         .testTarget(name: "DropFoldersTests", dependencies: ["DropFolders", "TestSupport"]),
         .testTarget(

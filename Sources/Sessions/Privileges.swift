@@ -53,6 +53,7 @@ public struct Privileges: Equatable, Sendable, CustomStringConvertible {
         }.joined(separator: ",")
     }
 
+    /// Whether both hold the same privileges in the same order.
     public static func == (lhs: Privileges, rhs: Privileges) -> Bool {
         lhs.entries.elementsEqual(rhs.entries) { $0.name == $1.name && $0.value == $1.value }
     }

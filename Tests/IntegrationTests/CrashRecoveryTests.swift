@@ -343,8 +343,34 @@ import Testing
             migrate.output.split(separator: "\n").map(String.init) == [
                 "v1: events, resources, files, jobs, reports", "v2: folder status", "v3: Kaltura event fields, series sources",
                 "v4: data version", "v5: listing index", "v6: next poll", "v7: pinned host keys",
+                "v8: partners, app tokens, ended sessions",
             ])
         #expect(FileManager.default.fileExists(atPath: root.path + "/store/scheduledrop.sqlite"))
+    }
+
+    @Test func partnerCommandsPrintSecretsOnceAndNeverList() async throws {
+        let root = try TemporaryDirectory()
+        func command(_ arguments: [String], _ name: String) throws -> (status: Int32, output: String) {
+            let process = try Daemon(arguments + ["--data", "data"], in: root.path, logPath: root.path + "/" + name)
+            process.process.waitUntilExit()
+            return (process.process.terminationStatus, process.output)
+        }
+        let added = try command(["partner", "add", "7", "--json"], "add")
+        #expect(added.status == 0)
+        let secrets = try #require(try JSONSerialization.jsonObject(with: Data(added.output.utf8)) as? [String: Any])
+        let admin = try #require(secrets["adminSecret"] as? String)
+        let user = try #require(secrets["secret"] as? String)
+        #expect(secrets["id"] as? Int == 7 && admin.count == 32 && user.count == 32 && admin != user)
+        let mode = try FileManager.default.attributesOfItem(atPath: root.path + "/data/scheduledrop.sqlite")[.posixPermissions] as? Int
+        #expect(mode == 0o600, "the store holds secrets: its owner's only")
+        let again = try command(["partner", "add", "7"], "again")
+        #expect(again.status != 0 && again.output.contains("exists already"))
+        let rotated = try command(["partner", "rotate-secrets", "7"], "rotate")
+        #expect(rotated.status == 0 && rotated.output.contains("adminSecret: ") && !rotated.output.contains(admin))
+        #expect(try command(["partner", "rotate-secrets", "8"], "missing").status != 0)
+        let listed = try command(["partner", "list", "--json"], "list")
+        #expect(listed.status == 0 && listed.output.contains("\"id\": 7"))
+        #expect(!listed.output.contains("Secret") && !listed.output.contains(admin))
     }
 
     @Test func logLinesCarryTheirPriorityWhenWrittenToTheJournal() async throws {

@@ -36,8 +36,8 @@ import Testing
             #"scheduledrop_folder_consecutive_failures{folder="inbox"} 0.0"#,
             #"scheduledrop_folder_queue_depth{folder="inbox"} 0.0"#,
             #"scheduledrop_events{partner="42"} 3.0"#,
-            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",error="none",status="200"} 1"#,
-            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",error="INVALID_KS",status="200"} 1"#,
+            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",status="200",error="none"} 1"#,
+            #"scheduledrop_feed_requests_total{action="schedule_scheduleevent.list",status="200",error="INVALID_KS"} 1"#,
         ] {
             #expect(lines.contains(expected), "\(expected) not in:\n\(metrics)")
         }
