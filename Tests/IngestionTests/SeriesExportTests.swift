@@ -167,4 +167,31 @@ private let ownSeries = KalturaFixture.calendar([
         #expect(report.items.flatMap(\.warnings).map(\.code) == ["event.unknownKalturaProperty"])
         #expect(try await harness.store.events(partnerId: 1).filter { $0.status != .deleted } == stored, "nothing was rewritten")
     }
+
+    @Test func everyPropertyKalturasExportWritesIsReadWithoutWarningAndItsStreamCredentialsAreNotKept() async throws {
+        var fixture = try await KalturaFixture()
+        // As kSchedulingICalEvent::fromObject writes an occurrence of a live-stream series (X-KALTURA-OWNER-ID aside).
+        let kaltura = [
+            "UID:stored-series", "RECURRENCE-ID:20250609T090000Z", "DTSTART:20250609T100000Z", "DTEND:20250609T110000Z",
+            "SUMMARY:Series (moved)", "X-KALTURA-ID:{OCCURRENCE}", "X-KALTURA-TYPE:2", "X-KALTURA-PARTNER-ID:5", "X-KALTURA-STATUS:2",
+            "X-KALTURA-PARENT-ID:{SERIES}", "X-KALTURA-PARENT-UID:stored-series", "X-KALTURA-RESOURCE-IDS:{ROOM}", "X-KALTURA-TAGS:a,b",
+            "X-KALTURA-TEMPLATE-ENTRY-ID:0_abcdefgh", "X-KALTURA-ENTRY-IDS:0_abcdefgh", "X-KALTURA-CATEGORY-IDS:12",
+            "X-KALTURA-PRIMARY-RTMP-ENDPOINT:rtmp://a.example/live", "X-KALTURA-SECONDARY-RTMP-ENDPOINT:rtmp://b.example/live",
+            "X-KALTURA-PRIMARY-RTSP-ENDPOINT:rtsp://a.example/live", "X-KALTURA-SECONDARY-RTSP-ENDPOINT:rtsp://b.example/live",
+            "X-KALTURA-LIVE-STREAM-NAME:stream_1", "X-KALTURA-LIVE-STREAM-USERNAME:broadcaster",
+            "X-KALTURA-LIVE-STREAM-PASSWORD:s3cret-pass",
+        ]
+        let occurrence = try #require(try await fixture.occurrences(of: "stored-series").first { $0.recurrenceKey == "20250609T090000Z" })
+        fixture.ids["OCCURRENCE"] = occurrence.id
+        let report = try await fixture.run(
+            "kaltura.ics", KalturaFixture.calendar([kaltura], calendarLines: ["X-KALTURA-TOTAL-COUNT:1", "X-KALTURA-EXECUTION-TIME:0.05"]))
+        #expect(report.items.map(\.result) == [.updated] && report.counts.warnings == 0, "\(report.items)")
+        let moved = try #require(try await fixture.occurrences(of: "stored-series").first { $0.recurrenceKey == "20250609T090000Z" })
+        #expect(
+            moved.type == .liveStream && moved.tags == "a,b" && moved.categoryIds == [12] && moved.resourceIds == [fixture.ids["ROOM"]!])
+        let stored = try await fixture.events().compactMap(\.source).joined()
+        #expect(!stored.contains("s3cret-pass") && !stored.contains("X-KALTURA-LIVE-STREAM"), "the entry's stream credentials are dropped")
+        let export = String(decoding: try EventCalendar.calendar(try await fixture.events()), as: UTF8.self)
+        #expect(!export.contains("s3cret-pass") && !export.contains("RTMP-ENDPOINT"))
+    }
 }
