@@ -65,6 +65,21 @@ public struct SystemZone: Sendable {
         return table.offsets[interval(containing: instant)]
     }
 
+    /// The changes of offset from `range.lowerBound` up to (not including) `range.upperBound`, in order: each
+    /// instant with the offsets before and after it.
+    public func transitions(in range: Range<Int64>) -> [(instant: Int64, offsetFrom: Int, offsetTo: Int)] {
+        let table = table
+        var result: [(instant: Int64, offsetFrom: Int, offsetTo: Int)] = []
+        var index = range.lowerBound <= Self.tableStart ? 0 : interval(containing: min(range.lowerBound, Self.tableEnd) - 1)
+        while index < table.transitions.count && table.transitions[index] < range.upperBound {
+            if table.transitions[index] >= range.lowerBound {
+                result.append((table.transitions[index], table.offsets[index], table.offsets[index + 1]))
+            }
+            index += 1
+        }
+        return result
+    }
+
     /// The instant of a wall-clock time in this zone, by RFC 5545 §3.3.5's rules for gaps and overlaps.
     public func instant(of local: LocalDateTime) -> Int64 {
         instant(ofWall: local.wallSeconds)

@@ -222,6 +222,17 @@ struct ICalJob: FileJob {
         seriesItem.id = seriesId
         let outcome = try writer.applyOccurrences(plan.occurrences, seriesId: seriesId, stored: storedOccurrences)
         seriesItem.occurrences = outcome.counts
+        let counts = outcome.counts
+        if seriesItem.result == .unchanged, let stored, stored.source != series.source,
+            counts.added + counts.updated + counts.cancelled + counts.deleted > 0
+        {
+            // The source means the same for the series itself, but an override in it changed an occurrence: keep the new
+            // overrides, which the horizon extender and files of overrides alone build on.
+            var rewritten = series
+            rewritten.id = seriesId
+            try transaction.update(rewritten)
+            seriesItem.result = .updated
+        }
         if fromFile.contains(master.line) { items.append(seriesItem) }
         for component in overrides where fromFile.contains(component.line) {
             switch plan.overrides[component.line] {

@@ -3,6 +3,8 @@ struct JSONText {
     indirect enum Value {
         case string(String)
         case int(Int64)
+        /// JSON text written as it is (a number).
+        case raw(String)
         case object([(String, Value?)])
     }
 
@@ -31,6 +33,7 @@ struct JSONText {
             switch value {
             case .string(let text): string(text)
             case .int(let number): raw(String(number))
+            case .raw(let text): raw(text)
             case .object(let inner):
                 raw("{")
                 members(inner)

@@ -11,6 +11,10 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
         case int(Int64)
         /// A text.
         case string(String)
+        /// A real number (coordinates).
+        case double(Double)
+        /// A nested object, such as an event's `recurrence`.
+        indirect case object(KalturaObject)
 
         /// Encodes the bare value.
         public func encode(to encoder: any Encoder) throws {
@@ -18,6 +22,18 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
             switch self {
             case .int(let number): try container.encode(number)
             case .string(let text): try container.encode(text)
+            case .double(let number): try container.encode(number)
+            case .object(let object): try container.encode(object)
+            }
+        }
+
+        /// The value as JSON text builds it.
+        var json: JSONText.Value {
+            switch self {
+            case .int(let number): .int(number)
+            case .string(let string): .string(string)
+            case .double(let number): .raw(String(number))
+            case .object(let object): .object(object.members)
             }
         }
     }
@@ -41,15 +57,14 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
         return text.bytes
     }
 
+    /// The fields and `objectType` as JSON members, in name order.
+    var members: [(String, JSONText.Value?)] {
+        (fields.merging(["objectType": .string(objectType)]) { own, _ in own }).sorted { $0.key < $1.key }.map { ($0.key, $0.value.json) }
+    }
+
     func write(into text: inout JSONText, adding extra: [(name: String, json: Data)] = []) {
         text.raw("{")
-        text.members(
-            (fields.merging(["objectType": .string(objectType)]) { own, _ in own }).sorted { $0.key < $1.key }.map { name, value in
-                switch value {
-                case .int(let number): (name, .int(number))
-                case .string(let string): (name, .string(string))
-                }
-            })
+        text.members(members)
         for (name, value) in extra {
             text.raw(", ")
             text.string(name)
@@ -89,6 +104,8 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
         fields["templateEntryId"] = event.templateEntryId.map(Value.string)
         fields["createdAt"] = event.createdAt.map(Value.int)
         fields["updatedAt"] = event.updatedAt.map(Value.int)
+        fields["recurrence"] = KalturaRecurrence.object(of: event).map(Value.object)
+        fields.merge(KalturaRecurrence.sourceFields(of: event)) { own, _ in own }
         for (name, ids) in [
             ("categoryIds", event.categoryIds.map(String.init)), ("entryIds", event.entryIds),
             ("resourceIds", event.resourceIds.map(String.init)),

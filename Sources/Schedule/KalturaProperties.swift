@@ -27,6 +27,23 @@ public struct KalturaProperties: Equatable, Sendable {
     /// The other X-KALTURA-* properties: kept in the event's source, and each a warning.
     public var unknown: [ContentLine] = []
 
+    /// The properties Kaltura's iCal export writes on a live-stream event from its template entry (the broadcast
+    /// endpoints, the stream name and its credentials): they describe the entry, not the event, so they are read
+    /// without a warning and then dropped, never kept in the source nor exported.
+    public static let discardedProperties: Set<String> = [
+        "X-KALTURA-PRIMARY-RTMP-ENDPOINT", "X-KALTURA-SECONDARY-RTMP-ENDPOINT", "X-KALTURA-PRIMARY-RTSP-ENDPOINT",
+        "X-KALTURA-SECONDARY-RTSP-ENDPOINT", "X-KALTURA-LIVE-STREAM-NAME", "X-KALTURA-LIVE-STREAM-USERNAME",
+        "X-KALTURA-LIVE-STREAM-PASSWORD",
+    ]
+
+    /// Every X-KALTURA-* property of a VEVENT that is read (a field holds it, it names the stored event, or it is
+    /// discarded): none of them is a warning.
+    public static let knownProperties = Set([
+        "X-KALTURA-ID", "X-KALTURA-PARTNER-ID", "X-KALTURA-PARENT-ID", "X-KALTURA-PARENT-UID", "X-KALTURA-STATUS",
+        "X-KALTURA-CATEGORY-IDS", "X-KALTURA-ENTRY-IDS", "X-KALTURA-RESOURCE-IDS", "X-KALTURA-TAGS", "X-KALTURA-TEMPLATE-ENTRY-ID",
+        "X-KALTURA-TYPE",
+    ]).union(discardedProperties)
+
     /// The largest X-KALTURA-TAGS value, in bytes of UTF-8 with its commas: under 64 KiB.
     public static var maximumTagsBytes: Int { 65_535 }
 
@@ -100,7 +117,9 @@ public struct KalturaProperties: Equatable, Sendable {
                 }
                 self.type = type
             case "X-KALTURA-PARENT-UID":
-                // Written by our export on occurrences; the UID already says it.
+                // Written by Kaltura's export and ours on occurrences; the UID already says it.
+                continue
+            case _ where Self.discardedProperties.contains(property.name):
                 continue
             default:
                 unknown.append(property)

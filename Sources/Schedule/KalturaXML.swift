@@ -1,5 +1,5 @@
 /// Kaltura's XML response form (`format=2`): `<xml><result>…</result></xml>`, each object an element
-/// of its fields in name order, lists as `<item>` elements.
+/// of its fields in name order, a nested object as an element of its own fields, lists as `<item>` elements.
 public enum KalturaXML {
     /// A list response as Kaltura's XML.
     public static func document(_ response: KalturaListResponse) -> String {
@@ -44,6 +44,8 @@ public enum KalturaXML {
                 switch value {
                 case .int(let number): String(number)
                 case .string(let string): escape(string)
+                case .double(let number): String(number)
+                case .object(let object): fields(object)
                 }
             xml += "<\(name)>\(text)</\(name)>"
         }

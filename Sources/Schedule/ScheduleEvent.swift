@@ -94,12 +94,22 @@ public struct ScheduleEvent: Equatable, Sendable {
     public var duration: Int64 { endDate - startDate }
 
     /// Whether two events carry the same content, whatever their ids, parents and store timestamps.
+    ///
+    /// Sources that differ as text carry the same content when they mean the same beyond the fields
+    /// (`EventSource.Meaning`): the same other properties and sub-components in any order, the same EXDATE
+    /// and RDATE instants in whatever zone written, and overrides of the same instances. So an export read
+    /// back, which writes the fields its own way, changes nothing.
     public func hasSameContent(as other: ScheduleEvent) -> Bool {
         var mine = self
         mine.id = other.id
         mine.parentId = other.parentId
         mine.createdAt = other.createdAt
         mine.updatedAt = other.updatedAt
+        if mine.source != other.source, (mine.source == nil) == (other.source == nil),
+            EventSource(mine.source).meaning == EventSource(other.source).meaning
+        {
+            mine.source = other.source
+        }
         return mine == other
     }
 }

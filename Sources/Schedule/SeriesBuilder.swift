@@ -63,7 +63,6 @@ public struct SeriesBuilder: Sendable {
             }
         }
         let uid = mapped.event.referenceId
-        let set = RecurrenceSet(uid: uid, components: [master] + validOverrides)
         let bounded = try master.properties(named: "RRULE").filter { !$0.value.trimmingSpaces.isEmpty }.allSatisfy {
             let rule = try RecurrenceRule(parsing: $0.value, line: $0.line)
             return rule.count != nil || rule.until != nil
@@ -71,20 +70,42 @@ public struct SeriesBuilder: Sendable {
         let first = mapped.event.startDate
         // A series that ends is expanded to its end, so that an instance past the span is seen however far it lies.
         let windowEnd = bounded ? max(horizonEnd, Self.latest) : horizonEnd
-        let instances = try set.occurrences(overlapping: Self.earliest..<windowEnd, zones: &zones)
-        var occurrences: [ScheduleEvent] = []
-        var lastStart = first
-        for instance in instances {
-            let start = try mapper.instant(of: instance.start, zones: &zones)
-            lastStart = max(lastStart, start)
-            guard start < horizonEnd else { continue }
-            let end = try mapper.instant(of: instance.end, zones: &zones)
-            try mapper.checkDuration(end - start, uid: uid)
-            let describing = byLine[instance.component.line] ?? mapped
-            occurrences.append(
-                try occurrence(
-                    of: mapped, described: describing, isOverride: instance.component.line != master.line,
-                    recurrenceID: instance.recurrenceID ?? instance.start, seriesIsDate: ofDates, start: start, end: end, zones: &zones))
+        /// The occurrences before the horizon with `overrides` applied, and the start of the last instance.
+        func expand(_ overrides: [Component]) throws -> (occurrences: [ScheduleEvent], lastStart: Int64) {
+            let set = RecurrenceSet(uid: uid, components: [master] + overrides)
+            let instances = try set.occurrences(overlapping: Self.earliest..<windowEnd, zones: &zones)
+            var occurrences: [ScheduleEvent] = []
+            var lastStart = first
+            for instance in instances {
+                let start = try mapper.instant(of: instance.start, zones: &zones)
+                lastStart = max(lastStart, start)
+                guard start < horizonEnd else { continue }
+                let end = try mapper.instant(of: instance.end, zones: &zones)
+                try mapper.checkDuration(end - start, uid: uid)
+                let describing = byLine[instance.component.line] ?? mapped
+                occurrences.append(
+                    try occurrence(
+                        of: mapped, described: describing, isOverride: instance.component.line != master.line,
+                        recurrenceID: instance.recurrenceID ?? instance.start, seriesIsDate: ofDates, start: start, end: end,
+                        zones: &zones))
+            }
+            return (occurrences, lastStart)
+        }
+        var (occurrences, lastStart) = try expand(validOverrides)
+        if !validOverrides.isEmpty {
+            // An override that makes its instance just as the master does (an export's occurrence read back) is no override.
+            let plain = Dictionary(try expand([]).occurrences.map { ($0.recurrenceKey, $0) }) { first, _ in first }
+            let made = Dictionary(occurrences.map { ($0.recurrenceKey, $0) }) { first, _ in first }
+            let kept = validOverrides.filter { component in
+                guard case .success(let (_, key))? = overrideResults[component.line], var override = made[key], let instance = plain[key]
+                else { return true }
+                override.source = nil
+                return !override.hasSameContent(as: instance)
+            }
+            if kept.count < validOverrides.count {
+                validOverrides = kept
+                (occurrences, lastStart) = try expand(kept)
+            }
         }
         if bounded && lastStart - first > mapper.limits.maximumSeriesSpan {
             throw ValidationError(

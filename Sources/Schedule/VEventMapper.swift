@@ -20,6 +20,16 @@ public struct MappedEvent: Sendable {
 /// deleted by `X-KALTURA-STATUS:3`. Properties of sub-components (VALARM) are never read as the event's.
 /// The VEVENT without its DTSTAMP (the time of the export, not of the event) is kept as the event's source.
 public struct VEventMapper: Sendable {
+    /// The VEVENT properties whose content the event's fields hold (or that say which stored event a VEVENT is,
+    /// or that are read and then deliberately not kept): an export writes them from the fields, and every
+    /// other property of the source as it was written.
+    public static let mappedProperties = Set(
+        [
+            "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "ORGANIZER", "SEQUENCE", "STATUS",
+            "METHOD", "RRULE", "EXDATE", "RDATE", "RECURRENCE-ID",
+        ]
+    ).union(KalturaProperties.knownProperties)
+
     /// The partner that owns the events.
     public var partnerId: Int
     /// The event type when the VEVENT does not say.
@@ -137,11 +147,11 @@ public struct VEventMapper: Sendable {
         }
     }
 
-    /// Components as iCalendar text, without their DTSTAMP lines.
+    /// Components as iCalendar text, without their DTSTAMP lines and the X-KALTURA-* properties that are discarded.
     public static func source(of components: [Component]) throws -> String {
         var writer = CalendarWriter()
         for var component in components {
-            component.properties.removeAll { $0.name == "DTSTAMP" }
+            component.properties.removeAll { $0.name == "DTSTAMP" || KalturaProperties.discardedProperties.contains($0.name) }
             try writer.write(component)
         }
         return String(decoding: writer.bytes, as: UTF8.self)

@@ -67,11 +67,14 @@ enum MultiRequest {
         }
     }
 
+    /// A field of `object` (or of an object within it, `recurrence:frequency`) as text.
     private static func field(of object: KalturaObject, _ path: ArraySlice<Substring>) -> String? {
-        guard path.count == 1, let value = object.fields[String(path[path.startIndex])] else { return nil }
-        return switch value {
-        case .int(let number): String(number)
-        case .string(let text): text
+        guard let name = path.first, let value = object.fields[String(name)] else { return nil }
+        switch value {
+        case .int(let number): return path.count == 1 ? String(number) : nil
+        case .string(let text): return path.count == 1 ? text : nil
+        case .double(let number): return path.count == 1 ? String(number) : nil
+        case .object(let inner): return field(of: inner, path.dropFirst())
         }
     }
 }
