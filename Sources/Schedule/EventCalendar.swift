@@ -3,7 +3,7 @@ import ICalendar
 /// Schedule events as iCalendar, the way capture devices pull them (the seed's "iCal Sync from Kaltura").
 ///
 /// Each event is a VEVENT with UID, DTSTAMP (its last change), DTSTART and DTEND in UTC, SUMMARY,
-/// DESCRIPTION, LOCATION, ORGANIZER, STATUS (CONFIRMED or CANCELLED), SEQUENCE, RRULE with the
+/// DESCRIPTION, LOCATION, ORGANIZER, STATUS (CONFIRMED or CANCELLED), SEQUENCE, PRIORITY, RRULE with the
 /// EXDATE and RDATE lines of its source for a series,
 /// RECURRENCE-ID and `X-KALTURA-PARENT-UID` for an occurrence, and every X-KALTURA-* property of the
 /// seed's table that has a value. Text is escaped and lines folded by `CalendarWriter`.
@@ -25,6 +25,7 @@ public enum EventCalendar {
         if let organizer = event.organizer { lines.append(ContentLine(name: "ORGANIZER", value: organizer)) }
         lines.append(ContentLine(name: "STATUS", value: event.status == .active ? "CONFIRMED" : "CANCELLED"))
         lines.append(ContentLine(name: "SEQUENCE", value: String(event.sequence)))
+        if let priority = event.priority { lines.append(ContentLine(name: "PRIORITY", value: String(priority))) }
         for rule in event.recurrenceRule?.split(separator: "\n") ?? [] {
             lines.append(ContentLine(name: "RRULE", value: String(rule)))
         }
@@ -55,6 +56,7 @@ public enum EventCalendar {
         }
         text("X-KALTURA-TAGS", event.tags)
         text("X-KALTURA-TEMPLATE-ENTRY-ID", event.templateEntryId)
+        text("X-KALTURA-OWNER-ID", event.ownerId)
         return Component(name: "VEVENT", properties: lines)
     }
 

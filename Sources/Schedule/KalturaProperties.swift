@@ -24,6 +24,8 @@ public struct KalturaProperties: Equatable, Sendable {
     public var templateEntryId: String?
     /// X-KALTURA-TYPE.
     public var type: EventType?
+    /// X-KALTURA-OWNER-ID: the owner's Kaltura user id, as written.
+    public var ownerId: String?
     /// The other X-KALTURA-* properties: kept in the event's source, and each a warning.
     public var unknown: [ContentLine] = []
 
@@ -99,6 +101,8 @@ public struct KalturaProperties: Equatable, Sendable {
                     throw Self.violation(.invalidType, property, "1 (recording) or 2 (live stream)")
                 }
                 self.type = type
+            case "X-KALTURA-OWNER-ID":
+                ownerId = TextValue.unescape(value)
             case "X-KALTURA-PARENT-UID":
                 // Written by our export on occurrences; the UID already says it.
                 continue
