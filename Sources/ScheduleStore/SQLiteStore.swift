@@ -23,6 +23,7 @@ public final class SQLiteStore: ScheduleStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in db.add(function: EventQuery.hasWords) }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
     }
@@ -50,6 +51,9 @@ public final class SQLiteStore: ScheduleStore {
         }
         migrator.registerMigration("v7: pinned host keys") { db in
             try db.execute(sql: Schema.version7)
+        }
+        migrator.registerMigration("v8: owner, priority, resource lookups") { db in
+            try db.execute(sql: Schema.version8)
         }
         return migrator
     }
@@ -213,7 +217,9 @@ public final class SQLiteStore: ScheduleStore {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
             let version = try Self.dataVersion(db)
-            let key = ListingTotal(partnerId: partnerId, filter: filter, dataVersion: version)
+            var counted = filter
+            counted.orderBy = []
+            let key = ListingTotal(partnerId: partnerId, filter: counted, dataVersion: version)
             let total: Int
             if let known = self.totals.withLock({ $0[key] }) {
                 total = known
@@ -235,6 +241,31 @@ public final class SQLiteStore: ScheduleStore {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
             try Row.fetchAll(db, sql: query.selection, arguments: query.arguments).map(SQLiteTransaction.event)
+        }
+    }
+
+    /// Looks behind by the longest active event the partner has, so that no overlapping event is missed.
+    public func conflicts(
+        partnerId: Int, start: Int64, end: Int64, resourceIds: [Int64], kinds: ConflictKinds, ignoring: Int64?
+    ) async throws -> [ScheduleEvent] {
+        try await pool.read { db in
+            let longest = try Int64.fetchOne(
+                db, sql: "SELECT coalesce(max(end_date - start_date), 0) FROM events WHERE partner_id = ? AND status = 2",
+                arguments: [partnerId])
+            let search = ConflictSearch(db: db, partnerId: partnerId, lookBehind: longest ?? 0, ignoring: ignoring)
+            var overlaps: [ConflictSearch.Overlap] = []
+            if kinds.contains(.resources) { overlaps += try search.onResources(resourceIds, start: start, end: end) }
+            if kinds.contains(.blackouts) { overlaps += try search.blackouts(start: start, end: end) }
+            let ids = Array(Set(overlaps.map(\.eventId)))
+            guard !ids.isEmpty else { return [] }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(SQLiteTransaction.eventColumns) FROM events WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+                    ORDER BY start_date, id
+                    """,
+                arguments: StatementArguments(ids)
+            ).map(SQLiteTransaction.event)
         }
     }
 
