@@ -110,6 +110,7 @@ public struct ScheduleFeed: Sendable {
         case jobLog = "bulkupload_bulk.servelog"
         case listJobs = "bulkupload_bulk.list"
         case listFolders = "scheduledrop_folder.list"
+        case getConflicts = "schedule_scheduleevent.getconflicts"
     }
 
     /// The answer to a request whose body passed `maximumBodyBytes`: `feed.uploadTooLarge`, in the requested format.
@@ -132,11 +133,13 @@ public struct ScheduleFeed: Sendable {
         case .jobLog: try await jobLog(call, partnerId: partnerId)
         case .listJobs: try await jobs(call, partnerId: partnerId, format: format)
         case .listFolders: try await folders(partnerId: partnerId, format: format)
+        case .getConflicts: try await conflicts(call, partnerId: partnerId, format: format)
         }
     }
 
     private func listEvents(_ call: FeedCall, partnerId: Int, format: FeedFormat, ifNoneMatch: String?) async throws -> FeedResponse {
         let request = try ListRequest(events: call.parameters)
+        logIgnoredOrders(request.ignoredOrders, call)
         let minute = request.usesRelativeTimes ? now() / 60 * 60 : nil
         let tag = { (version: Int64) in self.entityTag(call, partnerId: partnerId, format: format, version: version, minute: minute) }
         if let ifNoneMatch {
@@ -168,15 +171,35 @@ public struct ScheduleFeed: Sendable {
     private func listResources(_ call: FeedCall, partnerId: Int, format: FeedFormat, ifNoneMatch: String?) async throws -> FeedResponse {
         try Self.refuseCalendar(format, for: "resources")
         let request = try ListRequest(resources: call.parameters)
+        logIgnoredOrders(request.ignoredOrders, call)
+        let minute = request.usesRelativeTimes ? now() / 60 * 60 : nil
         let version = try await store.dataVersion()
-        let tag = entityTag(call, partnerId: partnerId, format: format, version: version, minute: nil)
+        let tag = entityTag(call, partnerId: partnerId, format: format, version: version, minute: minute)
         if let ifNoneMatch, Self.matches(ifNoneMatch, tag) { return notModified(tag) }
-        let selected = try await store.resources(partnerId: partnerId).filter(request.filter.selects)
+        let filter = minute.map { request.filter.resolvingRelativeTimes(now: $0) } ?? request.filter
+        let selected = filter.sorted(try await store.resources(partnerId: partnerId).filter(filter.selects))
         let page = selected.dropFirst(request.pager.offset).prefix(request.pager.pageSize)
         let response = KalturaListResponse(
             objects: page.map(KalturaObject.init), totalCount: selected.count, objectType: "KalturaScheduleResourceListResponse")
         return FeedResponse(
             status: 200, headers: ["Content-Type": format.contentType, "ETag": tag], body: FeedEncoder.list(response, format: format))
+    }
+
+    private func conflicts(_ call: FeedCall, partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
+        let request = try ConflictRequest(call.parameters).resolvingRelativeTimes(now: now())
+        let events = try await store.conflicts(
+            partnerId: partnerId, start: request.start, end: request.end, resourceIds: request.resourceIds, kinds: request.kinds,
+            ignoring: request.ignoring)
+        return FeedResponse(
+            status: 200, headers: ["Content-Type": format.contentType],
+            body: try FeedEncoder.events(events, totalCount: events.count, format: format))
+    }
+
+    /// Logs the `orderBy` items a listing left out because they name no known order (Kaltura ignores them too).
+    private func logIgnoredOrders(_ orders: [String], _ call: FeedCall) {
+        guard !orders.isEmpty else { return }
+        logger.notice(
+            "unknown orderBy ignored", metadata: ["orders": "\(orders)", "service": "\(call.service)", "action": "\(call.action)"])
     }
 
     private func upload(_ call: FeedCall, kind: FileKind, partnerId: Int, format: FeedFormat) async throws -> FeedResponse {
