@@ -80,10 +80,15 @@ public struct EventFilter: Hashable, Sendable {
         ]
     }
 
+    /// A time as Kaltura reads it at `now`: below 1980 relative to now, else as given.
+    public static func absolute(_ time: Int64, now: Int64) -> Int64 {
+        time < relativeTimeLimit ? now + time : time
+    }
+
     /// The filter with every relative time (below 1980) made absolute from `now`.
     public func resolvingRelativeTimes(now: Int64) -> EventFilter {
         func resolve(_ time: inout Int64?) {
-            time = time.map { $0 < Self.relativeTimeLimit ? now + $0 : $0 }
+            time = time.map { Self.absolute($0, now: now) }
         }
         var resolved = self
         resolve(&resolved.startDateGreaterThanOrEqual)

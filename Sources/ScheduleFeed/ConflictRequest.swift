@@ -49,8 +49,8 @@ public struct ConflictRequest: Equatable, Sendable {
     /// The request with a start or end below 1980 made absolute from `now`.
     public func resolvingRelativeTimes(now: Int64) -> ConflictRequest {
         var resolved = self
-        if start < EventFilter.relativeTimeLimit { resolved.start += now }
-        if end < EventFilter.relativeTimeLimit { resolved.end += now }
+        resolved.start = EventFilter.absolute(start, now: now)
+        resolved.end = EventFilter.absolute(end, now: now)
         return resolved
     }
 }

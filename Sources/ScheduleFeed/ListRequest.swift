@@ -14,6 +14,11 @@ public struct ListRequest<Filter: Sendable>: Sendable {
     public var usesRelativeTimes: Bool
     /// The `orderBy` items that name no known order.
     public var ignoredOrders: [String]
+
+    /// Whether one of `times` is relative to now (below 1980).
+    static func anyRelative(_ times: [Int64?]) -> Bool {
+        times.contains { ($0 ?? EventFilter.relativeTimeLimit) < EventFilter.relativeTimeLimit }
+    }
 }
 
 extension ListRequest where Filter == EventFilter {
@@ -63,7 +68,7 @@ extension ListRequest where Filter == EventFilter {
         try reader.finish()
         self.init(
             filter: filter, pager: try Pager(parameters),
-            usesRelativeTimes: filter.times.contains { ($0 ?? EventFilter.relativeTimeLimit) < EventFilter.relativeTimeLimit },
+            usesRelativeTimes: Self.anyRelative(filter.times),
             ignoredOrders: order.unknown)
     }
 
@@ -106,7 +111,7 @@ extension ListRequest where Filter == ResourceFilter {
         try reader.finish()
         self.init(
             filter: filter, pager: try Pager(parameters),
-            usesRelativeTimes: filter.times.contains { ($0 ?? EventFilter.relativeTimeLimit) < EventFilter.relativeTimeLimit },
+            usesRelativeTimes: Self.anyRelative(filter.times),
             ignoredOrders: order.unknown)
     }
 

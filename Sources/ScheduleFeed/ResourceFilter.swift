@@ -41,7 +41,7 @@ public struct ResourceFilter: Equatable, Sendable {
     /// The filter with every relative time (below 1980) made absolute from `now`.
     public func resolvingRelativeTimes(now: Int64) -> ResourceFilter {
         func resolve(_ time: inout Int64?) {
-            time = time.map { $0 < EventFilter.relativeTimeLimit ? now + $0 : $0 }
+            time = time.map { EventFilter.absolute($0, now: now) }
         }
         var resolved = self
         resolve(&resolved.createdAtGreaterThanOrEqual)
