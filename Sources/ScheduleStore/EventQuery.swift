@@ -12,6 +12,9 @@ struct EventQuery {
     private(set) var whereClause: String
     /// Its arguments, in order.
     private(set) var arguments: StatementArguments
+    /// Whether the query has few arguments (at most 16), so that its statement is worth keeping prepared: a device's
+    /// poll repeats a few such shapes, while long lists of ids would fill a cache with one-off statements.
+    private(set) var isShort = true
     /// The `ORDER BY` clause.
     private let order: String
     /// The table, read by id alone (`NOT INDEXED`) when link lookups give the ids: SQLite would otherwise read all the
@@ -38,9 +41,11 @@ struct EventQuery {
     init(partnerId: Int, filter: EventFilter) {
         var conditions = ["partner_id = ?", "status != \(EventStatus.deleted.rawValue)"]
         var arguments: StatementArguments = [partnerId]
+        var argumentCount = 1
         func add(_ condition: String, _ values: [any DatabaseValueConvertible]) {
             conditions.append(condition)
             arguments += StatementArguments(values)
+            argumentCount += values.count
         }
         func marks(_ count: Int) -> String {
             Array(repeating: "?", count: count).joined(separator: ", ")
@@ -135,6 +140,7 @@ struct EventQuery {
         table = byLinks ? "events NOT INDEXED" : "events"
         whereClause = "WHERE " + conditions.joined(separator: " AND ")
         self.arguments = arguments
+        isShort = argumentCount <= 16
         let keys = filter.orderBy.isEmpty ? [SortKey(EventSortField.startDate)] : filter.orderBy
         order = "ORDER BY " + (keys.map { "\(Self.column($0.field)) \($0.ascending ? "ASC" : "DESC")" } + ["id"]).joined(separator: ", ")
     }

@@ -212,7 +212,8 @@ public final class SQLiteStore: ScheduleStore {
     }
 
     /// Counts and reads the page in one read transaction, so both see the same data; the count is remembered for
-    /// the data version it was made at (at most 1,000 totals, all forgotten when that many are kept).
+    /// the data version it was made at (at most 1,000 totals, all forgotten when that many are kept), and the page's
+    /// statement of a short query stays prepared.
     public func events(partnerId: Int, filter: EventFilter, pager: Pager) async throws -> EventPage {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
@@ -230,8 +231,10 @@ public final class SQLiteStore: ScheduleStore {
                     totals[key] = total
                 }
             }
+            let sql = query.selection + " LIMIT ? OFFSET ?"
             let rows = try Row.fetchAll(
-                db, sql: query.selection + " LIMIT ? OFFSET ?", arguments: query.arguments + [pager.pageSize, pager.offset])
+                query.isShort ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql),
+                arguments: query.arguments + [pager.pageSize, pager.offset])
             return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total, dataVersion: version)
         }
     }
