@@ -9,7 +9,7 @@ import ScheduleStore
 ///
 /// Calls are `/api_v3/service/<service>/action/<action>` with parameters in the path, the query, a form, a
 /// JSON or a multipart body (`KalturaParameters`):
-/// - `schedule_scheduleevent` `list` and `get`, `schedule_scheduleresource` `list`;
+/// - `schedule_scheduleevent` `list`, `get` and `getConflicts`, `schedule_scheduleresource` `list`;
 /// - `schedule_scheduleevent` and `schedule_scheduleresource` `addFromBulkUpload` (a pushed file becomes a job
 ///   like a dropped one), `bulkupload_bulk` `get`, `list` and `serveLog` (a job's state and report);
 /// - `scheduledrop_folder` `list` (the partner's drop folders and how they are doing).
