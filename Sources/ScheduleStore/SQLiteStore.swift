@@ -232,10 +232,10 @@ public final class SQLiteStore: ScheduleStore {
                 }
             }
             let sql = query.selection + " LIMIT ? OFFSET ?"
-            let rows = try Row.fetchAll(
+            let events = try SQLiteTransaction.events(
                 query.isShort ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql),
                 arguments: query.arguments + [pager.pageSize, pager.offset])
-            return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total, dataVersion: version)
+            return EventPage(events: events, totalCount: total, dataVersion: version)
         }
     }
 
@@ -243,7 +243,7 @@ public final class SQLiteStore: ScheduleStore {
     public func events(partnerId: Int, filter: EventFilter) async throws -> [ScheduleEvent] {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: query.selection, arguments: query.arguments).map(SQLiteTransaction.event)
+            try SQLiteTransaction.events(db.makeStatement(sql: query.selection), arguments: query.arguments)
         }
     }
 

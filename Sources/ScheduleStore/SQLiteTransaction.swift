@@ -210,6 +210,12 @@ final class SQLiteTransaction: StoreTransaction {
             updatedAt: row["updated_at"])
     }
 
+    /// The events of a statement that selects `eventColumns`, each read from the statement's row in place (a fetched
+    /// row would be a copy of every value first).
+    static func events(_ statement: Statement, arguments: StatementArguments) throws -> [ScheduleEvent] {
+        try Array(Row.fetchCursor(statement, arguments: arguments).map(event))
+    }
+
     /// The event of a row of `eventColumns`.
     static func event(_ row: Row) -> ScheduleEvent {
         ScheduleEvent(
