@@ -101,6 +101,7 @@ let package = Package(
             name: "ScheduleFeedTests",
             dependencies: [
                 "ScheduleFeed", "Ingestion", "ScheduleStore", "Schedule", "ICalendar", "TestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

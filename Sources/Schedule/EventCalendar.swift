@@ -4,7 +4,7 @@ import ICalendar
 /// Schedule events as iCalendar, the way capture devices pull them (the seed's "iCal Sync from Kaltura").
 ///
 /// Each event is a VEVENT with UID, DTSTAMP (its last change), DTSTART and DTEND, SUMMARY, DESCRIPTION,
-/// LOCATION, ORGANIZER, STATUS (CONFIRMED or CANCELLED), SEQUENCE, RRULE, EXDATE and RDATE for a
+/// LOCATION, ORGANIZER, STATUS (CONFIRMED or CANCELLED), SEQUENCE, PRIORITY, RRULE, EXDATE and RDATE for a
 /// series, RECURRENCE-ID and `X-KALTURA-PARENT-UID` for an occurrence, every X-KALTURA-* property of the
 /// seed's table that has a value, and the properties and sub-components of its source that no field
 /// holds (`VEventMapper.mappedProperties` aside), so that an export read back changes nothing.
@@ -119,6 +119,7 @@ public enum EventCalendar {
             }
             lines.append(ContentLine(name: "STATUS", value: event.status == .active ? "CONFIRMED" : "CANCELLED"))
             lines.append(ContentLine(name: "SEQUENCE", value: String(event.sequence)))
+            if let priority = event.priority { lines.append(ContentLine(name: "PRIORITY", value: String(priority))) }
             if event.recurrenceType == .recurring {
                 lines += rules(event, clock)
                 if let own { lines += exceptions(of: own, clock) }
@@ -143,6 +144,7 @@ public enum EventCalendar {
             }
             text("X-KALTURA-TAGS", event.tags)
             text("X-KALTURA-TEMPLATE-ENTRY-ID", event.templateEntryId)
+            text("X-KALTURA-OWNER-ID", event.ownerId)
             let others = own?.properties.filter { !VEventMapper.mappedProperties.contains($0.name) } ?? []
             for line in others { noteZone(of: line) }
             lines += others

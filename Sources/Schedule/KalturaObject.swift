@@ -102,6 +102,8 @@ public struct KalturaObject: Encodable, Equatable, Sendable {
         fields["organizer"] = event.organizer.map(Value.string)
         fields["tags"] = event.tags.map(Value.string)
         fields["templateEntryId"] = event.templateEntryId.map(Value.string)
+        fields["ownerId"] = event.ownerId.map(Value.string)
+        fields["priority"] = event.priority.map { .int(Int64($0)) }
         fields["createdAt"] = event.createdAt.map(Value.int)
         fields["updatedAt"] = event.updatedAt.map(Value.int)
         fields["recurrence"] = KalturaRecurrence.object(of: event).map(Value.object)

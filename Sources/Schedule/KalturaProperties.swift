@@ -24,6 +24,8 @@ public struct KalturaProperties: Equatable, Sendable {
     public var templateEntryId: String?
     /// X-KALTURA-TYPE.
     public var type: EventType?
+    /// X-KALTURA-OWNER-ID: the owner's Kaltura user id, as written.
+    public var ownerId: String?
     /// The other X-KALTURA-* properties: kept in the event's source, and each a warning.
     public var unknown: [ContentLine] = []
 
@@ -41,7 +43,7 @@ public struct KalturaProperties: Equatable, Sendable {
     public static let knownProperties = Set([
         "X-KALTURA-ID", "X-KALTURA-PARTNER-ID", "X-KALTURA-PARENT-ID", "X-KALTURA-PARENT-UID", "X-KALTURA-STATUS",
         "X-KALTURA-CATEGORY-IDS", "X-KALTURA-ENTRY-IDS", "X-KALTURA-RESOURCE-IDS", "X-KALTURA-TAGS", "X-KALTURA-TEMPLATE-ENTRY-ID",
-        "X-KALTURA-TYPE",
+        "X-KALTURA-TYPE", "X-KALTURA-OWNER-ID",
     ]).union(discardedProperties)
 
     /// The largest X-KALTURA-TAGS value, in bytes of UTF-8 with its commas: under 64 KiB.
@@ -116,6 +118,8 @@ public struct KalturaProperties: Equatable, Sendable {
                     throw Self.violation(.invalidType, property, "1 (recording) or 2 (live stream)")
                 }
                 self.type = type
+            case "X-KALTURA-OWNER-ID":
+                ownerId = TextValue.unescape(value)
             case "X-KALTURA-PARENT-UID":
                 // Written by Kaltura's export and ours on occurrences; the UID already says it.
                 continue

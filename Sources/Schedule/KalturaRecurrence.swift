@@ -71,7 +71,7 @@ enum KalturaRecurrence {
     }
 
     /// The fields Kaltura's iCal import reads from standard properties that the event's own VEVENT in its source
-    /// states: `classificationType` from CLASS (1 PUBLIC, 2 PRIVATE, 3 CONFIDENTIAL), `priority` from PRIORITY,
+    /// states: `classificationType` from CLASS (1 PUBLIC, 2 PRIVATE, 3 CONFIDENTIAL),
     /// `geoLatitude` and `geoLongitude` from GEO, `contact` from CONTACT and `comment` from COMMENT (the first of
     /// each). A value that does not read is left out.
     static func sourceFields(of event: ScheduleEvent) -> [String: KalturaObject.Value] {
@@ -80,9 +80,6 @@ enum KalturaRecurrence {
         let classes = ["PUBLIC": 1, "PRIVATE": 2, "CONFIDENTIAL": 3]
         if let value = vevent.property("CLASS")?.value.trimmingCharacters(in: .whitespaces).uppercased(), let code = classes[value] {
             fields["classificationType"] = .int(Int64(code))
-        }
-        if let value = vevent.property("PRIORITY").flatMap({ Int64($0.value.trimmingCharacters(in: .whitespaces)) }) {
-            fields["priority"] = .int(value)
         }
         if let parts = vevent.property("GEO")?.value.split(separator: ";"), parts.count == 2,
             let latitude = Double(parts[0].trimmingCharacters(in: .whitespaces)),

@@ -41,6 +41,10 @@ public struct ScheduleEvent: Equatable, Sendable {
     public var entryIds: [String]
     /// X-KALTURA-TEMPLATE-ENTRY-ID.
     public var templateEntryId: String?
+    /// X-KALTURA-OWNER-ID: the Kaltura user id of the event's owner.
+    public var ownerId: String?
+    /// PRIORITY (RFC 5545: 0 undefined, 1 highest to 9 lowest); nil when absent.
+    public var priority: Int?
     /// X-KALTURA-RESOURCE-IDS: the partner's resources the event uses, in the order written.
     public var resourceIds: [Int64]
     /// For a series, its RRULE text (several rules joined by a line feed); nil otherwise.
@@ -61,7 +65,8 @@ public struct ScheduleEvent: Equatable, Sendable {
         location: String? = nil, organizer: String? = nil, startDate: Int64, endDate: Int64,
         timeZoneID: String? = nil, sequence: Int = 0, parentId: Int64? = nil, recurrenceKey: String = "", tags: String? = nil,
         categoryIds: [Int64] = [], entryIds: [String] = [], templateEntryId: String? = nil, resourceIds: [Int64] = [],
-        recurrenceRule: String? = nil, source: String? = nil, createdAt: Int64? = nil, updatedAt: Int64? = nil
+        recurrenceRule: String? = nil, source: String? = nil, createdAt: Int64? = nil, updatedAt: Int64? = nil, ownerId: String? = nil,
+        priority: Int? = nil
     ) {
         self.id = id
         self.partnerId = partnerId
@@ -88,6 +93,8 @@ public struct ScheduleEvent: Equatable, Sendable {
         self.source = source
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.ownerId = ownerId
+        self.priority = priority
     }
 
     /// How long the event lasts, in seconds.

@@ -18,11 +18,16 @@ public struct ScheduleResource: Equatable, Sendable {
     public var tags: String
     /// The parent resource (a camera's room, a room's building), if any.
     public var parentId: Int64?
+    /// When the store first committed the resource, in seconds since 1970; set by the store.
+    public var createdAt: Int64?
+    /// When the store last changed the resource, in seconds since 1970; set by the store.
+    public var updatedAt: Int64?
 
     /// Creates a resource.
     public init(
         id: Int64? = nil, partnerId: Int, type: ResourceType = .location, status: ResourceStatus = .active, name: String,
-        systemName: String = "", description: String = "", tags: String = "", parentId: Int64? = nil
+        systemName: String = "", description: String = "", tags: String = "", parentId: Int64? = nil,
+        createdAt: Int64? = nil, updatedAt: Int64? = nil
     ) {
         self.id = id
         self.partnerId = partnerId
@@ -33,6 +38,8 @@ public struct ScheduleResource: Equatable, Sendable {
         self.description = description
         self.tags = tags
         self.parentId = parentId
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
     }
 }
 

@@ -144,6 +144,7 @@ public struct SeriesBuilder: Sendable {
         event.categoryIds = own.categoryIds ?? inherited.categoryIds
         event.entryIds = own.entryIds ?? inherited.entryIds
         event.templateEntryId = own.templateEntryId ?? inherited.templateEntryId
+        event.ownerId = own.ownerId ?? inherited.ownerId
         event.resourceIds = own.resourceIds ?? inherited.resourceIds
         if inherited.status != .active && event.status == .active { event.status = inherited.status }
         if inherited.status == .deleted { event.status = .deleted }

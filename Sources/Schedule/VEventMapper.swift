@@ -14,7 +14,7 @@ public struct MappedEvent: Sendable {
 /// Turns a VEVENT into a schedule event of a partner, or says why it cannot.
 ///
 /// Reads UID, DTSTART, DTEND or DURATION (an event with neither ends at its start, or a day
-/// later for a DATE), SUMMARY, DESCRIPTION, LOCATION, ORGANIZER, SEQUENCE, STATUS, RRULE (as the
+/// later for a DATE), SUMMARY, DESCRIPTION, LOCATION, ORGANIZER, SEQUENCE, PRIORITY (when 0 to 9), STATUS, RRULE (as the
 /// series' rule text) and the X-KALTURA-* properties (`KalturaProperties`). The event is cancelled
 /// by `METHOD:CANCEL` on the calendar or the VEVENT, `STATUS:CANCELLED` or `X-KALTURA-STATUS:1`, and
 /// deleted by `X-KALTURA-STATUS:3`. Properties of sub-components (VALARM) are never read as the event's.
@@ -26,7 +26,7 @@ public struct VEventMapper: Sendable {
     public static let mappedProperties = Set(
         [
             "UID", "DTSTAMP", "DTSTART", "DTEND", "DURATION", "SUMMARY", "DESCRIPTION", "LOCATION", "ORGANIZER", "SEQUENCE", "STATUS",
-            "METHOD", "RRULE", "EXDATE", "RDATE", "RECURRENCE-ID",
+            "PRIORITY", "METHOD", "RRULE", "EXDATE", "RDATE", "RECURRENCE-ID",
         ]
     ).union(KalturaProperties.knownProperties)
 
@@ -133,7 +133,9 @@ public struct VEventMapper: Sendable {
             templateEntryId: kaltura.templateEntryId,
             resourceIds: kaltura.resourceIds ?? [],
             recurrenceRule: rules.isEmpty ? nil : rules.joined(separator: "\n"),
-            source: try Self.source(of: [component])
+            source: try Self.source(of: [component]),
+            ownerId: kaltura.ownerId,
+            priority: component.property("PRIORITY").flatMap { Int($0.value.trimmingSpaces) }.flatMap { (0...9).contains($0) ? $0 : nil }
         )
         return MappedEvent(event: event, kaltura: kaltura, warnings: kaltura.warnings)
     }

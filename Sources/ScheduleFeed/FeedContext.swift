@@ -32,6 +32,13 @@ struct FeedContext: Sendable {
         }
     }
 
+    /// Logs the `orderBy` items a listing left out because they name no known order (Kaltura ignores them too).
+    func logIgnoredOrders(_ orders: [String], _ call: ServiceCall) {
+        guard !orders.isEmpty else { return }
+        logger.notice(
+            "unknown orderBy ignored", metadata: ["orders": "\(orders)", "service": "\(call.service)", "action": "\(call.action)"])
+    }
+
     /// A 304 with its tag.
     static func notModified(_ tag: String) -> ServiceResult {
         .response(FeedResponse(status: 304, headers: ["ETag": tag]))

@@ -80,9 +80,12 @@ public struct KalturaParameters: Equatable, Sendable {
             .replacingOccurrences(of: "]", with: "")
     }
 
-    /// Percent-decoding that keeps malformed escapes as written; `+` is a space in forms.
+    /// Percent-decoding that keeps malformed escapes as written; `+` is a space in forms. Text without `%` or `+` is
+    /// given back as it is, without Foundation's decoding (a poll's parameters are mostly such).
     static func decodePercent(_ text: Substring, plusIsSpace: Bool) -> String {
-        let spaced = plusIsSpace ? text.replacingOccurrences(of: "+", with: " ") : String(text)
+        var spaced = String(text)
+        if plusIsSpace && spaced.utf8.contains(UInt8(ascii: "+")) { spaced = spaced.replacingOccurrences(of: "+", with: " ") }
+        guard spaced.utf8.contains(UInt8(ascii: "%")) else { return spaced }
         return spaced.removingPercentEncoding ?? spaced
     }
 }

@@ -15,9 +15,12 @@ struct ScheduleResourceService: KalturaService {
         let partnerId = try call.requireCaller().partnerId
         try FeedContext.refuseCalendar(call.format, for: "resources")
         let request = try ListRequest(resources: call.parameters)
-        let tag = context.entityTag(call, partnerId: partnerId, version: try await context.store.dataVersion(), minute: nil)
+        context.logIgnoredOrders(request.ignoredOrders, call)
+        let minute = request.usesRelativeTimes ? context.now() / 60 * 60 : nil
+        let tag = context.entityTag(call, partnerId: partnerId, version: try await context.store.dataVersion(), minute: minute)
         if let ifNoneMatch = call.ifNoneMatch, FeedContext.matches(ifNoneMatch, tag) { return FeedContext.notModified(tag) }
-        let selected = try await context.store.resources(partnerId: partnerId).filter(request.filter.selects)
+        let filter = minute.map { request.filter.resolvingRelativeTimes(now: $0) } ?? request.filter
+        let selected = filter.sorted(try await context.store.resources(partnerId: partnerId).filter(filter.selects))
         let page = selected.dropFirst(request.pager.offset).prefix(request.pager.pageSize)
         let response = KalturaListResponse(
             objects: page.map(KalturaObject.init), totalCount: selected.count, objectType: "KalturaScheduleResourceListResponse")

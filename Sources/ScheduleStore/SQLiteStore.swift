@@ -23,6 +23,7 @@ public final class SQLiteStore: ScheduleStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in db.add(function: EventQuery.hasWords) }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         // The store holds partners' secrets: only the daemon's user may read it (and its WAL and shared memory).
@@ -53,8 +54,11 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v7: pinned host keys") { db in
             try db.execute(sql: Schema.version7)
         }
-        migrator.registerMigration("v8: partners, app tokens, ended sessions") { db in
+        migrator.registerMigration("v8: owner, priority, resource lookups") { db in
             try db.execute(sql: Schema.version8)
+        }
+        migrator.registerMigration("v9: partners, app tokens, ended sessions") { db in
+            try db.execute(sql: Schema.version9)
         }
         return migrator
     }
@@ -213,12 +217,15 @@ public final class SQLiteStore: ScheduleStore {
     }
 
     /// Counts and reads the page in one read transaction, so both see the same data; the count is remembered for
-    /// the data version it was made at (at most 1,000 totals, all forgotten when that many are kept).
+    /// the data version it was made at (at most 1,000 totals, all forgotten when that many are kept), and the page's
+    /// statement of a short query stays prepared.
     public func events(partnerId: Int, filter: EventFilter, pager: Pager) async throws -> EventPage {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
             let version = try Self.dataVersion(db)
-            let key = ListingTotal(partnerId: partnerId, filter: filter, dataVersion: version)
+            var counted = filter
+            counted.orderBy = []
+            let key = ListingTotal(partnerId: partnerId, filter: counted, dataVersion: version)
             let total: Int
             if let known = self.totals.withLock({ $0[key] }) {
                 total = known
@@ -229,9 +236,11 @@ public final class SQLiteStore: ScheduleStore {
                     totals[key] = total
                 }
             }
-            let rows = try Row.fetchAll(
-                db, sql: query.selection + " LIMIT ? OFFSET ?", arguments: query.arguments + [pager.pageSize, pager.offset])
-            return EventPage(events: rows.map(SQLiteTransaction.event), totalCount: total, dataVersion: version)
+            let sql = query.selection + " LIMIT ? OFFSET ?"
+            let events = try SQLiteTransaction.events(
+                query.isShort ? db.cachedStatement(sql: sql) : db.makeStatement(sql: sql),
+                arguments: query.arguments + [pager.pageSize, pager.offset])
+            return EventPage(events: events, totalCount: total, dataVersion: version)
         }
     }
 
@@ -239,7 +248,32 @@ public final class SQLiteStore: ScheduleStore {
     public func events(partnerId: Int, filter: EventFilter) async throws -> [ScheduleEvent] {
         let query = EventQuery(partnerId: partnerId, filter: filter)
         return try await pool.read { db in
-            try Row.fetchAll(db, sql: query.selection, arguments: query.arguments).map(SQLiteTransaction.event)
+            try SQLiteTransaction.events(db.makeStatement(sql: query.selection), arguments: query.arguments)
+        }
+    }
+
+    /// Looks behind by the longest active event the partner has, so that no overlapping event is missed.
+    public func conflicts(
+        partnerId: Int, start: Int64, end: Int64, resourceIds: [Int64], kinds: ConflictKinds, ignoring: Int64?
+    ) async throws -> [ScheduleEvent] {
+        try await pool.read { db in
+            let longest = try Int64.fetchOne(
+                db, sql: "SELECT coalesce(max(end_date - start_date), 0) FROM events WHERE partner_id = ? AND status = 2",
+                arguments: [partnerId])
+            let search = ConflictSearch(db: db, partnerId: partnerId, lookBehind: longest ?? 0, ignoring: ignoring)
+            var overlaps: [ConflictSearch.Overlap] = []
+            if kinds.contains(.resources) { overlaps += try search.onResources(resourceIds, start: start, end: end) }
+            if kinds.contains(.blackouts) { overlaps += try search.blackouts(start: start, end: end) }
+            let ids = Array(Set(overlaps.map(\.eventId)))
+            guard !ids.isEmpty else { return [] }
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(SQLiteTransaction.eventColumns) FROM events WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
+                    ORDER BY start_date, id
+                    """,
+                arguments: StatementArguments(ids)
+            ).map(SQLiteTransaction.event)
         }
     }
 

@@ -40,8 +40,8 @@ final class SQLiteTransaction: StoreTransaction {
             sql: """
                 INSERT INTO events (partner_id, reference_id, type, status, recurrence_type, summary, description,
                 location, organizer, start_date, end_date, time_zone_id, sequence, parent_id, recurrence_key, tags,
-                category_ids, entry_ids, template_entry_id, recurrence_rule, source, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                category_ids, entry_ids, template_entry_id, recurrence_rule, source, owner_id, priority, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: Self.arguments(event) + [now, now])
         let id = db.lastInsertedRowID
@@ -57,7 +57,7 @@ final class SQLiteTransaction: StoreTransaction {
                 UPDATE events SET partner_id = ?, reference_id = ?, type = ?, status = ?, recurrence_type = ?, summary = ?,
                 description = ?, location = ?, organizer = ?, start_date = ?, end_date = ?, time_zone_id = ?, sequence = ?,
                 parent_id = ?, recurrence_key = ?, tags = ?, category_ids = ?, entry_ids = ?, template_entry_id = ?,
-                recurrence_rule = ?, source = ?, updated_at = ? WHERE id = ?
+                recurrence_rule = ?, source = ?, owner_id = ?, priority = ?, updated_at = ? WHERE id = ?
                 """
         ).execute(arguments: Self.arguments(event) + [SQLiteStore.now(), id])
         try db.cachedStatement(sql: "DELETE FROM event_resources WHERE event_id = ?").execute(arguments: [id])
@@ -73,11 +73,8 @@ final class SQLiteTransaction: StoreTransaction {
         }
     }
 
-    /// Finds candidates through indexes that start with the time: links by (resource, start) for each
-    /// related resource, blackouts by their partial index, and for a blackout the partner's events by start.
-    /// Only events that start in `[start - lookBehind, end)` can overlap, so no query scans all time.
+    /// Reads only the columns a conflict needs, by position: this runs once per event a job writes.
     func conflicts(ofEventId id: Int64, partnerId: Int, lookBehind: Int64) throws -> [ConflictReport] {
-        // Only the columns a conflict needs, by position: this runs once per event a job writes.
         guard
             let row = try Row.fetchOne(
                 db.cachedStatement(
@@ -86,65 +83,22 @@ final class SQLiteTransaction: StoreTransaction {
         else { return [] }
         let (start, end, type): (Int64, Int64, Int) = (row[0], row[1], row[2])
         guard row[3] == EventStatus.active.rawValue, row[4] != RecurrenceType.recurring.rawValue, end > start else { return [] }
-        let window: StatementArguments = [partnerId, start - lookBehind, end, start, id]
-        var conflicts: [ConflictReport] = []
-        var seen: Set<Int64> = []
-        func add(_ row: Row, resourceId: Int64?) {
-            let other: Int64 = row[0]
-            guard seen.insert(other).inserted else { return }
-            conflicts.append(
-                ConflictReport(
-                    eventId: id, otherEventId: other, resourceId: resourceId, from: isoTime(max(start, row[1])),
-                    to: isoTime(min(end, row[2]))))
-        }
+        let search = ConflictSearch(db: db, partnerId: partnerId, lookBehind: lookBehind, ignoring: id)
+        let overlaps: [ConflictSearch.Overlap]
         if type == EventType.blackout.rawValue {
-            for row in try Row.fetchAll(db.cachedStatement(sql: Self.eventsDuring), arguments: window) { add(row, resourceId: nil) }
-            return conflicts
+            overlaps = try search.events(start: start, end: end)
+        } else {
+            let resourceIds = try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT resource_id FROM event_resources WHERE event_id = ?"), arguments: [id])
+            overlaps = try search.onResources(resourceIds, start: start, end: end) + search.blackouts(start: start, end: end)
         }
-        // Each related resource, and the resource a conflict through it is reported on: the shared one, or the room of a camera and its room.
-        var related: [(resource: Int64, reported: Int64)] = []
-        let resourceIds = try Int64.fetchAll(
-            db.cachedStatement(sql: "SELECT resource_id FROM event_resources WHERE event_id = ?"), arguments: [id])
-        for resourceId in resourceIds {
-            related.append((resourceId, resourceId))
-            if let parent = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT parent_id FROM resources WHERE id = ? AND status != 3"), arguments: [resourceId])
-            {
-                related.append((parent, parent))
-            }
-            for child in try Int64.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM resources WHERE parent_id = ? AND status != 3"), arguments: [resourceId])
-            {
-                related.append((child, resourceId))
-            }
+        var seen: Set<Int64> = []
+        return overlaps.filter { seen.insert($0.eventId).inserted }.map {
+            ConflictReport(
+                eventId: id, otherEventId: $0.eventId, resourceId: $0.resourceId, from: isoTime(max(start, $0.start)),
+                to: isoTime(min(end, $0.end)))
         }
-        for (resource, reported) in related {
-            for row in try Row.fetchAll(db.cachedStatement(sql: Self.eventsOnResourceDuring), arguments: [resource] + window) {
-                add(row, resourceId: reported)
-            }
-        }
-        for row in try Row.fetchAll(db.cachedStatement(sql: Self.blackoutsDuring), arguments: window) { add(row, resourceId: nil) }
-        return conflicts
     }
-
-    /// The partner's active non-blackout events other than one that overlap a time (for a blackout's conflicts).
-    static let eventsDuring = """
-        SELECT id, start_date, end_date FROM events
-        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ?
-        AND type != 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
-        """
-    /// The partner's active blackouts other than one that overlap a time, through the blackouts' partial index.
-    static let blackoutsDuring = """
-        SELECT id, start_date, end_date FROM events INDEXED BY events_blackouts
-        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ?
-        AND type = 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
-        """
-    /// The partner's active non-blackout events on one resource other than one that overlap a time, through the links by start.
-    static let eventsOnResourceDuring = """
-        SELECT e.id, e.start_date, e.end_date FROM event_resources l JOIN events e ON e.id = l.event_id
-        WHERE l.resource_id = ? AND e.partner_id = ? AND l.start_date >= ? AND l.start_date < ? AND e.end_date > ? AND e.id != ?
-        AND e.type != 3 AND e.status = 2 AND e.recurrence_type != 1 ORDER BY e.start_date, e.id
-        """
 
     func series(after id: Int64, limit: Int) throws -> [ScheduleEvent] {
         try Row.fetchAll(
@@ -226,13 +180,20 @@ final class SQLiteTransaction: StoreTransaction {
             event.summary, event.description, event.location, event.organizer, event.startDate, event.endDate,
             event.timeZoneID, event.sequence, event.parentId, event.recurrenceKey, event.tags,
             event.categoryIds.map(String.init).joined(separator: ","), event.entryIds.joined(separator: ","), event.templateEntryId,
-            event.recurrenceRule, event.source,
+            event.recurrenceRule, event.source, event.ownerId, event.priority,
         ]
     }
 
-    /// The columns an event is read from: the row, and its resource ids as one comma-separated text.
-    static let eventColumns =
-        "events.*, (SELECT group_concat(resource_id) FROM event_resources WHERE event_id = events.id) AS resource_ids"
+    /// The columns an event is read from, in the order `event(_:)` reads them by position (a lookup by name lowercases
+    /// the name each time, which cost more than the rest of a listing's read): the row's fields, and its resource ids as
+    /// one comma-separated text.
+    static let eventColumns = """
+        events.id, events.partner_id, events.reference_id, events.type, events.status, events.recurrence_type, events.summary, \
+        events.description, events.location, events.organizer, events.start_date, events.end_date, events.time_zone_id, \
+        events.sequence, events.parent_id, events.recurrence_key, events.tags, events.category_ids, events.entry_ids, \
+        events.template_entry_id, events.recurrence_rule, events.source, events.created_at, events.updated_at, events.owner_id, \
+        events.priority, (SELECT group_concat(resource_id) FROM event_resources WHERE event_id = events.id) AS resource_ids
+        """
 
     static func arguments(_ resource: ScheduleResource) -> StatementArguments {
         [
@@ -245,36 +206,46 @@ final class SQLiteTransaction: StoreTransaction {
         ScheduleResource(
             id: row["id"], partnerId: row["partner_id"], type: ResourceType(rawValue: row["type"]) ?? .location,
             status: ResourceStatus(rawValue: row["status"]) ?? .active, name: row["name"], systemName: row["system_name"],
-            description: row["description"] ?? "", tags: row["tags"] ?? "", parentId: row["parent_id"])
+            description: row["description"] ?? "", tags: row["tags"] ?? "", parentId: row["parent_id"], createdAt: row["created_at"],
+            updatedAt: row["updated_at"])
     }
 
+    /// The events of a statement that selects `eventColumns`, each read from the statement's row in place (a fetched
+    /// row would be a copy of every value first).
+    static func events(_ statement: Statement, arguments: StatementArguments) throws -> [ScheduleEvent] {
+        try Array(Row.fetchCursor(statement, arguments: arguments).map(event))
+    }
+
+    /// The event of a row of `eventColumns`.
     static func event(_ row: Row) -> ScheduleEvent {
         ScheduleEvent(
-            id: row["id"],
-            partnerId: row["partner_id"],
-            referenceId: row["reference_id"],
-            type: EventType(rawValue: row["type"]) ?? .record,
-            status: EventStatus(rawValue: row["status"]) ?? .active,
-            recurrenceType: RecurrenceType(rawValue: row["recurrence_type"]) ?? .none,
-            summary: row["summary"],
-            description: row["description"],
-            location: row["location"],
-            organizer: row["organizer"],
-            startDate: row["start_date"],
-            endDate: row["end_date"],
-            timeZoneID: row["time_zone_id"],
-            sequence: row["sequence"],
-            parentId: row["parent_id"],
-            recurrenceKey: row["recurrence_key"],
-            tags: row["tags"],
-            categoryIds: numbers(row["category_ids"]),
-            entryIds: ((row["entry_ids"] as String?) ?? "").split(separator: ",").map(String.init),
-            templateEntryId: row["template_entry_id"],
-            resourceIds: numbers(row["resource_ids"]).sorted(),
-            recurrenceRule: row["recurrence_rule"],
-            source: row["source"],
-            createdAt: row["created_at"],
-            updatedAt: row["updated_at"]
+            id: row[0],
+            partnerId: row[1],
+            referenceId: row[2],
+            type: EventType(rawValue: row[3]) ?? .record,
+            status: EventStatus(rawValue: row[4]) ?? .active,
+            recurrenceType: RecurrenceType(rawValue: row[5]) ?? .none,
+            summary: row[6],
+            description: row[7],
+            location: row[8],
+            organizer: row[9],
+            startDate: row[10],
+            endDate: row[11],
+            timeZoneID: row[12],
+            sequence: row[13],
+            parentId: row[14],
+            recurrenceKey: row[15],
+            tags: row[16],
+            categoryIds: numbers(row[17]),
+            entryIds: ((row[18] as String?) ?? "").split(separator: ",").map(String.init),
+            templateEntryId: row[19],
+            resourceIds: numbers(row[26]).sorted(),
+            recurrenceRule: row[20],
+            source: row[21],
+            createdAt: row[22],
+            updatedAt: row[23],
+            ownerId: row[24],
+            priority: row[25]
         )
     }
 

@@ -52,6 +52,13 @@ public protocol ScheduleStore: Sendable {
     func events(partnerId: Int, filter: EventFilter, pager: Pager) async throws -> EventPage
     /// Every event of the partner that `filter` selects (never deleted ones), in order of start then id: an export's, without pages.
     func events(partnerId: Int, filter: EventFilter) async throws -> [ScheduleEvent]
+    /// The partner's active events, not series rows, that clash with a time on resources, in order of start then id
+    /// (`scheduleEvent.getConflicts`): with `.resources`, the non-blackout events that overlap `[start, end)` on one of
+    /// `resourceIds`, its parent or its children; with `.blackouts`, the blackouts that overlap it. The event `ignoring`
+    /// and its occurrences are left out.
+    func conflicts(
+        partnerId: Int, start: Int64, end: Int64, resourceIds: [Int64], kinds: ConflictKinds, ignoring: Int64?
+    ) async throws -> [ScheduleEvent]
     /// The resources of a partner (deleted ones too), by id.
     func resources(partnerId: Int) async throws -> [ScheduleResource]
     /// How many events a partner has.

@@ -146,8 +146,19 @@ enum Schema {
         );
         """
 
-    /// Partners with their secrets, app tokens, and sessions ended before their expiry.
+    /// The event's owner and priority; resources by parent, for the filters and conflicts that go through a room's
+    /// cameras; and the links by resource and start with the event id beside them, so that a device's poll of one
+    /// resource over the coming days reads its events' ids from this index alone.
     static let version8 = """
+        ALTER TABLE events ADD COLUMN owner_id TEXT;
+        ALTER TABLE events ADD COLUMN priority INTEGER;
+        CREATE INDEX resources_by_parent ON resources (parent_id) WHERE parent_id IS NOT NULL;
+        CREATE INDEX event_resources_by_resource_start ON event_resources (resource_id, start_date, event_id);
+        DROP INDEX event_resources_by_resource;
+        """
+
+    /// Partners with their secrets, app tokens, and sessions ended before their expiry.
+    static let version9 = """
         CREATE TABLE partners (
             id INTEGER PRIMARY KEY,
             admin_secret TEXT NOT NULL,

@@ -31,7 +31,7 @@ struct EventFilterOptions: ParsableArguments {
     @Option(help: "The template entry id.") var templateEntryId: String?
     @Option(help: "A resource the event uses.") var resource: [Int64] = []
     @Option(help: "A category the event is in.") var category: [Int64] = []
-    @Option(help: "Text the tags contain.") var tagsLike: String?
+    @Option(help: "Words the tags contain, as the feed's tagsLike reads them.") var tagsLike: String?
 
     func validate() throws {
         if let bad = status.first(where: { EventStatus(rawValue: $0) == nil }) { throw ValidationError("--status \(bad) is not 1, 2 or 3") }
@@ -56,9 +56,9 @@ struct EventFilterOptions: ParsableArguments {
         filter.statusIn = status.isEmpty ? nil : status.compactMap(EventStatus.init)
         filter.recurrenceTypeIn = recurrenceType.isEmpty ? nil : recurrenceType.compactMap(RecurrenceType.init)
         filter.templateEntryIdEqual = templateEntryId
-        filter.resourceIdsMatchOr = resource.isEmpty ? nil : resource
-        filter.categoryIdsMatchOr = category.isEmpty ? nil : category
-        filter.tagsLike = tagsLike
+        filter.resourceIds = resource.isEmpty ? nil : ItemMatch(any: resource)
+        filter.categoryIds = category.isEmpty ? nil : ItemMatch(any: category)
+        filter.tags = tagsLike.map { ItemMatch(all: TextWords.likePhrases($0)) }
         return filter.resolvingRelativeTimes(now: now)
     }
 }

@@ -164,10 +164,10 @@ def main():
         except KalturaException as error:
             check(error.code == "INVALID_KS", f"a bad token raises KalturaException INVALID_KS, not {error.code}")
         try:
-            client.schedule.scheduleEvent.list(KalturaScheduleEventFilter(ownerIdEqual="me"))
+            client.schedule.scheduleEvent.list(KalturaScheduleEventFilter(templateEntryCategoriesIdsLike="1"))
             check(False, "an unsupported filter must raise")
         except KalturaException as error:
-            check(error.code == "feed.unknownFilter" and "ownerIdEqual" in str(error), "an unsupported filter is named")
+            check(error.code == "feed.unknownFilter" and "templateEntryCategoriesIdsLike" in str(error), "an unsupported filter is named")
 
         log = open(os.path.join(work, "daemon.log")).read()
         check(all(token not in log for token in tokens.values()), "no token in the daemon's log")

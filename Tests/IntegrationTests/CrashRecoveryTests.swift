@@ -343,7 +343,7 @@ import Testing
             migrate.output.split(separator: "\n").map(String.init) == [
                 "v1: events, resources, files, jobs, reports", "v2: folder status", "v3: Kaltura event fields, series sources",
                 "v4: data version", "v5: listing index", "v6: next poll", "v7: pinned host keys",
-                "v8: partners, app tokens, ended sessions",
+                "v8: owner, priority, resource lookups", "v9: partners, app tokens, ended sessions",
             ])
         #expect(FileManager.default.fileExists(atPath: root.path + "/store/scheduledrop.sqlite"))
     }

@@ -368,7 +368,7 @@ struct FeedListTests {
         #expect(unknown.errorCode == "feed.unknownFilter")
         #expect(try unknown.json()["code"] as? String == "feed.unknownFilter")
         #expect(try (unknown.json()["message"] as? String)?.contains("filter:startDateGreaterThan") == true)
-        let unsupported = try await harness.get(path + "filter[ownerIdEqual]=me")
+        let unsupported = try await harness.get(path + "filter[sourceEntryIdEqual]=0_aaaaaaaa")
         #expect(try unsupported.json()["code"] as? String == "feed.unknownFilter")
         let pager = try await harness.get(path + "pager[pageSise]=5")
         #expect(try (pager.json()["message"] as? String)?.contains("pager:pageSise") == true)

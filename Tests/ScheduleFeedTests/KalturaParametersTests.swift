@@ -40,10 +40,12 @@ struct KalturaParametersTests {
         #expect(request.filter.recurrenceTypeIn == [.recurrence])
         #expect(request.usesRelativeTimes)
         #expect(request.pager == (try Pager()))
+        #expect(request.filter.typeIn == [.record])
+        #expect(request.filter.orderBy == [SortKey(.startDate)])
 
         for (query, code) in [
-            ("filter[priorityEqual]=1", FeedError.Code.unknownFilter), ("filter[statusEqual]=9", .invalidParameter),
-            ("filter[orderBy]=-startDate", .invalidParameter), ("pager[pageIndex]=x", .invalidParameter),
+            ("filter[sourceEntryIdEqual]=1", FeedError.Code.unknownFilter), ("filter[statusEqual]=9", .invalidParameter),
+            ("filter[objectType]=KalturaMediaEntryFilter", .invalidParameter), ("pager[pageIndex]=x", .invalidParameter),
             ("pager[pageSize]=500&pager[pageIndex]=21", .pageBeyondLimit),
         ] {
             var bad = KalturaParameters()

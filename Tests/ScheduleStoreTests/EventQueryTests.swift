@@ -87,12 +87,14 @@ private struct Listing {
             try await listing.names { $0.recurrenceTypeIn = [.none, .recurrence] }
                 == ["occurrence-0", "occurrence-1", "single", "cancelled"], "single events and occurrences")
         #expect(try await listing.names { $0.templateEntryIdEqual = "0_template" } == ["single"])
-        #expect(try await listing.names { $0.resourceIdsMatchOr = [listing.camera] } == ["series", "occurrence-0", "occurrence-1"])
-        #expect(try await listing.names { $0.resourceIdsMatchOr = [listing.room, 999] } == ["single"])
-        #expect(try await listing.names { $0.categoryIdsMatchOr = [3] } == ["series"], "3 is not read inside 30")
-        #expect(try await listing.names { $0.categoryIdsMatchOr = [30, 3] } == ["series", "single"])
-        #expect(try await listing.names { $0.tagsLike = "first" } == ["single"])
-        #expect(try await listing.names { $0.tagsLike = "%" } == [], "the text is literal")
+        #expect(
+            try await listing.names { $0.resourceIds = ItemMatch(any: [listing.camera]) } == ["series", "occurrence-0", "occurrence-1"])
+        #expect(try await listing.names { $0.resourceIds = ItemMatch(any: [listing.room, 999]) } == ["single"])
+        #expect(try await listing.names { $0.categoryIds = ItemMatch(any: [3]) } == ["series"], "3 is not read inside 30")
+        #expect(try await listing.names { $0.categoryIds = ItemMatch(any: [30, 3]) } == ["series", "single"])
+        #expect(try await listing.names { $0.tags = ItemMatch(all: ["first"]) } == ["single"])
+        #expect(try await listing.names { $0.tags = ItemMatch(all: ["fir"]) } == [], "tags match whole words")
+        #expect(try await listing.names { $0.tags = ItemMatch(all: ["%"]) }.count == 5, "a value without words matches")
         #expect(try await listing.names { $0.idIn = [] } == [])
         #expect(
             try await listing.names {

@@ -164,20 +164,41 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(!page.contains("TEMP B-TREE") && !page.contains("SCAN"), "\(page)")
     }
 
+    /// `resourceIdsLike` (false) or `resourceIdEqual` (true).
+    @Test(arguments: [false, true])
+    func aDevicePollReadsTheLinksOfItsResourceByStart(_ equal: Bool) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        var filter = EventFilter()
+        filter.startDateGreaterThanOrEqual = 1_800_000_000
+        filter.startDateLessThanOrEqual = 1_800_604_800
+        filter.typeIn = [.record]
+        if equal { filter.resourceIdEqual = 3 } else { filter.resourceIds = ItemMatch(all: [3]) }
+        let query = EventQuery(partnerId: 1, filter: filter)
+        for sql in [query.count, query.selection + " LIMIT 30"] {
+            let plan = try await store.queryPlan(sql, arguments: query.arguments)
+            #expect(
+                plan.contains("USING COVERING INDEX event_resources_by_resource_start (resource_id=? AND start_date>? AND start_date<?)"),
+                "\(plan)")
+            #expect(plan.contains("USING INTEGER PRIMARY KEY (rowid=?)"), "\(plan)")
+            #expect(!plan.contains("SCAN"), "\(plan)")
+        }
+    }
+
     @Test func conflictLookupsSearchIndexesByTime() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
         let plans = [
             (
-                try await store.queryPlan(SQLiteTransaction.eventsOnResourceDuring, arguments: [3, 1, 0, 100, 50, 7]),
-                "event_resources_by_resource (resource_id=? AND start_date>? AND start_date<?)"
+                try await store.queryPlan(ConflictSearch.eventsOnResourceDuring, arguments: [3, 1, 0, 100, 50, 7, 7]),
+                "event_resources_by_resource_start (resource_id=? AND start_date>? AND start_date<?)"
             ),
             (
-                try await store.queryPlan(SQLiteTransaction.blackoutsDuring, arguments: [1, 0, 100, 50, 7]),
+                try await store.queryPlan(ConflictSearch.blackoutsDuring, arguments: [1, 0, 100, 50, 7, 7]),
                 "events_blackouts (partner_id=? AND start_date>? AND start_date<?)"
             ),
             (
-                try await store.queryPlan(SQLiteTransaction.eventsDuring, arguments: [1, 0, 100, 50, 7]),
+                try await store.queryPlan(ConflictSearch.eventsDuring, arguments: [1, 0, 100, 50, 7, 7]),
                 "events_listing (partner_id=? AND start_date>? AND start_date<?)"
             ),
         ]

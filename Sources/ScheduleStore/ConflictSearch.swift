@@ -1,0 +1,90 @@
+import GRDB
+import Schedule
+
+/// The searches for events that overlap a time (SPEC §3.4) on one connection, shared by a job's conflict report and
+/// the feed's `getConflicts`.
+///
+/// Candidates are the partner's active events that are not series rows. Each search reads an index that starts with
+/// the time: links by (resource, start) for each related resource, blackouts by their partial index, the partner's
+/// events by start. Only events that start in `[start - lookBehind, end)` can overlap, so no search scans all time.
+struct ConflictSearch {
+    /// The connection.
+    let db: Database
+    /// The partner whose events are searched.
+    let partnerId: Int
+    /// The longest an event may last, in seconds.
+    let lookBehind: Int64
+    /// An event left out with its occurrences: the one whose conflicts are sought.
+    let ignoring: Int64?
+
+    /// An event found, and the resource the clash is reported on (nil when a blackout is one of the two).
+    struct Overlap {
+        var eventId: Int64
+        var start: Int64
+        var end: Int64
+        var resourceId: Int64?
+    }
+
+    /// The non-blackout events that overlap `[start, end)` on one of `resourceIds` or a resource related to one: its
+    /// parent (a camera's room) or its children (a room's cameras). A clash through a resource's own parent is reported
+    /// on that parent, one through its child on the resource itself.
+    func onResources(_ resourceIds: [Int64], start: Int64, end: Int64) throws -> [Overlap] {
+        var related: [(resource: Int64, reported: Int64)] = []
+        for resourceId in resourceIds {
+            related.append((resourceId, resourceId))
+            if let parent = try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT parent_id FROM resources WHERE id = ? AND status != 3"), arguments: [resourceId])
+            {
+                related.append((parent, parent))
+            }
+            for child in try Int64.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM resources WHERE parent_id = ? AND status != 3"), arguments: [resourceId])
+            {
+                related.append((child, resourceId))
+            }
+        }
+        return try related.flatMap { resource, reported in
+            try overlaps(Self.eventsOnResourceDuring, [resource], start: start, end: end, resourceId: reported)
+        }
+    }
+
+    /// The blackouts that overlap `[start, end)`.
+    func blackouts(start: Int64, end: Int64) throws -> [Overlap] {
+        try overlaps(Self.blackoutsDuring, [], start: start, end: end, resourceId: nil)
+    }
+
+    /// The non-blackout events that overlap `[start, end)`, whatever their resources (the clashes of a blackout).
+    func events(start: Int64, end: Int64) throws -> [Overlap] {
+        try overlaps(Self.eventsDuring, [], start: start, end: end, resourceId: nil)
+    }
+
+    private func overlaps(
+        _ sql: String, _ leading: StatementArguments, start: Int64, end: Int64, resourceId: Int64?
+    ) throws -> [Overlap] {
+        let ignored = ignoring ?? -1
+        let arguments = leading + [partnerId, start - lookBehind, end, start, ignored, ignored]
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
+            Overlap(eventId: $0[0], start: $0[1], end: $0[2], resourceId: resourceId)
+        }
+    }
+
+    /// The partner's active non-blackout events that overlap a time, but an ignored one and its occurrences.
+    static let eventsDuring = """
+        SELECT id, start_date, end_date FROM events
+        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ? AND coalesce(parent_id, 0) != ?
+        AND type != 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
+        """
+    /// The partner's active blackouts that overlap a time, but an ignored one and its occurrences, through their partial index.
+    static let blackoutsDuring = """
+        SELECT id, start_date, end_date FROM events INDEXED BY events_blackouts
+        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ? AND coalesce(parent_id, 0) != ?
+        AND type = 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
+        """
+    /// The partner's active non-blackout events on one resource that overlap a time, but an ignored one and its
+    /// occurrences, through the links by resource and start.
+    static let eventsOnResourceDuring = """
+        SELECT e.id, e.start_date, e.end_date FROM event_resources l JOIN events e ON e.id = l.event_id
+        WHERE l.resource_id = ? AND e.partner_id = ? AND l.start_date >= ? AND l.start_date < ? AND e.end_date > ? AND e.id != ?
+        AND coalesce(e.parent_id, 0) != ? AND e.type != 3 AND e.status = 2 AND e.recurrence_type != 1 ORDER BY e.start_date, e.id
+        """
+}
