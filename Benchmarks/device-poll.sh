@@ -4,7 +4,9 @@
 # Seeds a store with N events (default 100,000) spread over the coming year on R resources (default 50), each event
 # on one resource, and loads it with wrk (2 threads, 16 connections, `seconds`, default 10) with the typical device
 # call: one resource by `resourceIdsLike` (rotating over the resources) or `resourceIdEqual`, the next 7 days,
-# `format=ical`, `KalturaRecordScheduleEventFilter`, no If-None-Match (every request reads the store).
+# `format=ical`, `KalturaRecordScheduleEventFilter`, no If-None-Match (every request reads the store), with the KS a
+# device gets by the seed's flow (an app token with setrole:CAPTURE_DEVICE_ROLE, a widget session, appToken.startSession),
+# so every request also checks a v2 KS.
 # Prints requests/s, latency p50 and p99, the daemon's peak RSS, then feed.sh's figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,7 +51,7 @@ for i in range(n):
 out.write("END:VCALENDAR\r\n")
 PY
 "$binary" ingest --data "$work/data" --partner 1 "$work/events.ics" > /dev/null 2>&1
-token=benchmark-token
+secrets=$("$binary" partner add 1 --json --data "$work/data")
 cat > "$work/config.yaml" <<YAML
 dataDirectory: $work/data
 log: { format: json }
@@ -58,11 +60,7 @@ folders:
     path: $work/drop
     partnerId: 1
 events: { horizonRefreshHours: 1000 }
-feed:
-  port: 0
-  tokens:
-    - partnerId: 1
-      sha256: $(printf %s "$token" | sha256sum | cut -d' ' -f1)
+feed: { port: 0 }
 YAML
 /usr/bin/time -v -o "$work/time.txt" "$binary" run --config "$work/config.yaml" > "$work/daemon.log" 2>&1 &
 daemon=$!
@@ -72,6 +70,24 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 [ -n "$port" ] || { cat "$work/daemon.log"; exit 1; }
+# The device's KS, as the seed's device flow makes it.
+token=$(python3 - "$port" "$secrets" <<'PY'
+import hashlib, json, sys, urllib.parse, urllib.request
+port, secrets = sys.argv[1], json.loads(sys.argv[2])
+def call(service, action, **parameters):
+    body = json.dumps({"format": 1, **parameters}).encode()
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api_v3/service/{service}/action/{action}", body,
+                                     {"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(request))
+admin = call("session", "start", secret=secrets["adminSecret"], partnerId=1, type=2)
+app = call("appToken", "add", ks=admin, appToken={"sessionType": 0, "hashType": "SHA256",
+           "sessionPrivileges": "disableentitlement,setrole:CAPTURE_DEVICE_ROLE"})
+widget = call("session", "startWidgetSession", widgetId="_1")["ks"]
+device = call("appToken", "startSession", ks=widget, id=app["id"],
+              tokenHash=hashlib.sha256((widget + app["token"]).encode()).hexdigest())["ks"]
+print(urllib.parse.quote(device, safe=""))
+PY
+)
 base="http://127.0.0.1:$port/api_v3/service/schedule_scheduleevent/action/list"
 poll="format=ical&ks=$token&filter%5BobjectType%5D=KalturaRecordScheduleEventFilter&filter%5BstartDateGreaterThanOrEqual%5D=0"
 poll="$poll&filter%5BstartDateLessThanOrEqual%5D=604800&pager%5BpageSize%5D=500"
