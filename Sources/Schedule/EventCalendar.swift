@@ -31,8 +31,10 @@ public enum EventCalendar {
             ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//schedule//EN"),
         ]
         if let totalCount { properties.append(ContentLine(name: "X-KALTURA-TOTAL-COUNT", value: String(totalCount))) }
-        var export = Export(events)
-        let vevents = events.map { export.component($0) }
+        // Each event's source is read once, for its zones and for its VEVENT.
+        let sources = events.map { EventSource($0.source) }
+        var export = Export(events, sources: sources)
+        let vevents = zip(events, sources).map { export.component($0, source: $1) }
         var writer = CalendarWriter()
         try writer.writeCalendar(properties: properties, components: export.timeZones() + vevents)
         return writer.bytes
@@ -65,10 +67,11 @@ public enum EventCalendar {
         /// For each TZID written, its zone and the earliest and latest instants written in it, in order of first use.
         private var used: [(tzid: String, zone: ZoneResolver.Zone, earliest: Int64, latest: Int64)] = []
 
-        init(_ events: [ScheduleEvent]) {
-            for event in events {
+        /// The state for `events`, whose sources read are `sources`.
+        init(_ events: [ScheduleEvent], sources: [EventSource]) {
+            for (event, source) in zip(events, sources) {
                 if event.recurrenceType == .recurring { seriesZones[event.referenceId] = event.timeZoneID }
-                for zone in EventSource(event.source).timeZones {
+                for zone in source.timeZones {
                     if let tzid = zone.property("TZID").map({ TextValue.unescape($0.value) }), sourceZones[tzid] == nil {
                         sourceZones[tzid] = zone
                         try? resolver.register(zone)
@@ -92,9 +95,8 @@ public enum EventCalendar {
             }
         }
 
-        /// The VEVENT of one event.
-        mutating func component(_ event: ScheduleEvent) -> Component {
-            let source = EventSource(event.source)
+        /// The VEVENT of one event, whose source read is `source`.
+        mutating func component(_ event: ScheduleEvent, source: EventSource) -> Component {
             let own = source.main
             let isDate =
                 (own?.property("DTSTART").flatMap { try? DateTimeValue($0) }?.isDate ?? false)

@@ -75,7 +75,10 @@ enum KalturaRecurrence {
     /// `geoLatitude` and `geoLongitude` from GEO, `contact` from CONTACT and `comment` from COMMENT (the first of
     /// each). A value that does not read is left out.
     static func sourceFields(of event: ScheduleEvent) -> [String: KalturaObject.Value] {
-        guard let vevent = EventSource(event.source).main else { return [:] }
+        // Most sources state none of these: a look for their names spares reading the source.
+        guard let source = event.source, ["CLASS", "GEO", "CONTACT", "COMMENT"].contains(where: { source.contains($0) }),
+            let vevent = EventSource(source).main
+        else { return [:] }
         var fields: [String: KalturaObject.Value] = [:]
         let classes = ["PUBLIC": 1, "PRIVATE": 2, "CONFIDENTIAL": 3]
         if let value = vevent.property("CLASS")?.value.trimmingCharacters(in: .whitespaces).uppercased(), let code = classes[value] {

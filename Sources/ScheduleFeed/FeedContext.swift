@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Schedule
 import ScheduleStore
+import Sessions
 
 /// What the services share: the store, the upload inbox, the configured folders, the clock and the logger.
 struct FeedContext: Sendable {
@@ -21,7 +22,7 @@ struct FeedContext: Sendable {
             key += "\(name)=\(value)\n"
         }
         hasher.update(data: Data(key.utf8))
-        return "\"" + hasher.finalize().prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        return "\"" + lowercaseHex(hasher.finalize().prefix(16)) + "\""
     }
 
     /// Whether an `If-None-Match` value names `tag` (weak forms and lists included, `*` matching any).

@@ -83,10 +83,39 @@ public struct KalturaParameters: Equatable, Sendable {
     /// Percent-decoding that keeps malformed escapes as written; `+` is a space in forms. Text without `%` or `+` is
     /// given back as it is, without Foundation's decoding (a poll's parameters are mostly such).
     static func decodePercent(_ text: Substring, plusIsSpace: Bool) -> String {
-        var spaced = String(text)
-        if plusIsSpace && spaced.utf8.contains(UInt8(ascii: "+")) { spaced = spaced.replacingOccurrences(of: "+", with: " ") }
-        guard spaced.utf8.contains(UInt8(ascii: "%")) else { return spaced }
-        return spaced.removingPercentEncoding ?? spaced
+        let bytes = Array(text.utf8)
+        guard bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) else { return String(text) }
+        var spaced = bytes
+        if plusIsSpace {
+            for index in spaced.indices where spaced[index] == UInt8(ascii: "+") { spaced[index] = UInt8(ascii: " ") }
+        }
+        var decoded: [UInt8] = []
+        decoded.reserveCapacity(spaced.count)
+        var index = 0
+        while index < spaced.count {
+            if spaced[index] == UInt8(ascii: "%"), index + 2 < spaced.count,
+                let high = hexValue(spaced[index + 1]), let low = hexValue(spaced[index + 2])
+            {
+                decoded.append(high << 4 | low)
+                index += 3
+            } else if spaced[index] == UInt8(ascii: "%") {
+                // A malformed escape: the text is kept as written, as Foundation's decoding would.
+                return String(decoding: spaced, as: UTF8.self)
+            } else {
+                decoded.append(spaced[index])
+                index += 1
+            }
+        }
+        return String(validating: decoded, as: UTF8.self) ?? String(decoding: spaced, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }
 

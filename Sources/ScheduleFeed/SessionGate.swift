@@ -21,9 +21,9 @@ struct SessionGate: Sendable {
             return Caller(
                 session: KalturaSession(partnerId: token.partnerId, kind: .admin, userId: "", expiry: token.expiresAt ?? .max), ks: ks)
         }
-        guard let partnerId = SessionCodec.partner(of: ks), let partner = try await store.partner(id: partnerId) else {
-            throw FeedError(.invalidKS, "Invalid KS: it is not a KS of any partner")
-        }
+        guard let partnerId = SessionCodec.partner(of: ks) else { throw FeedError(.invalidKS, "Invalid KS: it is not a KS") }
+        let (found, ended) = try await store.sessionCheck(partnerId: partnerId, digest: Self.digest(ks))
+        guard let partner = found else { throw FeedError(.invalidKS, "Invalid KS: it is not a KS of any partner") }
         let session: KalturaSession
         do {
             session = try SessionCodec.read(ks, secrets: SessionCodec.Secrets(admin: partner.adminSecret, user: partner.secret))
@@ -32,12 +32,12 @@ struct SessionGate: Sendable {
         }
         guard session.partnerId == partnerId else { throw FeedError(.invalidKS, "Invalid KS: its partner fields disagree") }
         if session.expiry <= time { throw FeedError(.expiredKS, "KS expired at \(isoTime(session.expiry))") }
-        if try await store.isSessionEnded(digest: Self.digest(ks)) { throw FeedError(.invalidKS, "Invalid KS: the session was ended") }
+        if ended { throw FeedError(.invalidKS, "Invalid KS: the session was ended") }
         return Caller(session: session, ks: ks)
     }
 
     /// What identifies a KS in the store of ended sessions: its SHA-256, never the KS.
     static func digest(_ ks: String) -> String {
-        SHA256.hash(data: Data(ks.utf8)).map { String(format: "%02x", $0) }.joined()
+        lowercaseHex(SHA256.hash(data: Data(ks.utf8)))
     }
 }

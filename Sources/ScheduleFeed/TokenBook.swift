@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import Sessions
 
 /// A partner's feed token as configured: its SHA-256, never the token itself, and when it stops working.
 public struct PartnerToken: Equatable, Sendable {
@@ -19,7 +20,7 @@ public struct PartnerToken: Equatable, Sendable {
 
     /// The lower-case hex SHA-256 of a token, as the configuration stores it.
     public static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        lowercaseHex(SHA256.hash(data: Data(token.utf8)))
     }
 }
 

@@ -100,6 +100,7 @@ public protocol CredentialStore: Sendable {
     func appTokens(partnerId: Int) async throws -> [AppToken]
     /// Ends a session before its expiry: `digest` identifies the KS, `expiry` is when the record may go.
     func endSession(digest: String, expiry: Int64) async throws
-    /// Whether the session with this digest was ended.
-    func isSessionEnded(digest: String) async throws -> Bool
+    /// What checking a KS needs, in one read: the partner it claims (nil if none) and whether the session with
+    /// this digest was ended.
+    func sessionCheck(partnerId: Int, digest: String) async throws -> (partner: Partner?, ended: Bool)
 }

@@ -74,10 +74,12 @@ extension SQLiteStore: CredentialStore {
         }
     }
 
-    /// Whether the session with this digest was ended.
-    public func isSessionEnded(digest: String) async throws -> Bool {
+    /// The partner a KS claims and whether the session with this digest was ended, in one read.
+    public func sessionCheck(partnerId: Int, digest: String) async throws -> (partner: Partner?, ended: Bool) {
         try await pool.read { db in
-            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ended_sessions WHERE digest = ?)", arguments: [digest]) ?? false
+            let partner = try Row.fetchOne(db, sql: "SELECT * FROM partners WHERE id = ?", arguments: [partnerId]).map(Self.partner)
+            let ended = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ended_sessions WHERE digest = ?)", arguments: [digest])
+            return (partner, ended ?? false)
         }
     }
 

@@ -22,6 +22,6 @@ public enum AppTokenHash: String, CaseIterable, Sendable {
             case .sha256: Array(SHA256.hash(data: data))
             case .sha512: Array(SHA512.hash(data: data))
             }
-        return bytes.map { String(format: "%02x", $0) }.joined()
+        return lowercaseHex(bytes)
     }
 }

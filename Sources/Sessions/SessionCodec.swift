@@ -30,7 +30,7 @@ public enum SessionCodec {
     /// A new secret: 32 lower-case hex digits of 16 random bytes, as Kaltura's secrets and app tokens are.
     public static func newSecret() -> String {
         var generator = SystemRandomNumberGenerator()
-        return hex((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+        return lowercaseHex((0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// The partner a KS claims to be of, read without checking it (to find the secrets to check it with).
@@ -82,7 +82,7 @@ public enum SessionCodec {
         let signature = String(decoding: bytes[..<bar], as: UTF8.self).lowercased()
         let info = Array(bytes[(bar + 1)...])
         func signed(by secret: String) -> Bool {
-            hex(Insecure.SHA1.hash(data: Array(secret.utf8) + info)) == signature
+            lowercaseHex(Insecure.SHA1.hash(data: Array(secret.utf8) + info)) == signature
         }
         let admin = signed(by: secrets.admin)
         guard admin || signed(by: secrets.user) else { throw .invalid("the KS is not signed by the partner's secret") }
@@ -147,14 +147,12 @@ public enum SessionCodec {
 
     /// Standard or URL-safe base64, with or without padding.
     private static func decodeBase64(_ text: String) -> [UInt8]? {
-        var normalized = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "-", with: "+")
-            .replacingOccurrences(of: "_", with: "/")
+        var normalized = text.trimmingCharacters(in: .whitespaces)
+        if normalized.contains(where: { $0 == "-" || $0 == "_" }) {
+            normalized = normalized.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        }
         normalized += String(repeating: "=", count: (4 - normalized.count % 4) % 4)
         return Data(base64Encoded: normalized).map(Array.init)
-    }
-
-    private static func hex(_ bytes: some Sequence<UInt8>) -> String {
-        bytes.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Form encoding as Python's `urlencode`: letters, digits and `_.-~` kept, a space as `+`, the rest `%XX`.

@@ -78,6 +78,17 @@ struct KalturaParametersTests {
         #expect(plain.service == "session" && plain.action == "get")
     }
 
+    @Test("percent-decoding: escapes in any case, UTF-8, + as a space in forms only; a malformed escape or bad UTF-8 kept as written")
+    func percentDecoding() {
+        #expect(KalturaParameters.decodePercent("filter%5bstartDate%5D", plusIsSpace: true) == "filter[startDate]")
+        #expect(KalturaParameters.decodePercent("%E2%82%AC+5", plusIsSpace: true) == "€ 5")
+        #expect(KalturaParameters.decodePercent("%2BstartDate", plusIsSpace: true) == "+startDate")
+        #expect(KalturaParameters.decodePercent("a+b", plusIsSpace: false) == "a+b")
+        #expect(KalturaParameters.decodePercent("100%", plusIsSpace: true) == "100%")
+        #expect(KalturaParameters.decodePercent("%zz+x", plusIsSpace: true) == "%zz x")
+        #expect(KalturaParameters.decodePercent("%C3+%28", plusIsSpace: true) == "%C3 %28")
+    }
+
     @Test("tokens: known or not, and the bearer header")
     func tokens() throws {
         let book = TokenBook([PartnerToken(partnerId: 7, sha256: PartnerToken.hash("abc"), expiresAt: 2_000)])
