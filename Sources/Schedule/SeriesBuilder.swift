@@ -106,11 +106,11 @@ public struct SeriesBuilder: Sendable {
             let plain = Dictionary(try expand([]).occurrences.map { ($0.recurrenceKey, $0) }) { first, _ in first }
             let made = Dictionary(occurrences.map { ($0.recurrenceKey, $0) }) { first, _ in first }
             let kept = try validOverrides.filter { component in
-                guard case .success(let (mapped, key))? = overrideResults[component.line] else { return true }
+                guard case .success(let (described, key))? = overrideResults[component.line] else { return true }
                 guard let instance = plain[key] else {
                     // `plain` holds the instances before the horizon: an override of one beyond it cancels something still.
-                    let id = try mapper.instant(of: try DateTimeValue(component.property("RECURRENCE-ID")!), zones: &zones)
-                    guard mapped.event.status != .active, storedCancelled.contains(key), id < horizonEnd else { return true }
+                    let original = try mapper.instant(of: try DateTimeValue(component.property("RECURRENCE-ID")!), zones: &zones)
+                    guard described.event.status != .active, storedCancelled.contains(key), original < horizonEnd else { return true }
                     spentCancellations.insert(component.line)
                     return false
                 }
