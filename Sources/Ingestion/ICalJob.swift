@@ -197,7 +197,8 @@ struct ICalJob: FileJob {
         do {
             plan = try builder.build(
                 master: master, overrides: overrides, calendarProperties: calendarProperties, timeZones: timeZones,
-                horizonEnd: horizonEnd, zones: &zones, check: checker.check)
+                horizonEnd: horizonEnd, zones: &zones,
+                storedCancelled: Set(storedOccurrences.filter { $0.status != .active }.map(\.recurrenceKey)), check: checker.check)
         } catch {
             let error = ValidationError(describing: error)
             let overrideError = ValidationError(.seriesRejected, "its series was rejected: \(error.code): \(error.message)")
@@ -244,6 +245,8 @@ struct ICalJob: FileJob {
                     warnings: override.warnings.map(Self.warning), recurrenceKey: key)
                 if let written = outcome.byKey[key] {
                     (item.result, item.id) = (written.result, written.id)
+                } else if plan.spentCancellations.contains(component.line) {
+                    item.id = storedOccurrences.first { $0.recurrenceKey == key }?.id
                 } else {
                     let warning = ValidationError(
                         .overrideNotMaterialized,

@@ -214,40 +214,22 @@ public enum EventCalendar {
             }
         }
 
-        /// The series' RRULE lines; on a UTC or zoned clock an UNTIL that is not in UTC is given in UTC, the rest as stored.
+        /// The series' RRULE lines; on a UTC or zoned clock with UNTIL in UTC, as import stores them (a rule stored by
+        /// an earlier version may have it on the local clock).
         private mutating func rules(_ event: ScheduleEvent, _ clock: Clock) -> [ContentLine] {
             (event.recurrenceRule?.split(separator: "\n") ?? []).map { text in
-                let written = String(text)
-                guard let rule = try? RecurrenceRule(parsing: written), let until = rule.until else {
-                    return ContentLine(name: "RRULE", value: written)
+                var written = String(text)
+                switch clock {
+                case .utc:
+                    written = RecurrenceRule.textWithUntilInUTC(written) { $0.wallSeconds }
+                case .zoned(let tzid, let zone):
+                    written = RecurrenceRule.textWithUntilInUTC(written, instant: zone.instant(of:))
+                    if case .utc(let until)? = (try? RecurrenceRule(parsing: written))?.until { note(tzid, zone, until.wallSeconds) }
+                case .floating, .date:
+                    break
                 }
-                let instant: Int64?
-                switch (clock, until) {
-                case (.zoned(_, let zone), .floating(let local)), (.zoned(_, let zone), .zoned(let local, _)):
-                    instant = zone.instant(of: local)
-                case (.zoned(_, let zone), .date(let day)):
-                    instant = zone.instant(of: LocalDateTime(wallSeconds: day.wallSeconds + 86_399))
-                case (.utc, .floating(let local)), (.utc, .zoned(let local, _)):
-                    instant = local.wallSeconds
-                case (.utc, .date(let day)):
-                    instant = day.wallSeconds + 86_399
-                case (.zoned(let tzid, let zone), .utc(let local)):
-                    note(tzid, zone, local.wallSeconds)
-                    instant = nil
-                default:
-                    instant = nil
-                }
-                guard let instant else { return ContentLine(name: "RRULE", value: written) }
-                if case .zoned(let tzid, let zone) = clock { note(tzid, zone, instant) }
-                return ContentLine(name: "RRULE", value: Self.replacingUntil(in: written, with: utc(instant)))
+                return ContentLine(name: "RRULE", value: written)
             }
-        }
-
-        /// `rule` with the value of its UNTIL part replaced, its other parts as written.
-        static func replacingUntil(in rule: String, with until: String) -> String {
-            rule.split(separator: ";", omittingEmptySubsequences: false).map { part in
-                part.uppercased().hasPrefix("UNTIL=") ? "UNTIL=" + until : String(part)
-            }.joined(separator: ";")
         }
 
         /// A series' EXDATE and RDATE lines: on a UTC or zoned clock, date-times given on that clock (a DATE stays a

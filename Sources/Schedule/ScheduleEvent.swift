@@ -47,7 +47,8 @@ public struct ScheduleEvent: Equatable, Sendable {
     public var priority: Int?
     /// X-KALTURA-RESOURCE-IDS: the partner's resources the event uses, in the order written.
     public var resourceIds: [Int64]
-    /// For a series, its RRULE text (several rules joined by a line feed); nil otherwise.
+    /// For a series, its RRULE text (several rules joined by a line feed), with UNTIL in UTC when DTSTART is in UTC or
+    /// has a TZID; nil otherwise.
     public var recurrenceRule: String?
     /// The VEVENT as iCalendar text, kept so an export can give back the properties not mapped to
     /// fields (DTSTAMP aside); for a series, also its overrides and the VTIMEZONEs they need. Nil for an

@@ -10,6 +10,9 @@ public struct SeriesPlan: Sendable {
     public var occurrences: [ScheduleEvent]
     /// Each override's outcome by its line: it read, with the key of the instance it describes, or why it was rejected.
     public var overrides: [Int: Result<(event: MappedEvent, key: String), ValidationError>]
+    /// The lines of the overrides left out as cancelling nothing: cancelled, of no instance of the series, and of an
+    /// occurrence stored cancelled already (an export's occurrence that the series no longer has, read back).
+    public var spentCancellations: Set<Int> = []
 }
 
 /// Expands a series — a master VEVENT with an RRULE or RDATE, and its RECURRENCE-ID overrides — into
@@ -21,6 +24,9 @@ public struct SeriesPlan: Sendable {
 /// an endless series is materialized up to the horizon only. More than
 /// `maximumOccurrences` occurrences before the horizon reject the series. An override that is
 /// invalid is rejected on its own, and its instance stays as the master makes it.
+///
+/// An override that makes its instance just as the master does is no override, and nor is a cancelled override of
+/// no instance of the series whose occurrence is stored cancelled already: neither is kept with the series.
 ///
 /// An occurrence takes the fields of the component that describes it (the master, or an
 /// override); the X-KALTURA-* values an override does not state, its resource links among them,
@@ -38,10 +44,12 @@ public struct SeriesBuilder: Sendable {
     ///
     /// `timeZones` are the file's VTIMEZONEs; those the series names are kept in its source. `check` is
     /// asked about the master and each override (`true`) after they read well (for the checks that need
-    /// the store); what it throws rejects the series or the override.
+    /// the store); what it throws rejects the series or the override. `storedCancelled` are the recurrence keys of the
+    /// series' stored occurrences that are not active.
     public func build(
         master: Component, overrides: [Component], calendarProperties: [ContentLine], timeZones: [String: Component],
-        horizonEnd: Int64, zones: inout ZoneResolver, check: (MappedEvent, _ isOverride: Bool) throws -> Void = { _, _ in }
+        horizonEnd: Int64, zones: inout ZoneResolver, storedCancelled: Set<String> = [],
+        check: (MappedEvent, _ isOverride: Bool) throws -> Void = { _, _ in }
     ) throws -> SeriesPlan {
         var mapped = try mapper.map(master, calendarProperties: calendarProperties, zones: &zones).get()
         try check(mapped, false)
@@ -92,13 +100,21 @@ public struct SeriesBuilder: Sendable {
             return (occurrences, lastStart)
         }
         var (occurrences, lastStart) = try expand(validOverrides)
+        var spentCancellations: Set<Int> = []
         if !validOverrides.isEmpty {
-            // An override that makes its instance just as the master does (an export's occurrence read back) is no override.
+            // An export's occurrences read back: one the master makes just so, or one cancelled that the series no longer has.
             let plain = Dictionary(try expand([]).occurrences.map { ($0.recurrenceKey, $0) }) { first, _ in first }
             let made = Dictionary(occurrences.map { ($0.recurrenceKey, $0) }) { first, _ in first }
-            let kept = validOverrides.filter { component in
-                guard case .success(let (_, key))? = overrideResults[component.line], var override = made[key], let instance = plain[key]
-                else { return true }
+            let kept = try validOverrides.filter { component in
+                guard case .success(let (described, key))? = overrideResults[component.line] else { return true }
+                guard let instance = plain[key] else {
+                    // `plain` holds the instances before the horizon: an override of one beyond it cancels something still.
+                    let original = try mapper.instant(of: try DateTimeValue(component.property("RECURRENCE-ID")!), zones: &zones)
+                    guard described.event.status != .active, storedCancelled.contains(key), original < horizonEnd else { return true }
+                    spentCancellations.insert(component.line)
+                    return false
+                }
+                guard var override = made[key] else { return true }
                 override.source = nil
                 return !override.hasSameContent(as: instance)
             }
@@ -123,7 +139,8 @@ public struct SeriesBuilder: Sendable {
         let zoneComponents = timeZones.filter { used.contains($0.key) }.sorted { $0.key < $1.key }.map(\.value)
         mapped.event.recurrenceType = .recurring
         mapped.event.source = try VEventMapper.source(of: zoneComponents + [master] + validOverrides)
-        return SeriesPlan(series: mapped, occurrences: occurrences, overrides: overrideResults)
+        return SeriesPlan(
+            series: mapped, occurrences: occurrences, overrides: overrideResults, spentCancellations: spentCancellations)
     }
 
     /// The start of every expansion window: 1900-01-01 UTC, before any instance a calendar can mean.

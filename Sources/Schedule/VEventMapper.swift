@@ -113,7 +113,9 @@ public struct VEventMapper: Sendable {
             || component.property("STATUS")?.value.asciiUppercased == "CANCELLED"
         let status: EventStatus =
             kaltura.status == .deleted ? .deleted : (cancelled || kaltura.status == .cancelled ? .cancelled : .active)
-        let rules = component.properties(named: "RRULE").map(\.value.trimmingSpaces).filter { !$0.isEmpty }
+        let rules = try component.properties(named: "RRULE").map(\.value.trimmingSpaces).filter { !$0.isEmpty }.map { rule in
+            try storedRule(rule, start: startValue, zones: &zones)
+        }
         let event = ScheduleEvent(
             partnerId: partnerId,
             referenceId: uid,
@@ -157,6 +159,19 @@ public struct VEventMapper: Sendable {
             try writer.write(component)
         }
         return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    /// An RRULE as stored: with UNTIL in UTC when DTSTART is in UTC or has a TZID (RFC 5545 §3.3.10), a local UNTIL
+    /// read on DTSTART's clock; as written for a floating or DATE DTSTART, whose UNTIL stays on the local clock.
+    private func storedRule(_ rule: String, start: DateTimeValue, zones: inout ZoneResolver) throws -> String {
+        switch start {
+        case .utc:
+            RecurrenceRule.textWithUntilInUTC(rule) { $0.wallSeconds }
+        case .zoned(_, let tzid):
+            try RecurrenceRule.textWithUntilInUTC(rule) { try instant(of: .zoned($0, tzid: tzid), zones: &zones) }
+        case .date, .floating:
+            rule
+        }
     }
 
     /// How the start's zone is recorded: the TZID, nil for UTC, or the zone a floating time was read in.

@@ -85,6 +85,53 @@ private let ownSeries = KalturaFixture.calendar([
     ],
 ])
 
+/// Series whose RRULE's UNTIL is on the local clock (east and west of UTC), in UTC or a DATE, across DST changes, and
+/// a series of dates and a floating series, whose UNTIL stays as written.
+private let untilSeries = KalturaFixture.calendar([
+    [
+        "UID:berlin-local-until", "DTSTART;TZID=Europe/Berlin:20261019T091500", "DTEND;TZID=Europe/Berlin:20261019T101500",
+        "RRULE:FREQ=WEEKLY;UNTIL=20270201T083000", "SUMMARY:Berlin",
+    ],
+    [
+        "UID:new-york-local-until", "DTSTART;TZID=America/New_York:20261019T091500", "DTEND;TZID=America/New_York:20261019T100000",
+        "RRULE:FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270201T091500", "SUMMARY:New York",
+    ],
+    [
+        "UID:los-angeles-date-until", "DTSTART;TZID=America/Los_Angeles:20261020T170000",
+        "DTEND;TZID=America/Los_Angeles:20261020T180000", "RRULE:FREQ=WEEKLY;UNTIL=20261229;INTERVAL=2", "SUMMARY:Los Angeles",
+    ],
+    [
+        "UID:tokyo-utc-until", "DTSTART;TZID=Asia/Tokyo:20261101T083000", "DURATION:PT30M", "RRULE:FREQ=DAILY;UNTIL=20261110T000000Z",
+        "SUMMARY:Tokyo",
+    ],
+    ["UID:utc-floating-until", "DTSTART:20261019T120000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;UNTIL=20261025T120000", "SUMMARY:UTC"],
+    ["UID:dates-until", "DTSTART;VALUE=DATE:20261102", "RRULE:FREQ=DAILY;UNTIL=20261106", "SUMMARY:Dates"],
+    [
+        "UID:floating-until", "DTSTART:20261103T100000", "DTEND:20261103T110000", "RRULE:FREQ=DAILY;UNTIL=20261105T100000",
+        "SUMMARY:Floating",
+    ],
+])
+
+/// A weekly series of ten, then the same series shortened to six with an EXDATE and an instance cancelled.
+private let shortenedSeries = KalturaFixture.calendar([
+    [
+        "UID:shrinking", "SEQUENCE:1", "DTSTART;TZID=Europe/Berlin:20261103T140000", "DTEND;TZID=Europe/Berlin:20261103T150000",
+        "RRULE:FREQ=WEEKLY;COUNT=6", "EXDATE;TZID=Europe/Berlin:20261117T140000", "SUMMARY:Shrinking",
+    ],
+    [
+        "UID:shrinking", "SEQUENCE:1", "RECURRENCE-ID;TZID=Europe/Berlin:20261124T140000", "DTSTART;TZID=Europe/Berlin:20261124T140000",
+        "DTEND;TZID=Europe/Berlin:20261124T150000", "STATUS:CANCELLED", "SUMMARY:Shrinking",
+    ],
+])
+
+/// The series `shortenedSeries` shortens, as first ingested.
+private let fullSeries = KalturaFixture.calendar([
+    [
+        "UID:shrinking", "DTSTART;TZID=Europe/Berlin:20261103T140000", "DTEND;TZID=Europe/Berlin:20261103T150000",
+        "RRULE:FREQ=WEEKLY;COUNT=10", "SUMMARY:Shrinking",
+    ]
+])
+
 @Suite struct SeriesExportTests {
     /// Ingests `files` and checks, for each series, that recurring-ical-events expands the iCal served for it (the
     /// series alone, then with its occurrences as the feed lists them) into exactly the stored occurrences.
@@ -137,17 +184,20 @@ private let ownSeries = KalturaFixture.calendar([
         try await checkRoundTrip([("own.ics", ownSeries)], series: 4)
     }
 
-    @Test func everySampleExportedAndReadBackIsUnchangedItemByItem() async throws {
+    @Test func seriesWithAnUntilOnTheirOwnClockExpandToTheirStoredOccurrences() async throws {
+        try await checkRoundTrip([("until.ics", untilSeries)], series: 7)
+    }
+
+    /// Ingests `files` in order, exports every stored event that is not deleted and reads the export back; checks
+    /// that each item read back is `unchanged`, with no warning but one its file gave it, and that nothing was
+    /// rewritten. Returns the harness and the read-back's report.
+    private func exportAndReadBack(_ files: [(name: String, text: String)]) async throws -> (Harness, IngestionReport) {
         let harness = try Harness()
         let settings = JobSettings(partnerId: 1)
         _ = try await ingest(harness, "resources.csv", try sample("resources.csv"), modified: 1, settings: settings)
-        let samples = try FileManager.default.contentsOfDirectory(
-            atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../samples").path
-        ).filter { $0.hasSuffix(".ics") }.sorted()
-        #expect(samples.count >= 4)
         var firstWarnings: [String: [String]] = [:]
-        for (index, name) in samples.enumerated() {
-            let report = try await ingest(harness, name, try sample(name), modified: Int64(index + 2), settings: settings)
+        for (index, file) in files.enumerated() {
+            let report = try await ingest(harness, file.name, file.text, modified: Int64(index + 2), settings: settings)
             for item in report.items where item.result != .rejected {
                 firstWarnings[item.uid ?? "", default: []] += item.warnings.map(\.code)
             }
@@ -164,8 +214,54 @@ private let ownSeries = KalturaFixture.calendar([
                 "line \(item.line) \(item.uid ?? ""): \(item.result) \(item.code ?? "") \(item.message ?? "") \(item.warnings)")
         }
         #expect(report.counts.unchanged == stored.count)
-        #expect(report.items.flatMap(\.warnings).map(\.code) == ["event.unknownKalturaProperty"])
         #expect(try await harness.store.events(partnerId: 1).filter { $0.status != .deleted } == stored, "nothing was rewritten")
+        return (harness, report)
+    }
+
+    @Test func everySampleExportedAndReadBackIsUnchangedItemByItem() async throws {
+        let samples = try FileManager.default.contentsOfDirectory(
+            atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../samples").path
+        ).filter { $0.hasSuffix(".ics") }.sorted()
+        #expect(samples.count >= 4)
+        let (_, report) = try await exportAndReadBack(try samples.map { ($0, try sample($0)) })
+        #expect(report.items.flatMap(\.warnings).map(\.code) == ["event.unknownKalturaProperty"])
+    }
+
+    @Test func seriesWithAnUntilOnTheirOwnClockOrShortenedAreExportedAndReadBackUnchanged() async throws {
+        let (harness, report) = try await exportAndReadBack([
+            ("until.ics", untilSeries), ("full.ics", fullSeries), ("shortened.ics", shortenedSeries),
+        ])
+        #expect(report.counts.warnings == 0, "\(report.items.filter { !$0.warnings.isEmpty })")
+        let events = try await harness.store.events(partnerId: 1)
+        func series(_ uid: String) throws -> ScheduleEvent {
+            try #require(events.first { $0.referenceId == uid && $0.recurrenceType == .recurring })
+        }
+        func starts(_ uid: String, _ status: EventStatus = .active) -> [String] {
+            events.filter { $0.referenceId == uid && $0.recurrenceType == .recurrence && $0.status == status }.map(\.startDate)
+                .sorted().map(isoTime)
+        }
+        // A local UNTIL is read on DTSTART's clock, and stored in UTC when DTSTART is in UTC or has a TZID.
+        #expect(try series("berlin-local-until").recurrenceRule == "FREQ=WEEKLY;UNTIL=20270201T073000Z")
+        #expect(starts("berlin-local-until").last == "2027-01-25T08:15:00Z", "08:30 in Berlin, before that Monday's 09:15")
+        #expect(try series("new-york-local-until").recurrenceRule == "FREQ=WEEKLY;BYDAY=MO,WE;UNTIL=20270201T141500Z")
+        #expect(starts("new-york-local-until").last == "2027-02-01T14:15:00Z", "09:15 in New York, UNTIL inclusive")
+        #expect(try series("los-angeles-date-until").recurrenceRule == "FREQ=WEEKLY;UNTIL=20261230T075959Z;INTERVAL=2")
+        #expect(starts("los-angeles-date-until").last == "2026-12-30T01:00:00Z", "17:00 on 29 December in Los Angeles")
+        #expect(try series("tokyo-utc-until").recurrenceRule == "FREQ=DAILY;UNTIL=20261110T000000Z")
+        #expect(starts("tokyo-utc-until").last == "2026-11-09T23:30:00Z")
+        #expect(try series("utc-floating-until").recurrenceRule == "FREQ=DAILY;UNTIL=20261025T120000Z")
+        #expect(starts("utc-floating-until").count == 7)
+        #expect(try series("dates-until").recurrenceRule == "FREQ=DAILY;UNTIL=20261106", "a series of dates keeps its DATE")
+        #expect(starts("dates-until").count == 5)
+        #expect(try series("floating-until").recurrenceRule == "FREQ=DAILY;UNTIL=20261105T100000", "a floating series keeps its own")
+        #expect(starts("floating-until").count == 3)
+        // The shortened series: what it no longer has, and an instance it cancels, are cancelled occurrences.
+        #expect(starts("shrinking").count == 4)
+        #expect(
+            starts("shrinking", .cancelled) == [
+                "2026-11-17T13:00:00Z", "2026-11-24T13:00:00Z", "2026-12-15T13:00:00Z", "2026-12-22T13:00:00Z", "2026-12-29T13:00:00Z",
+                "2027-01-05T13:00:00Z",
+            ])
     }
 
     @Test func everyPropertyKalturasExportWritesIsReadWithoutWarningAndItsStreamCredentialsAreNotKept() async throws {

@@ -96,6 +96,24 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
     }
 
     @Test(arguments: [
+        // A local UNTIL is read on DTSTART's clock, east and west of UTC and after a DST change; a DATE as its last second.
+        ("DTSTART;TZID=Europe/Berlin:20261019T091500", "FREQ=WEEKLY;UNTIL=20270201T091500", "FREQ=WEEKLY;UNTIL=20270201T081500Z"),
+        (
+            "DTSTART;TZID=America/New_York:20260301T091500", "FREQ=DAILY;UNTIL=20260310T091500;INTERVAL=2",
+            "FREQ=DAILY;UNTIL=20260310T131500Z;INTERVAL=2"
+        ),
+        ("DTSTART;TZID=Asia/Tokyo:20261101T083000", "FREQ=DAILY;until=20261110", "FREQ=DAILY;UNTIL=20261110T145959Z"),
+        ("DTSTART:20261019T120000Z", "FREQ=DAILY;UNTIL=20261025T120000", "FREQ=DAILY;UNTIL=20261025T120000Z"),
+        // Already in UTC, or a floating or DATE DTSTART: as written.
+        ("DTSTART;TZID=Europe/Berlin:20261019T091500", "FREQ=WEEKLY;UNTIL=20270201T081500Z", "FREQ=WEEKLY;UNTIL=20270201T081500Z"),
+        ("DTSTART:20261019T091500", "FREQ=WEEKLY;UNTIL=20270201T091500", "FREQ=WEEKLY;UNTIL=20270201T091500"),
+        ("DTSTART;VALUE=DATE:20261019", "FREQ=WEEKLY;UNTIL=20270201", "FREQ=WEEKLY;UNTIL=20270201"),
+    ])
+    func untilIsStoredInUTCWhenTheStartIsInUTCOrHasATZID(start: String, rule: String, stored: String) throws {
+        #expect(try map(calendar("UID:a\n\(start)\nRRULE:\(rule)")).get().recurrenceRule == stored)
+    }
+
+    @Test(arguments: [
         ("DTSTART:20250715T090000Z", "event.missingUID"),
         ("UID:a", "event.missingStart"),
         ("UID:a\nDTSTART:20250715T090000Z\nDTEND:20250715T080000Z", "event.endBeforeStart"),
