@@ -32,7 +32,7 @@ public enum EventCalendar {
         ]
         if let totalCount { properties.append(ContentLine(name: "X-KALTURA-TOTAL-COUNT", value: String(totalCount))) }
         // Each event's source is read once, for its zones and for its VEVENT.
-        let sources = events.map { EventSource($0.source) }
+        let sources = events.map { EventSource($0.source, skippingPlain: true) }
         var export = Export(events, sources: sources)
         let vevents = zip(events, sources).map { export.component($0, source: $1) }
         var writer = CalendarWriter()
@@ -100,7 +100,7 @@ public enum EventCalendar {
             let own = source.main
             let isDate =
                 (own?.property("DTSTART").flatMap { try? DateTimeValue($0) }?.isDate ?? false)
-                || (event.recurrenceType == .recurrence && event.recurrenceKey.utf8.count == 8 && own == nil)
+                || (event.recurrenceType == .recurrence && event.recurrenceKey.utf8.count == 8 && own == nil && !source.plain)
             let clock = clock(event.timeZoneID, isDate: isDate)
             var lines: [ContentLine] = [
                 ContentLine(name: "UID", value: TextValue.escape(event.referenceId)),

@@ -10,10 +10,18 @@ struct EventSource {
     var main: Component?
     /// The RECURRENCE-ID overrides kept with a series.
     var overrides: [Component] = []
+    /// Whether the source was left unread because it is one VEVENT that says nothing beyond the event's fields
+    /// (`isPlain`): then `main` is nil, and its DTSTART is a DATE-TIME.
+    private(set) var plain = false
 
-    /// Reads a source; nil, or text that does not read, gives no components.
-    init(_ source: String?) {
+    /// Reads a source; nil, or text that does not read, gives no components. With `skippingPlain`, a plain
+    /// source is not read (see `plain`).
+    init(_ source: String?, skippingPlain: Bool = false) {
         guard let source else { return }
+        if skippingPlain && Self.isPlain(source) {
+            plain = true
+            return
+        }
         var reader = CalendarReader(BufferByteSource(source))
         var events: [Component] = []
         while let component = try? reader.next()?.component {
@@ -33,6 +41,44 @@ struct EventSource {
 }
 
 extension EventSource {
+    /// Whether `source` is one VEVENT, without sub-components, whose every property is one the event's fields hold
+    /// (`VEventMapper.mappedProperties`) apart from EXDATE and RDATE, whose ORGANIZER has no parameters and whose
+    /// DTSTART is a DATE-TIME: what an export writes from the fields alone. A look at each line's name, far
+    /// cheaper than reading the source; anything it is not sure of is not plain.
+    static func isPlain(_ source: String) -> Bool {
+        var begins = 0
+        var first: String?
+        var last = ""
+        for raw in source.utf8.split(separator: UInt8(ascii: "\n")) {
+            let line = raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw[...]
+            guard let lead = line.first, lead != UInt8(ascii: " "), lead != UInt8(ascii: "\t") else {
+                // A folded line's rest: only a value (DESCRIPTION …) is long enough to be folded, but be sure.
+                if last == "DTSTART" || last == "ORGANIZER" { return false }
+                continue
+            }
+            let end = line.firstIndex { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ";") } ?? line.endIndex
+            let name = String(decoding: line[..<end], as: UTF8.self)
+            let rest = String(decoding: line[end...], as: UTF8.self)
+            switch name {
+            case "BEGIN", "END":
+                guard rest == ":VEVENT" else { return false }
+                if name == "BEGIN" { begins += 1 }
+            case "EXDATE", "RDATE":
+                return false
+            case "ORGANIZER":
+                if rest.hasPrefix(";") { return false }
+            case "DTSTART":
+                guard let colon = rest.lastIndex(of: ":"), rest[colon...].count > 9, !rest[..<colon].uppercased().contains("VALUE=DATE")
+                else { return false }
+            default:
+                guard VEventMapper.mappedProperties.contains(name) else { return false }
+            }
+            first = first ?? name
+            last = name
+        }
+        return first == "BEGIN" && last == "END" && begins == 1
+    }
+
     /// What a source says beyond the event's fields, for telling whether two sources mean the same: for its own
     /// VEVENT and each override (by the instant of its RECURRENCE-ID), the properties no field holds and the
     /// sub-components as written, in any order, and the EXDATE and RDATE values as instants (DATEs as days).

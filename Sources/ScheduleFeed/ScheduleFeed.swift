@@ -44,9 +44,10 @@ public struct ScheduleFeed: Sendable {
             store: store, maximumUploadBytes: maximumUploadBytes, submit: submit, folderPartners: folderPartners, now: now, logger: logger)
         self.context = context
         self.metrics = metrics
-        gate = SessionGate(store: store, tokens: tokens, now: now)
+        let gate = SessionGate(store: store, tokens: tokens, now: now)
+        self.gate = gate
         let services: [any KalturaService] = [
-            SessionService(context: context), AppTokenService(context: context), ScheduleEventService(context: context),
+            SessionService(context: context, gate: gate), AppTokenService(context: context), ScheduleEventService(context: context),
             ScheduleResourceService(context: context), BulkUploadService(context: context), FolderService(context: context),
         ]
         self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.name, $0) })

@@ -7,6 +7,8 @@ import Sessions
 /// KS holds (`get`), and a KS ended before its expiry (`end`).
 struct SessionService: KalturaService {
     let context: FeedContext
+    /// Checks the KS `session.get` is asked about.
+    let gate: SessionGate
     let name = "session"
     let actions: Set<String> = ["start", "startwidgetsession", "get", "end"]
     let openActions: Set<String> = ["start", "startwidgetsession"]
@@ -65,10 +67,13 @@ struct SessionService: KalturaService {
                 fields: ["partnerId": .int(Int64(partnerId)), "ks": .string(ks), "userId": .string("0")]))
     }
 
-    /// `session.get(session)`: what the given KS (or the caller's) holds.
+    /// `session.get(session)`: what the given KS (or the caller's) holds; a KS of another partner is `INVALID_KS`.
     private func get(_ call: ServiceCall) async throws -> ServiceResult {
         let caller = try call.requireCaller()
-        return .object(Self.info(caller.session, ks: caller.ks))
+        guard let other = call.parameters["session"], !other.isEmpty else { return .object(Self.info(caller.session, ks: caller.ks)) }
+        let asked = try await gate.caller(other)
+        guard asked.partnerId == caller.partnerId else { throw FeedError(.invalidKS, "Invalid KS: it is another partner's") }
+        return .object(Self.info(asked.session, ks: asked.ks))
     }
 
     /// `session.end()`: the caller's KS no longer works.

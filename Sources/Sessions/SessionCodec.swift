@@ -147,12 +147,17 @@ public enum SessionCodec {
 
     /// Standard or URL-safe base64, with or without padding.
     private static func decodeBase64(_ text: String) -> [UInt8]? {
-        var normalized = text.trimmingCharacters(in: .whitespaces)
-        if normalized.contains(where: { $0 == "-" || $0 == "_" }) {
-            normalized = normalized.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count + 3)
+        for byte in text.utf8 where byte != UInt8(ascii: " ") && byte != UInt8(ascii: "\t") {
+            switch byte {
+            case UInt8(ascii: "-"): bytes.append(UInt8(ascii: "+"))
+            case UInt8(ascii: "_"): bytes.append(UInt8(ascii: "/"))
+            default: bytes.append(byte)
+            }
         }
-        normalized += String(repeating: "=", count: (4 - normalized.count % 4) % 4)
-        return Data(base64Encoded: normalized).map(Array.init)
+        bytes += [UInt8](repeating: UInt8(ascii: "="), count: (4 - bytes.count % 4) % 4)
+        return Data(base64Encoded: Data(bytes)).map(Array.init)
     }
 
     /// Form encoding as Python's `urlencode`: letters, digits and `_.-~` kept, a space as `+`, the rest `%XX`.

@@ -77,6 +77,9 @@ import Testing
             userInfo["sessionType"] as? Int == 0 && userInfo["userId"] as? String == "lecturer"
                 && userInfo["privileges"] as? String == "a:b")
         #expect(userInfo["expiry"] as? Int == 1_800_000_060)
+        let asked = try #require(try await bench.call("session", "get", ["session": user], ks: admin) as? [String: Any])
+        #expect(asked["userId"] as? String == "lecturer" && asked["ks"] as? String == user, "session.get tells of the KS it is given")
+        #expect(try await bench.refusal("session", "get", ["session": "djJ8OTk5fA"], ks: admin) == "INVALID_KS")
         #expect(
             try await bench.refusal("session", "start", ["secret": bench.partner.secret, "partnerId": 5, "type": 2])
                 == "START_SESSION_ERROR")
