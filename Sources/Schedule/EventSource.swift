@@ -58,10 +58,10 @@ extension EventSource {
             }
             let end = line.firstIndex { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ";") } ?? line.endIndex
             let name = String(decoding: line[..<end], as: UTF8.self)
-            let rest = String(decoding: line[end...], as: UTF8.self)
+            var rest: String { String(decoding: line[end...], as: UTF8.self) }
             switch name {
             case "BEGIN", "END":
-                guard rest == ":VEVENT" else { return false }
+                guard line[end...].elementsEqual(":VEVENT".utf8) else { return false }
                 if name == "BEGIN" { begins += 1 }
             case "EXDATE", "RDATE":
                 return false

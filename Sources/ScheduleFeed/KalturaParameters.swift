@@ -72,12 +72,22 @@ public struct KalturaParameters: Equatable, Sendable {
 
     /// `filter[a][b]` → `filter:a:b`; `filter:a` stays.
     static func normalized(_ name: String) -> String {
-        guard name.contains("[") else { return name }
-        return
-            name
-            .replacingOccurrences(of: "][", with: ":")
-            .replacingOccurrences(of: "[", with: ":")
-            .replacingOccurrences(of: "]", with: "")
+        let source = Array(name.utf8)
+        guard source.contains(UInt8(ascii: "[")) else { return name }
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < source.count {
+            switch source[index] {
+            case UInt8(ascii: "]") where index + 1 < source.count && source[index + 1] == UInt8(ascii: "["):
+                bytes.append(UInt8(ascii: ":"))
+                index += 1
+            case UInt8(ascii: "["): bytes.append(UInt8(ascii: ":"))
+            case UInt8(ascii: "]"): break
+            case let byte: bytes.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Percent-decoding that keeps malformed escapes as written; `+` is a space in forms. Text without `%` or `+` is

@@ -89,6 +89,17 @@ struct KalturaParametersTests {
         #expect(KalturaParameters.decodePercent("%C3+%28", plusIsSpace: true) == "%C3 %28")
     }
 
+    @Test("bracketed names flatten to colon names")
+    func bracketNames() {
+        for (name, flat) in [
+            ("filter[a]", "filter:a"), ("filter[a][b]", "filter:a:b"), ("filter:a", "filter:a"),
+            ("0[filter][objectType]", "0:filter:objectType"),
+            ("a]b", "a]b"), ("x[", "x:"), ("x[]y", "x:y"),
+        ] {
+            #expect(KalturaParameters.normalized(name) == flat, "\(name)")
+        }
+    }
+
     @Test("tokens: known or not, and the bearer header")
     func tokens() throws {
         let book = TokenBook([PartnerToken(partnerId: 7, sha256: PartnerToken.hash("abc"), expiresAt: 2_000)])
