@@ -14,7 +14,7 @@ import _CryptoExtras
 /// A KS is valid when it is signed by one of the partner's secrets; a user-secret KS may only be a user KS.
 public enum SessionCodec {
     /// The partner's two secrets, as a KS is checked against them.
-    public struct Secrets: Sendable {
+    public struct Secrets: Equatable, Sendable {
         /// Signs admin and user sessions.
         public var admin: String
         /// Signs user sessions only.
