@@ -58,7 +58,6 @@ extension EventSource {
             }
             let end = line.firstIndex { $0 == UInt8(ascii: ":") || $0 == UInt8(ascii: ";") } ?? line.endIndex
             let name = String(decoding: line[..<end], as: UTF8.self)
-            var rest: String { String(decoding: line[end...], as: UTF8.self) }
             switch name {
             case "BEGIN", "END":
                 guard line[end...].elementsEqual(":VEVENT".utf8) else { return false }
@@ -66,9 +65,12 @@ extension EventSource {
             case "EXDATE", "RDATE":
                 return false
             case "ORGANIZER":
-                if rest.hasPrefix(";") { return false }
+                if line[end...].first == UInt8(ascii: ";") { return false }
             case "DTSTART":
-                guard let colon = rest.lastIndex(of: ":"), rest[colon...].count > 9, !rest[..<colon].uppercased().contains("VALUE=DATE")
+                // A DATE-TIME value (more than 8 characters), and no VALUE=DATE parameter.
+                let value = line[end...]
+                guard let colon = value.lastIndex(of: UInt8(ascii: ":")), value.distance(from: colon, to: value.endIndex) > 9,
+                    !Array(value[..<colon]).map({ $0 & 0xDF }).containsSequence(Array("VALUE=DATE".utf8).map { $0 & 0xDF })
                 else { return false }
             default:
                 guard VEventMapper.mappedProperties.contains(name) else { return false }
@@ -77,6 +79,23 @@ extension EventSource {
             last = name
         }
         return first == "BEGIN" && last == "END" && begins == 1
+    }
+
+    /// Whether a line of `source` starts with one of `names` followed by `:` or `;`: a look at the bytes, far
+    /// cheaper than reading the source.
+    static func hasProperty(named names: [String], in source: String) -> Bool {
+        let wanted = names.map { Array($0.utf8) }
+        let bytes = Array(source.utf8)
+        var start = 0
+        while start < bytes.count {
+            for name in wanted where start + name.count < bytes.count && bytes[start..<start + name.count].elementsEqual(name) {
+                let next = bytes[start + name.count]
+                if next == UInt8(ascii: ":") || next == UInt8(ascii: ";") { return true }
+            }
+            guard let newline = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else { break }
+            start = newline + 1
+        }
+        return false
     }
 
     /// What a source says beyond the event's fields, for telling whether two sources mean the same: for its own
@@ -134,5 +153,13 @@ extension EventSource {
             meaning.overrides[id] = part(override)
         }
         return meaning
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `sequence` occurs in the array, contiguous.
+    fileprivate func containsSequence(_ sequence: [UInt8]) -> Bool {
+        guard !sequence.isEmpty, sequence.count <= count else { return sequence.isEmpty }
+        return (0...(count - sequence.count)).contains { self[$0..<$0 + sequence.count].elementsEqual(sequence) }
     }
 }

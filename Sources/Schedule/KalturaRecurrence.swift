@@ -76,7 +76,7 @@ enum KalturaRecurrence {
     /// each). A value that does not read is left out.
     static func sourceFields(of event: ScheduleEvent) -> [String: KalturaObject.Value] {
         // Most sources state none of these: a look for their names spares reading the source.
-        guard let source = event.source, ["CLASS", "GEO", "CONTACT", "COMMENT"].contains(where: { source.contains($0) }),
+        guard let source = event.source, EventSource.hasProperty(named: ["CLASS", "GEO", "CONTACT", "COMMENT"], in: source),
             let vevent = EventSource(source).main
         else { return [:] }
         var fields: [String: KalturaObject.Value] = [:]

@@ -34,4 +34,12 @@ import Testing
         #expect(!EventSource.isPlain(source), "\(source)")
         #expect(!EventSource(source, skippingPlain: true).plain)
     }
+
+    @Test("a property is found at the start of a line only")
+    func hasProperty() {
+        #expect(!EventSource.hasProperty(named: ["CLASS", "GEO"], in: Self.plain))
+        #expect(EventSource.hasProperty(named: ["CLASS", "GEO"], in: Self.plain + "GEO:1.5;2.5\r\n"))
+        #expect(EventSource.hasProperty(named: ["CLASS"], in: "CLASS;X=1:PRIVATE"))
+        #expect(!EventSource.hasProperty(named: ["CLASS"], in: "DESCRIPTION:CLASS:PRIVATE\r\nCLASSY:1\r\n"))
+    }
 }
