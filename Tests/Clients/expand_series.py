@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Expands the iCalendar on standard input with the independent library recurring-ical-events (3.8.2).
+"""Expands an iCalendar file with the independent library recurring-ical-events (3.8.2).
 
-Prints one JSON object per occurrence, in order of start: its UID, its start and end as seconds since 1970,
+    expand_series.py CALENDAR.ics OUTPUT.jsonl
+
+Writes one JSON object per line to OUTPUT, per occurrence, in order of start: its UID, its start and end as seconds since 1970,
 and its RECURRENCE-ID as seconds since 1970 (or null). Floating times are read as UTC; the calendar's
 VTIMEZONEs give every TZID. The window is 1970 to 2200, so the calendars given must end.
 """
@@ -23,7 +25,8 @@ def seconds(value):
     return int(datetime.datetime(value.year, value.month, value.day, tzinfo=UTC).timestamp())
 
 
-calendar = icalendar.Calendar.from_ical(sys.stdin.buffer.read())
+with open(sys.argv[1], "rb") as source:
+    calendar = icalendar.Calendar.from_ical(source.read())
 events = recurring_ical_events.of(calendar).between((1970, 1, 1), (2200, 1, 1))
 rows = []
 for event in events:
@@ -37,5 +40,6 @@ for event in events:
         }
     )
 rows.sort(key=lambda row: (row["start"], row["uid"]))
-for row in rows:
-    print(json.dumps(row))
+with open(sys.argv[2], "w") as output:
+    for row in rows:
+        output.write(json.dumps(row) + "\n")

@@ -24,22 +24,10 @@ private func expand(_ calendar: [UInt8]) async throws -> [Expanded] {
     let directory = try TemporaryDirectory()
     let input = directory.path + "/calendar.ics"
     try Data(calendar).write(to: URL(fileURLWithPath: input))
-    let (status, output, errors) = try await offPool { () -> (Int32, Data, Data) in
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script]
-        process.standardInput = FileHandle(forReadingAtPath: input)
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, output, errors)
-    }
-    #expect(status == 0, "expand_series.py: \(String(decoding: errors, as: UTF8.self))")
+    let results = directory.path + "/occurrences.jsonl"
+    // Subprocess, not Foundation's Process: a Process's exit can be missed, and its wait then never ends.
+    _ = try await offPool { try Subprocess.run("/usr/bin/env", ["python3", script, input, results]) }
+    let output = try Data(contentsOf: URL(fileURLWithPath: results))
     return try output.split(separator: 0x0A).map { try JSONDecoder().decode(Expanded.self, from: Data($0)) }
 }
 

@@ -88,7 +88,7 @@ public final class FTPServer: @unchecked Sendable {
         let work = root.path
         // proftpd detaches itself (no -n): the test process then has no long-lived child of its own here, so it
         // never has to tell this server's exit from a daemon's (Foundation's Process can miss one of two).
-        try Self.run("/usr/sbin/proftpd", ["-q", "-c", work + "/proftpd.conf"], errors: work + "/out.log", capture: false)
+        try Self.run("/usr/sbin/proftpd", ["-q", "-c", work + "/proftpd.conf"], errors: work + "/out.log")
         let deadline = Date().addingTimeInterval(10)
         while greeting(port: port)?.hasPrefix("220") != true {
             guard Date() < deadline else {
@@ -145,21 +145,15 @@ public final class FTPServer: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Runs `executable` to its end with `Subprocess` (Foundation's `Process` once missed the exit of one of two
+    /// proftpd parents started together, and its `waitUntilExit` then hung the whole test run); returns its output,
+    /// or, with `errors`, sends output and errors to that file and returns nothing.
     @discardableResult
-    private static func run(_ executable: String, _ arguments: [String], errors: String = "/dev/null", capture: Bool = true) throws
-        -> String
-    {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = capture ? output : FileHandle(forWritingAtPath: "/dev/null")
-        process.standardError = FileHandle(forWritingAtPath: touch(errors))
-        try process.run()
-        let data = capture ? output.fileHandleForReading.readDataToEndOfFile() : Data()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestServerError(message: "\(executable) \(arguments.first ?? "") failed") }
-        return String(decoding: data, as: UTF8.self)
+    private static func run(_ executable: String, _ arguments: [String], errors: String? = nil) throws -> String {
+        guard let errors else { return try Subprocess.run(executable, arguments) }
+        let status = Subprocess.wait(try Subprocess.spawn(executable, arguments, log: touch(errors)))
+        guard status == 0 else { throw TestServerError(message: "\(executable) \(arguments.first ?? "") failed with \(status)") }
+        return ""
     }
 }
 

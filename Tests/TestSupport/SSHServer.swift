@@ -132,9 +132,9 @@ public final class SSHServer: @unchecked Sendable {
 /// Child processes started with `posix_spawn` and reaped with `waitpid`, not with Foundation's `Process`, for the test
 /// servers. A child inherits only its standard input, output and errors, so a long-lived server cannot hold open what
 /// another child's `Process` waits on; and it starts with no signal blocked, whatever the spawning thread blocks.
-enum Subprocess {
+public enum Subprocess {
     /// Starts `executable` with standard input from /dev/null and output and errors appended to `log`; returns its pid.
-    static func spawn(_ executable: String, _ arguments: [String], log: String) throws -> pid_t {
+    public static func spawn(_ executable: String, _ arguments: [String], log: String) throws -> pid_t {
         try spawn(executable, arguments) { actions in
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0o644)
@@ -145,7 +145,7 @@ enum Subprocess {
     /// Runs `executable` to its end with `input` (at most a pipe's buffer) as standard input; returns its output and
     /// errors together, or throws them if it exits with another status than 0.
     @discardableResult
-    static func run(_ executable: String, _ arguments: [String], input: String = "") throws -> String {
+    public static func run(_ executable: String, _ arguments: [String], input: String = "") throws -> String {
         var inputPipe: [Int32] = [0, 0]
         var outputPipe: [Int32] = [0, 0]
         guard pipe(&inputPipe) == 0, pipe(&outputPipe) == 0 else { throw TestServerError(message: "no pipe for \(executable)") }
@@ -181,7 +181,7 @@ enum Subprocess {
 
     /// Waits until the child `pid` ends; returns its exit status, or 128 plus the signal that ended it.
     @discardableResult
-    static func wait(_ pid: pid_t) -> Int32 {
+    public static func wait(_ pid: pid_t) -> Int32 {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
