@@ -11,7 +11,7 @@ final class Daemon {
         return root.appendingPathComponent(".build/debug/scheduledrop").path
     }
 
-    let process = Process()
+    let process: SpawnedProcess
     let logPath: String
 
     /// Starts `scheduledrop` with `arguments` in `directory`, appending its standard error (and its
@@ -20,26 +20,16 @@ final class Daemon {
         throws
     {
         self.logPath = logPath
-        func appending(_ path: String) throws -> FileHandle {
-            if !FileManager.default.fileExists(atPath: path) {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
-            }
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-            try handle.seekToEnd()
-            return handle
-        }
-        let log = try appending(logPath)
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = try stdoutPath.map(appending) ?? log
-        process.standardError = log
-        try process.run()
+        process = try SpawnedProcess(
+            Self.binary, arguments, directory: directory,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 }, output: stdoutPath ?? logPath, errors: logPath)
     }
 
     deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// The output so far.

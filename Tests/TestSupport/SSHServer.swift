@@ -187,8 +187,30 @@ public enum Subprocess {
         return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     }
 
+    /// Starts `executable` in `directory` with `environment`, standard input from /dev/null, standard output
+    /// appended to `output` and standard error to `errors`; returns its pid.
+    public static func spawn(
+        _ executable: String, _ arguments: [String], directory: String, environment: [String: String], output: String, errors: String
+    ) throws -> pid_t {
+        guard let changeDirectory else { throw TestServerError(message: "glibc cannot change a child's directory") }
+        let pairs: [String] = environment.map { "\($0.key)=\($0.value)" }
+        let variables: [UnsafeMutablePointer<CChar>?] = pairs.map { strdup($0) } + [nil]
+        let place = strdup(directory)
+        defer {
+            variables.forEach { free($0) }
+            free(place)
+        }
+        return try spawn(executable, arguments, environment: variables) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            posix_spawn_file_actions_addopen(&actions, 2, errors, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+            if let place { _ = changeDirectory(&actions, place) }
+        }
+    }
+
     private static func spawn(
-        _ executable: String, _ arguments: [String], _ redirect: (inout posix_spawn_file_actions_t) -> Void
+        _ executable: String, _ arguments: [String], environment: [UnsafeMutablePointer<CChar>?]? = nil,
+        _ redirect: (inout posix_spawn_file_actions_t) -> Void
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -205,9 +227,19 @@ public enum Subprocess {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        let result =
+            if let environment {
+                environment.withUnsafeBufferPointer { posix_spawn(&pid, executable, &actions, &attributes, argv, $0.baseAddress) }
+            } else {
+                posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+            }
         guard result == 0 else { throw TestServerError(message: "cannot start \(executable): \(String(cString: strerror(result)))") }
         return pid
+    }
+
+    /// glibc's `posix_spawn_file_actions_addchdir_np` (2.29 and later), which Swift's Glibc module does not declare.
+    private static let changeDirectory = dlsym(nil, "posix_spawn_file_actions_addchdir_np").map {
+        unsafeBitCast($0, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32).self)
     }
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), which Swift's Glibc module does not declare.
