@@ -19,7 +19,7 @@ struct FeedConflictTests {
 
     @Test("an event on the same resource clashes; a cancelled one and one that only touches do not")
     func sharedResource() async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         #expect(try await conflicts(fixture, "{C}", from: 1_800, to: 5_400) == ["alpha"])
         #expect(try await conflicts(fixture, "{C2}", from: 2 * 86_400, to: 2 * 86_400 + 60) == [], "gamma is cancelled")
         #expect(try await conflicts(fixture, "{C}", from: 3_600, to: 7_200) == [], "alpha ends as this starts")
@@ -28,7 +28,7 @@ struct FeedConflictTests {
 
     @Test("a camera clashes with an event on its room, and a room with an event on its camera; series rows never clash")
     func cameraAndRoom() async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         #expect(try await conflicts(fixture, "{R}", from: 1_800, to: 5_400) == ["alpha"], "alpha is on R's camera")
         #expect(
             try await conflicts(fixture, "{C}", from: 4 * 86_400, to: 4 * 86_400 + 60) == ["occurrence"], "the occurrence is on C's room")
@@ -37,7 +37,7 @@ struct FeedConflictTests {
 
     @Test("scheduleEventIdToIgnore leaves out that event and its occurrences")
     func ignored() async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         #expect(try await conflicts(fixture, "{C}", from: 0, to: 3_600, "&scheduleEventIdToIgnore={alpha}") == [])
         #expect(try await conflicts(fixture, "{R}", from: 4 * 86_400, to: 4 * 86_400 + 60, "&scheduleEventIdToIgnore={series}") == [])
         #expect(
@@ -47,7 +47,7 @@ struct FeedConflictTests {
 
     @Test("the conflict type asks for resource clashes (the default), blackouts, or both")
     func conflictType() async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         let (from, to) = (Int64(4 * 86_400), Int64(4 * 86_400 + 60))
         #expect(try await conflicts(fixture, "{C}", from: from, to: to) == ["occurrence"])
         #expect(try await conflicts(fixture, "{C}", from: from, to: to, "&scheduleEventConflictType=1") == ["occurrence"])
@@ -57,7 +57,7 @@ struct FeedConflictTests {
 
     @Test("the event's time may be a duration, and is read from a JSON body as Kaltura's clients send it")
     func jsonBody() async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         let body = fixture.withIds(
             """
             {"ks": "token-five", "format": 1, "resourceIds": "{C}", "scheduleEventConflictType": 3,
@@ -86,7 +86,7 @@ struct FeedConflictTests {
             "resourceIds=x&scheduleEvent[startDate]=2000000000&scheduleEvent[endDate]=2000003600",
         ])
     func refused(_ query: String) async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         let reply = await fixture.get("schedule_scheduleevent", "getConflicts", query)
         #expect(reply.headers["X-Kaltura"]?.hasPrefix("error-") == true, "refused as Kaltura refuses")
         #expect(String(decoding: reply.body, as: UTF8.self).contains("feed.invalidParameter"))

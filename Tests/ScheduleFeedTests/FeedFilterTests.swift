@@ -13,7 +13,13 @@ import Testing
 /// Resources: building `B` ⊃ room `R` (`room-r`) ⊃ camera `C` (`cam-c`); room `R2` (`room-2`) ⊃ camera `C2` (`cam-2`);
 /// `D` deleted; partner 6's `X`. Events: `alpha` (C), `beta` (live stream, R2), `gamma` (cancelled, C and C2),
 /// `blackout` (three days long), `series` (R) with its `occurrence`, `deleted`; partner 6's `foreign`.
-struct FilterFixture {
+struct FilterFixture: Sendable {
+    private static let sharedFixture = Task { try await FilterFixture() }
+
+    /// The one fixture every case reads: the cases only read it, and a store built per case (some 120 of them) kept
+    /// both threads of the pool busy on a loaded two-core machine until the clock-driven watcher tests timed out.
+    static func shared() async throws -> FilterFixture { try await sharedFixture.value }
+
     static let day: Int64 = 2_000_000_000
     let directory: TemporaryDirectory
     let store: SQLiteStore
@@ -231,7 +237,7 @@ struct FeedFilterTests {
 
     @Test("each event filter field selects what it should", arguments: eventCases)
     func eventFilter(_ filterCase: Case) async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         #expect(try await fixture.listed("schedule_scheduleevent", filterCase.query) == filterCase.expected)
     }
 
@@ -258,7 +264,7 @@ struct FeedFilterTests {
 
     @Test("each event order sorts as it should; a raw + reads as a space, an unknown order is ignored", arguments: orderCases)
     func eventOrder(_ orderCase: Case) async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         // A `+` written raw in a query string is a space once decoded: `+endDate` is ` endDate`.
         #expect(try await fixture.listed("schedule_scheduleevent", "filter[orderBy]=" + orderCase.query) == orderCase.expected)
     }
@@ -296,7 +302,7 @@ struct FeedFilterTests {
 
     @Test("each resource filter field and order selects and sorts what it should", arguments: resourceCases)
     func resourceFilter(_ filterCase: Case) async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         #expect(try await fixture.listed("schedule_scheduleresource", filterCase.query) == filterCase.expected)
     }
 
@@ -309,7 +315,7 @@ struct FeedFilterTests {
             "filter[advancedSearch][objectType]=KalturaSearchItem", "filter[summaryLike]=Alpha", "filter[statusNotIn]=1",
         ])
     func unsupported(_ query: String) async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         let reply = await fixture.get("schedule_scheduleevent", "list", query)
         #expect(reply.headers["X-Kaltura"]?.hasPrefix("error-") == true, "refused as Kaltura refuses")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(reply.body)) as? [String: Any])
@@ -320,7 +326,7 @@ struct FeedFilterTests {
 
     @Test("an object type that is no schedule filter is refused")
     func unknownObjectType() async throws {
-        let fixture = try await FilterFixture()
+        let fixture = try await FilterFixture.shared()
         for (service, type) in [
             ("schedule_scheduleevent", "KalturaMediaEntryFilter"), ("schedule_scheduleresource", "KalturaRecordScheduleEventFilter"),
         ] {
