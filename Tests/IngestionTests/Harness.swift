@@ -56,7 +56,7 @@ final class Harness: Sendable {
     }
 
     /// Advances the clock by `step` at a time, each once the watcher has done all that was due, until `condition`
-    /// holds (at most 30 s of real time).
+    /// holds (bounded in real time, as `waitUntil` is).
     func advance(
         until what: String, step: Duration = .milliseconds(100), sourceLocation: SourceLocation = #_sourceLocation,
         _ condition: () async throws -> Bool
