@@ -162,18 +162,11 @@ public enum SessionCodec {
 
     /// Form encoding as Python's `urlencode`: letters, digits and `_.-~` kept, a space as `+`, the rest `%XX`.
     private static func formEncode(_ text: String) -> String {
-        var encoded = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "~"):
-                encoded.unicodeScalars.append(Unicode.Scalar(byte))
-            case UInt8(ascii: " "): encoded += "+"
-            default: encoded += String(format: "%%%02X", byte)
-            }
-        }
-        return encoded
+        (text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "").replacingOccurrences(of: "%20", with: "+")
     }
+
+    /// What form encoding keeps as it is.
+    private static let unreserved = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-~")
 
     private static func formDecode(_ text: Substring) -> String {
         let spaced = text.replacingOccurrences(of: "+", with: " ")
