@@ -8,6 +8,8 @@ public struct JobError: Error, Equatable, Sendable {
         case readFailed = "job.readFailed"
         /// An uploaded file's staged bytes were gone when its job was to run (lost in a crash before they were kept).
         case uploadLost = "job.uploadLost"
+        /// The job was cut off too many times (the daemon died while running it), so it is not tried again.
+        case cutOffRepeatedly = "job.cutOffRepeatedly"
     }
 
     /// The stable code.

@@ -14,7 +14,15 @@ import ScheduleStore
 /// A file that fails as a whole (not iCalendar, strict folder with a rejection) gets state
 /// `error` and a report with a coded file-level error. Other failures (the store itself)
 /// are thrown and leave the job unfinished, to be run again.
+///
+/// A job that was cut off `cutOffLimit` times (the process died while running it: out of memory, killed) is not run
+/// blindly again: its file fails with `job.cutOffRepeatedly`, so one file cannot keep the daemon in a crash loop.
 public struct JobRunner: Sendable {
+    /// How many runs of the daemon may end while a job is in hand before its file fails instead of being tried again.
+    public static let cutOffLimit = 3
+    /// This process's run, recorded on each job it starts.
+    public static let processRun = UUID().uuidString
+
     /// The store jobs commit to.
     public let store: any ScheduleStore
     /// Where reports are written.
@@ -23,13 +31,19 @@ public struct JobRunner: Sendable {
     public let logger: Logger
     /// Times each job, for its log line and the job duration metric.
     private let clock: AnyClock<Duration>
+    /// The run of the daemon the jobs belong to.
+    private let run: String
 
-    /// Creates a job runner whose jobs are timed on `clock`.
-    public init(store: any ScheduleStore, reports: ReportWriter, logger: Logger, clock: some Clock<Duration> = ContinuousClock()) {
+    /// Creates a job runner whose jobs are timed on `clock` and recorded as started by `run` (by default this process).
+    public init(
+        store: any ScheduleStore, reports: ReportWriter, logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
+        run: String = JobRunner.processRun
+    ) {
         self.store = store
         self.reports = reports
         self.logger = logger
         self.clock = AnyClock(clock)
+        self.run = run
     }
 
     /// Runs the job of `ticket` over the bytes at `stagedFile` and returns its report.
@@ -48,8 +62,14 @@ public struct JobRunner: Sendable {
     ) async throws -> IngestionReport {
         let began = clock.now
         let startedAt = isoTime(Int64(Date().timeIntervalSince1970))
-        if let ticket {
-            try await store.setFileState(fileId: ticket.file.id, .processing, code: nil, message: nil)
+        let cutOff = if let ticket { try await store.startJob(ticket, run: run) } else { 0 }
+        if let ticket, cutOff > 0 {
+            logger.warning(
+                "job was cut off before it finished",
+                metadata: [
+                    "folder": "\(identity.folderId)", "path": "\(identity.path)", "job": "\(ticket.jobId)", "cut_off": "\(cutOff)",
+                    "limit": "\(Self.cutOffLimit)",
+                ])
         }
         let kind = FileKind(path: identity.path)
         let sha256 = try? await BlockingWork.run { try Self.sha256(of: stagedFile) }
@@ -71,6 +91,13 @@ public struct JobRunner: Sendable {
         var outcome: IngestionReport
         do {
             outcome = try await store.write { transaction in
+                guard cutOff < Self.cutOffLimit else {
+                    throw JobError(
+                        .cutOffRepeatedly,
+                        "the job of \(identity.path) was cut off \(cutOff) times before it could finish (the daemon died while "
+                            + "running it: out of memory, killed or crashed), so it is not tried again; once the cause is "
+                            + "fixed, `scheduledrop reprocess \(ticket?.file.id ?? 0)` runs it anew")
+                }
                 guard sha256 != nil else { throw JobError(.readFailed, "the staged copy of \(identity.path) cannot be read") }
                 let output = try kind.job.init(settings: settings, now: now).ingest(
                     path: stagedFile, progress: settings.progress, into: transaction)

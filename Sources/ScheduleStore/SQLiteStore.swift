@@ -60,6 +60,9 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v9: partners, app tokens, ended sessions") { db in
             try db.execute(sql: Schema.version9)
         }
+        migrator.registerMigration("v10: job runs cut off") { db in
+            try db.execute(sql: Schema.version10)
+        }
         return migrator
     }
 
@@ -175,6 +178,22 @@ public final class SQLiteStore: ScheduleStore {
                     """,
                 arguments: [folderId]
             ).map { JobTicket(jobId: $0["job_id"], file: Self.storedFile($0)) }
+        }
+    }
+
+    /// Sets the version `processing` and records that `run` starts the job; returns how many earlier runs started it
+    /// and ended before it did (a run other than `run` left it started and unfinished).
+    public func startJob(_ ticket: JobTicket, run: String) async throws -> Int {
+        try await pool.write { db in
+            let row = try Row.fetchOne(db, sql: "SELECT run_id, cut_off FROM jobs WHERE id = ?", arguments: [ticket.jobId])
+            let previous: String? = row?["run_id"]
+            var cutOff: Int = row?["cut_off"] ?? 0
+            if let previous, previous != run { cutOff += 1 }
+            try db.execute(sql: "UPDATE jobs SET run_id = ?, cut_off = ? WHERE id = ?", arguments: [run, cutOff, ticket.jobId])
+            try db.execute(
+                sql: "UPDATE files SET state = ?, error_code = NULL, error_message = NULL, updated_at = ? WHERE id = ?",
+                arguments: [FileState.processing.rawValue, Self.now(), ticket.file.id])
+            return cutOff
         }
     }
 

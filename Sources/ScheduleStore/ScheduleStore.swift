@@ -31,6 +31,10 @@ public protocol ScheduleStore: Sendable {
     func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket
     /// The jobs of a folder that did not finish (interrupted by a crash or a stop), oldest first.
     func unfinishedJobs(folderId: String) async throws -> [JobTicket]
+    /// Sets the version of `ticket` `processing` as `run` (one run of the daemon) starts its job, and returns how many
+    /// earlier runs started the job and ended before it did: the times the job was cut off (a crash, a kill, the
+    /// memory limit); a job stopped and taken up again within one run does not count.
+    func startJob(_ ticket: JobTicket, run: String) async throws -> Int
     /// Sets a version's state outside any job transaction (downloading, processing, error, deleted …).
     func setFileState(fileId: Int64, _ state: FileState, code: String?, message: String?) async throws
     /// Runs `body` in one transaction: everything it writes commits together, or nothing if it throws.

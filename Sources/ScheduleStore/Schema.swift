@@ -184,4 +184,11 @@ enum Schema {
         CREATE INDEX app_tokens_by_partner ON app_tokens (partner_id, status, created_at);
         CREATE TABLE ended_sessions (digest TEXT PRIMARY KEY, expiry INTEGER NOT NULL);
         """
+
+    /// Which run of the daemon last started each job, and how many of its runs ended with the process before the
+    /// job did: the guard against a file that kills the daemon every time it is tried.
+    static let version10 = """
+        ALTER TABLE jobs ADD COLUMN run_id TEXT;
+        ALTER TABLE jobs ADD COLUMN cut_off INTEGER NOT NULL DEFAULT 0;
+        """
 }

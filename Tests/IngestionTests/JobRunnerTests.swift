@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Schedule
 import ScheduleStore
 import TestSupport
@@ -181,5 +182,34 @@ func ingest(
         let text = try String(contentsOfFile: directory + "/" + json.replacingOccurrences(of: ".json", with: ".txt"), encoding: .utf8)
         #expect(text.contains("added 2"))
         #expect(report.file.sha256?.count == 64)
+    }
+
+    @Test func aJobCutOffThreeTimesFailsItsFileInsteadOfRunningAgain() async throws {
+        let harness = try Harness()
+        let text = calendar(events: 2)
+        let path = harness.data + "/a.ics"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        let identity = FileIdentity(folderId: "drop", path: "a.ics", size: Int64(text.utf8.count), modified: 1)
+        let ticket = try #require(try await harness.store.claim(identity, kind: .ical))
+        // Three runs of the daemon started the job and died with it; a job taken up again within one run is not cut off.
+        for run in ["run-1", "run-1", "run-2", "run-3"] { _ = try await harness.store.startJob(ticket, run: run) }
+        let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
+        let runner = JobRunner(store: harness.store, reports: ReportWriter(directory: harness.data + "/reports"), logger: logger, run: "run-4")
+        let report = try await runner.run(ticket, stagedFile: path, settings: JobSettings(partnerId: 5))
+        #expect(report.status == .error)
+        #expect(report.code == JobError.Code.cutOffRepeatedly.rawValue)
+        #expect(report.message?.contains("cut off 3 times") == true)
+        #expect(try await harness.versions("a.ics").map(\.state) == [.error])
+        #expect(try await harness.reports("a.ics") == [report])
+        #expect(try await harness.store.eventCount(partnerId: 5) == 0, "the file's events were not tried")
+        #expect(try await harness.store.unfinishedJobs(folderId: "drop").isEmpty, "nothing is left to run again at the next start")
+
+        var newer = identity
+        newer.modified = 2
+        let twice = try #require(try await harness.store.claim(newer, kind: .ical))
+        for run in ["run-1", "run-2"] { _ = try await harness.store.startJob(twice, run: run) }
+        let fine = try await runner.run(twice, stagedFile: path, settings: JobSettings(partnerId: 5))
+        #expect(fine.status == .handled, "two cut-offs are tried again")
+        #expect(fine.counts.added == 2)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Ingestion
 import Schedule
 import ScheduleStore
 import TestSupport
@@ -74,6 +75,48 @@ import Testing
         let log = first.output
         #expect(log.contains("\"msg\":\"resuming unfinished job\""))
         #expect(log.components(separatedBy: "\"msg\":\"file ingested\"").count - 1 == 1, "one log line per file outcome")
+    }
+
+    @Test func aFileWhoseJobIsCutOffThreeTimesFailsAndTheQueueMovesOn() async throws {
+        let root = try TemporaryDirectory()
+        let drop = try Self.inbox(in: root)
+        try largeCalendar(events: Self.eventCount).write(toFile: drop + "/big.ics", atomically: true, encoding: .utf8)
+        let arguments = ["run", "--config", root.path + "/config.yaml"]
+        let logPath = root.path + "/daemon.log"
+        try FileManager.default.createDirectory(atPath: root.path + "/data", withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
+        // Each run dies while the job is in hand, as under a memory limit that the job exceeds.
+        for run in 0..<JobRunner.cutOffLimit {
+            let daemon = try Daemon(arguments, in: root.path, logPath: logPath)
+            try await daemon.explainingFailure {
+                if run == 0 {
+                    try await waitUntil("big.ics is processing", timeout: .seconds(120)) {
+                        try await store.versions(folderId: "inbox", path: "big.ics").first?.state == .processing
+                    }
+                } else {
+                    try await daemon.waitForOutput("\"cut_off\":\"\(run)\"", timeout: .seconds(120))
+                }
+            }
+            _ = daemon.stop(SIGKILL)
+            #expect(try await store.versions(folderId: "inbox", path: "big.ics").first?.state == .processing, "run \(run) was cut off")
+        }
+        try largeCalendar(events: 10, uidPrefix: "n").write(toFile: drop + "/next.ics", atomically: true, encoding: .utf8)
+
+        let last = try Daemon(arguments, in: root.path, logPath: logPath)
+        try await last.explainingFailure {
+            try await waitUntil("next.ics is handled", timeout: .seconds(120)) {
+                try await store.versions(folderId: "inbox", path: "next.ics").first?.state == .handled
+            }
+        }
+        #expect(last.stop(SIGTERM) == 0)
+        let big = try #require(try await store.versions(folderId: "inbox", path: "big.ics").first)
+        #expect(big.state == .error)
+        #expect(big.errorCode == JobError.Code.cutOffRepeatedly.rawValue)
+        let report = try #require(try await store.reports(fileId: big.id).first)
+        #expect(report.code == JobError.Code.cutOffRepeatedly.rawValue)
+        #expect(report.message?.contains("reprocess \(big.id)") == true)
+        #expect(try await store.eventCount(partnerId: 42) == 10, "only the next file's events")
+        #expect(try await store.unfinishedJobs(folderId: "inbox").isEmpty)
     }
 
     @Test func sigtermDuringALargeJobExitsCleanlyWithNothingHalfCommitted() async throws {
@@ -344,6 +387,7 @@ import Testing
                 "v1: events, resources, files, jobs, reports", "v2: folder status", "v3: Kaltura event fields, series sources",
                 "v4: data version", "v5: listing index", "v6: next poll", "v7: pinned host keys",
                 "v8: owner, priority, resource lookups", "v9: partners, app tokens, ended sessions",
+                "v10: job runs cut off",
             ])
         #expect(FileManager.default.fileExists(atPath: root.path + "/store/scheduledrop.sqlite"))
     }
