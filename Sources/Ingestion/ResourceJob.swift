@@ -301,8 +301,15 @@ struct ResourceJob: FileJob {
         return text
     }
 
-    /// A CSV field, quoted when it must be.
-    static func csvField(_ value: String) -> String {
+    /// A CSV field, quoted when it must be; control characters (but line breaks) are replaced by U+FFFD, and a value
+    /// a spreadsheet would take for a formula (starting `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed
+    /// with `'`, so that opening the log never runs what a partner wrote.
+    static func csvField(_ cell: String) -> String {
+        var value = cell
+        if ControlCharacters.contains(cell, allowingLineFeed: true) {
+            value = ControlCharacters.replacing(in: cell.replacingOccurrences(of: "\r\n", with: "\n"), allowingLineFeed: true)
+        }
+        if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) || value.hasPrefix(" ") || value.hasSuffix(" ") else {
             return value
         }

@@ -102,9 +102,14 @@ public struct ResourceCSVReader<Source: ByteSource> {
     }
 
     private func line(_ record: CSVRecord, cells: [String]) -> ResourceCSVLine {
+        var controlled: [ResourceColumn] = []
         func cell(_ column: ResourceColumn) -> String {
             guard let index = columns.firstIndex(of: column), index < cells.count else { return "" }
-            return cells[index]
+            let value = cells[index]
+            let lineFeeds = column == .description
+            guard ControlCharacters.contains(value, allowingLineFeed: lineFeeds) else { return value }
+            if !controlled.contains(column) { controlled.append(column) }
+            return ControlCharacters.replacing(in: lineFeeds ? value.replacingOccurrences(of: "\r\n", with: "\n") : value, allowingLineFeed: lineFeeds)
         }
         let systemName = cell(.systemName)
         let actionCell = cell(.action)
@@ -142,7 +147,18 @@ public struct ResourceCSVReader<Source: ByteSource> {
         if (action == .update || action == .delete) && resourceId == nil && systemName.isEmpty {
             return rejected(.missingKey, "\(action.name) needs a resourceId or a systemName to find the resource")
         }
-        var warnings: [ReportWarning] = []
+        let description = cell(.description)
+        let tags = cell(.tags)
+        let parentSystemName = cell(.parentSystemName)
+        if let key = controlled.first(where: { $0 == .systemName || $0 == .parentSystemName }) {
+            return rejected(
+                .invalidSystemName, "\(key.rawValue) holds a control character (a NUL, an escape …); a system name must be printable text")
+        }
+        var warnings: [ReportWarning] = controlled.map { column in
+            ReportWarning(
+                code: ValidationError.Code.csvControlCharacter.rawValue,
+                message: "\(column.rawValue) held control characters (a NUL, an escape …); each was replaced by U+FFFD")
+        }
         if record.typographicQuotes {
             warnings.append(
                 ReportWarning(
@@ -151,8 +167,8 @@ public struct ResourceCSVReader<Source: ByteSource> {
         }
         let row = ResourceRow(
             line: record.line, action: action, resourceId: resourceId, name: name.isEmpty ? nil : name, type: type,
-            systemName: systemName, description: cell(.description).isEmpty ? nil : cell(.description),
-            tags: cell(.tags).isEmpty ? nil : cell(.tags), parentType: parentType, parentSystemName: cell(.parentSystemName),
+            systemName: systemName, description: description.isEmpty ? nil : description,
+            tags: tags.isEmpty ? nil : tags, parentType: parentType, parentSystemName: parentSystemName,
             warnings: warnings)
         return ResourceCSVLine(
             line: record.line, cells: record.fields, row: .success(row), systemName: systemName.isEmpty ? nil : systemName,

@@ -69,10 +69,23 @@ public struct VEventMapper: Sendable {
     private func mapThrowing(
         _ component: Component, calendarProperties: [ContentLine], zones: inout ZoneResolver
     ) throws -> MappedEvent {
+        var component = component
+        let controlled = component.replaceControlCharacters()
         guard let uid = component.property("UID").map({ TextValue.unescape($0.value).trimmingSpaces }),
             !uid.isEmpty
         else {
             throw ValidationError(.missingUID, "VEVENT at line \(component.line) has no UID (the event's reference id)")
+        }
+        if controlled.contains("UID") {
+            throw ValidationError(
+                .invalidUID,
+                "VEVENT at line \(component.line) has a UID with a control character (a NUL, an escape …), shown here as U+FFFD: "
+                    + "\(uid.prefix(80)); a UID must be printable text")
+        }
+        let controlWarnings = controlled.map { name in
+            ValidationError(
+                .controlCharacter,
+                "\(name) of VEVENT \(uid) held control characters (a NUL, an escape …); each was replaced by U+FFFD")
         }
         let kaltura = try KalturaProperties(component, partnerId: partnerId)
         guard let startProperty = component.property("DTSTART") else {
@@ -139,7 +152,7 @@ public struct VEventMapper: Sendable {
             ownerId: kaltura.ownerId,
             priority: component.property("PRIORITY").flatMap { Int($0.value.trimmingSpaces) }.flatMap { (0...9).contains($0) ? $0 : nil }
         )
-        return MappedEvent(event: event, kaltura: kaltura, warnings: kaltura.warnings)
+        return MappedEvent(event: event, kaltura: kaltura, warnings: controlWarnings + kaltura.warnings)
     }
 
     /// Throws `eventTooLong` when `duration` passes the limit.

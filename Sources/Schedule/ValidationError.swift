@@ -66,6 +66,10 @@ public struct ValidationError: Error, Equatable, Sendable {
         case overrideNotMaterialized = "event.overrideNotMaterialized"
         /// A VEVENT with the UID of a series and a lower SEQUENCE than the one that was applied (a warning).
         case supersededCopy = "event.supersededCopy"
+        /// The UID holds a control character (a NUL, an escape …): no event could be found by it again.
+        case invalidUID = "event.invalidUID"
+        /// A value held control characters, each replaced by U+FFFD (a warning).
+        case controlCharacter = "event.controlCharacter"
         /// The VEVENT could not be read for a reason no other code names.
         case unreadable = "event.unreadable"
         /// The stored event has a higher SEQUENCE; the item was not applied (a warning).
@@ -92,6 +96,10 @@ public struct ValidationError: Error, Equatable, Sendable {
         case parentCycle = "resource.parentCycle"
         /// The resource to update or delete does not exist for the partner.
         case notFound = "resource.notFound"
+        /// A system name holds a control character (a NUL, an escape …): no resource could be found by it again.
+        case invalidSystemName = "resource.invalidSystemName"
+        /// A cell held control characters, each replaced by U+FFFD (a warning).
+        case csvControlCharacter = "csv.controlCharacter"
         /// Typographic quotes (“…” or ”…”) were read as quotes (a warning).
         case typographicQuotes = "csv.typographicQuotes"
     }

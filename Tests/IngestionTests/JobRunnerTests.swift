@@ -212,4 +212,37 @@ func ingest(
         #expect(fine.status == .handled, "two cut-offs are tried again")
         #expect(fine.counts.added == 2)
     }
+
+    @Test func controlCharactersNeitherTruncateValuesNorMergeUIDs() async throws {
+        let harness = try Harness()
+        let text = """
+            BEGIN:VCALENDAR\r
+            BEGIN:VEVENT\r
+            UID:lecture-1\r
+            DTSTART:20270101T090000Z\r
+            DTEND:20270101T100000Z\r
+            SUMMARY:a\u{0}b\r
+            LOCATION;X-NOTE="x\u{1B}[31m":Room \u{1B}[2J1\r
+            END:VEVENT\r
+            BEGIN:VEVENT\r
+            UID:lecture-1\u{0}x\r
+            DTSTART:20270102T090000Z\r
+            DTEND:20270102T100000Z\r
+            SUMMARY:second\r
+            END:VEVENT\r
+            END:VCALENDAR\r
+
+            """
+        let report = try await ingest(harness, "nul.ics", text, modified: 1)
+        #expect(report.items.map(\.result) == [.added, .rejected], "a UID with a NUL is not the UID before the NUL")
+        #expect(report.items[0].warnings.map(\.code) == ["event.controlCharacter", "event.controlCharacter"])
+        #expect(report.items[1].code == "event.invalidUID")
+        let event = try #require(try await harness.store.events(partnerId: 5).first)
+        #expect(event.summary == "a\u{FFFD}b", "the text after the NUL is kept")
+        #expect(event.location == "Room \u{FFFD}[2J1")
+        #expect(event.source?.contains("\u{0}") == false)
+        #expect(event.source?.contains("X-NOTE=x\u{FFFD}[31m") == true)
+        let again = try await ingest(harness, "nul.ics", text, modified: 2)
+        #expect(again.items.map(\.result) == [.unchanged, .rejected], "the same file again changes nothing")
+    }
 }

@@ -132,6 +132,37 @@ import Testing
         #expect(lines[1].contains("is not 1 (add)"))
     }
 
+    @Test func kalturaLogCellsCannotBeTakenForFormulasOrControlSequences() async throws {
+        let harness = try Harness()
+        let text = "1,=HYPERLINK(\"http://x\"),location,r1\n1,+1,location,@r2,-desc\n1,Ok,location,r3\n"
+        _ = try await ingest(harness, "formulas.csv", text, modified: 1)
+        let directory = harness.data + "/reports/drop"
+        let log = try #require(try FileManager.default.contentsOfDirectory(atPath: directory).first { $0.hasSuffix(".log.csv") })
+        let lines = try String(contentsOfFile: directory + "/" + log, encoding: .utf8).split(separator: "\r\n").map(String.init)
+        #expect(lines[0].hasPrefix("1,\"'=HYPERLINK(\"\"http://x\"\")\",location,r1,2,"))
+        #expect(lines[1].hasPrefix("1,'+1,location,'@r2,'-desc,2,"))
+        #expect(lines[2].hasPrefix("1,Ok,location,r3,2,"))
+    }
+
+    @Test func controlCharactersAreReplacedInCellsAndRefusedInSystemNames() async throws {
+        let harness = try Harness()
+        let text = "6,Room\u{0}A,location,r1,\"line one\r\nline\u{1B}[2J two\"\n1,Room B,location,r\u{0}2\n"
+        let report = try await ingest(harness, "nul.csv", text, modified: 1)
+        #expect(report.items.map(\.result) == [.added, .rejected])
+        #expect(report.items[0].warnings.map(\.code) == ["csv.controlCharacter", "csv.controlCharacter"])
+        #expect(report.items[1].code == "resource.invalidSystemName")
+        let room = try #require(try await harness.store.resources(partnerId: 5).first)
+        #expect(room.name == "Room\u{FFFD}A", "the text after the NUL is kept")
+        #expect(room.description == "line one\nline\u{FFFD}[2J two")
+        let again = try await ingest(harness, "nul.csv", text, modified: 2)
+        #expect(again.items.map(\.result) == [.unchanged, .rejected])
+        let directory = harness.data + "/reports/drop"
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
+            #expect(!bytes.contains(0) && !bytes.contains(0x1B), "\(name) holds no NUL and no escape")
+        }
+    }
+
     @Test func anEventsCSVFailsAsAWholeWithAClearError() async throws {
         let harness = try Harness()
         let report = try await ingest(harness, "events.csv", "*title,startDate,endDate\nLecture,2025-01-01,2025-01-02\n", modified: 1)
