@@ -46,13 +46,13 @@ public enum ControlCharacters {
         return String(result)
     }
 
-    /// `text` for a terminal or a plain-text file: each control character other than HTAB and LF is shown as its
-    /// escape (`\u{1B}`), so that it is seen rather than obeyed.
-    public static func escaping(in text: String) -> String {
-        guard contains(text, allowingLineFeed: true) else { return text }
+    /// `text` for a terminal or a plain-text file: each control character other than HTAB (and LF when
+    /// `keepingLineFeeds`) is shown as its escape (`\u{1B}`), so that it is seen rather than obeyed.
+    public static func escaping(in text: String, keepingLineFeeds: Bool = false) -> String {
+        guard contains(text, allowingLineFeed: keepingLineFeeds) else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
-            if isControl(scalar, allowingLineFeed: true) {
+            if isControl(scalar, allowingLineFeed: keepingLineFeeds) {
                 result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
             } else {
                 result.unicodeScalars.append(scalar)

@@ -1,5 +1,8 @@
+import ICalendar
+
 extension IngestionReport {
-    /// A short text summary for people: the file, the outcome, the counts, and every rejection and warning.
+    /// A short text summary for people: the file, the outcome, the counts, and every rejection and warning, one line
+    /// each; control characters a partner wrote are shown escaped (`\u{1B}`), never obeyed by a terminal.
     /// A nil `jobId` is a dry run, and the summary says nothing was stored.
     public func summary(jobId: Int64?) -> String {
         let report = self
@@ -34,6 +37,6 @@ extension IngestionReport {
                 "  conflict: event \(conflict.eventId) overlaps event \(conflict.otherEventId) \(place), \(conflict.from) to \(conflict.to)"
             )
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines.map { ControlCharacters.escaping(in: $0) }.joined(separator: "\n") + "\n"
     }
 }

@@ -42,22 +42,38 @@ struct JSONText {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    /// A JSON string literal: quotes, backslashes and control characters (C0, DEL and C1) escaped, so that the text
+    /// never drives a terminal it is printed to.
     mutating func string(_ text: String) {
         bytes.append(0x22)
+        var afterC2 = false
         for byte in text.utf8 {
+            if afterC2 {
+                afterC2 = false
+                if byte < 0xA0 {
+                    escape(byte)
+                    continue
+                }
+                bytes.append(0xC2)
+            }
             switch byte {
             case 0x22: raw("\\\"")
             case 0x5C: raw("\\\\")
             case 0x0A: raw("\\n")
             case 0x0D: raw("\\r")
             case 0x09: raw("\\t")
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+            case 0..<0x20, 0x7F: escape(byte)
+            case 0xC2: afterC2 = true
             default: bytes.append(byte)
             }
         }
+        if afterC2 { bytes.append(0xC2) }
         bytes.append(0x22)
+    }
+
+    /// The character U+00XX of `byte` as `\u00XX`.
+    private mutating func escape(_ byte: UInt8) {
+        let hex = Array("0123456789abcdef".utf8)
+        bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
     }
 }

@@ -59,6 +59,44 @@ import Testing
         #expect(beyond.output.contains("starts past result 10000"))
     }
 
+    @Test func controlCharactersReachTheTerminalEscapedNeverRaw() async throws {
+        let root = try TemporaryDirectory()
+        let outputs = try TemporaryDirectory()
+        try """
+        BEGIN:VCALENDAR\r
+        BEGIN:VEVENT\r
+        UID:bad\u{1B}]0;owned\u{7}\r
+        DTSTART:20270101T090000Z\r
+        END:VEVENT\r
+        BEGIN:VEVENT\r
+        UID:good\r
+        DTSTART:20270101T090000Z\r
+        SUMMARY:\u{1B}[2J\u{9B}31m cleared\r
+        END:VEVENT\r
+        END:VCALENDAR\r
+
+        """.write(toFile: root.path + "/escapes.ics", atomically: true, encoding: .utf8)
+        // An event stored before values were cleaned at ingestion, as an older store may hold.
+        try FileManager.default.createDirectory(atPath: root.path + "/data", withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
+        _ = try await store.write { transaction in
+            try transaction.insert(
+                ScheduleEvent(partnerId: 1, referenceId: "old\u{1B}[5m", summary: "old\u{1B}[2J", startDate: 1_800_000_000, endDate: 1_800_003_600))
+        }
+        let ingest = try Self.command(["ingest", "escapes.ics"], in: root.path, outputs: outputs)
+        let shown = try Self.command(["reports", "show", "1"], in: root.path, outputs: outputs)
+        let events = try Self.command(["events", "--start-from", "2020-01-01"], in: root.path, outputs: outputs)
+        let json = try Self.command(["events", "--start-from", "2020-01-01", "--json"], in: root.path, outputs: outputs)
+        for (name, output) in [("ingest", ingest.stdout), ("reports show", shown.stdout), ("events", events.stdout), ("events --json", json.stdout)] {
+            #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(name): \(output)")
+        }
+        #expect(ingest.stdout.contains("bad\\u{1B}]0;owned\\u{7}: rejected, event.invalidUID"))
+        #expect(shown.stdout.contains("bad\\u{1B}]0;owned\\u{7}: rejected, event.invalidUID"))
+        #expect(events.stdout.contains("old\\u{1B}[2J"))
+        #expect(events.stdout.contains("\u{FFFD}[2J\u{FFFD}31m cleared"), "cleaned when it was ingested")
+        #expect(json.stdout.contains("old\\u001b[2J"))
+    }
+
     @Test func exportGivesTheStoreAsICalJSONAndXML() async throws {
         let root = try TemporaryDirectory()
         let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../samples").path
