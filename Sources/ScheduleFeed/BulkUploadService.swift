@@ -35,11 +35,13 @@ struct BulkUploadService: KalturaService {
         }
     }
 
-    /// The job named by the `id` parameter, if it is the partner's: an upload of theirs, or a job with their report.
+    /// The job named by the `id` parameter, if it is the partner's: a job whose report is theirs, or, before it has a
+    /// report, an upload of theirs.
     private func ownJob(_ call: ServiceCall, partnerId: Int) async throws -> JobStatus {
         guard let id = Int64(try call.required("id")) else { throw FeedError(.invalidParameter, "id must be a bulk upload (job) id") }
         guard let status = try await context.store.job(id: id),
-            status.file.identity.folderId == FileIdentity.uploadFolderId(partnerId: partnerId) || status.report?.partnerId == partnerId
+            status.report.map({ $0.partnerId == partnerId })
+                ?? (status.file.identity.folderId == FileIdentity.uploadFolderId(partnerId: partnerId))
         else { throw FeedError(.bulkUploadNotFound, "Bulk upload id \"\(id)\" not found") }
         return status
     }

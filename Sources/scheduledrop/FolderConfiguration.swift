@@ -110,7 +110,7 @@ struct FolderConfiguration: Decodable {
         func problem(_ key: CodingKeys, _ message: String) {
             problems.append(ConfigurationError(yamlPath, key, message))
         }
-        if id.isEmpty || id.contains("/") { problem(.id, "must be a non-empty name without '/'") }
+        if let trouble = Self.idProblem(id) { problem(.id, trouble) }
         for key in foreignKeys {
             let takers = FolderKinds.all.filter { $0.keys.contains(key) }.map { $0.noun }
             let list = takers.dropLast().joined(separator: ", ") + (takers.count > 1 ? " or " : "") + (takers.last ?? "")
@@ -131,6 +131,25 @@ struct FolderConfiguration: Decodable {
         if maxFileSize <= 0 { problem(.maxFileSize, "must be more than 0 bytes") }
         if maxFilesPerPoll <= 0 { problem(.maxFilesPerPoll, "must be at least 1") }
         return problems
+    }
+
+    /// What is wrong with a folder id, if anything. An id names the folder's rows in the store and its reports folder,
+    /// so it is 1 to 64 ASCII letters, digits, `-`, `_` and `.`, not starting with `.`; `cli` and `upload-…` are the
+    /// pseudo-folders of `scheduledrop ingest` and of each partner's uploads over the API, which a folder must not
+    /// pose as (its reports would be served to that partner).
+    static func idProblem(_ id: String) -> String? {
+        let allowed = id.utf8.allSatisfy { byte in
+            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F
+                || byte == 0x2E
+        }
+        if id.isEmpty || id.utf8.count > 64 || !allowed || id.hasPrefix(".") {
+            return "must be 1 to 64 ASCII letters, digits, '-', '_' and '.', not starting with '.'"
+        }
+        let lowered = id.lowercased()
+        if lowered == "cli" || lowered.hasPrefix("upload-") {
+            return "'cli' and 'upload-…' are reserved for `scheduledrop ingest` and for partners' uploads over the API"
+        }
+        return nil
     }
 
     /// The runtime settings of this folder with the configuration's event `limits`; call only when `problems` is empty.

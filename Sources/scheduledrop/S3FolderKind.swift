@@ -60,8 +60,17 @@ struct S3FolderKind: FolderKind {
         if (bucket ?? "").count < 3 {
             problems.append(ConfigurationError(yamlPath, CodingKeys.bucket, "an S3 folder needs its bucket's name"))
         }
-        if let endpoint, URL(string: endpoint)?.host == nil {
-            problems.append(ConfigurationError(yamlPath, CodingKeys.endpoint, "\(endpoint) is not a URL"))
+        if let endpoint {
+            let url = URLComponents(string: endpoint)
+            if endpoint.contains("@") || url?.user != nil || url?.password != nil {
+                problems.append(
+                    ConfigurationError(
+                        yamlPath, CodingKeys.endpoint,
+                        "must not hold a user or password (https://key:secret@host would be shown in logs and status); "
+                            + "give the keys in credentialsFile or accessKeyEnv and secretKeyEnv"))
+            } else if url?.host == nil || url?.host?.isEmpty == true {
+                problems.append(ConfigurationError(yamlPath, CodingKeys.endpoint, "\(endpoint) is not a URL"))
+            }
         }
         return problems + ServerLogin.timeoutProblems(timeout, path: yamlPath)
     }

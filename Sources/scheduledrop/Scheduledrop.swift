@@ -13,6 +13,13 @@ struct Scheduledrop: AsyncParsableCommand {
             Migrate.self, Token.self, PartnerCommand.self,
         ]
     )
+
+    /// Runs the command the arguments name, creating files no more open than mode 0640 (`umask` 027 at least, as
+    /// the systemd unit sets it): reports, uploads and staged copies are not for other users of the machine.
+    static func main() async {
+        umask(umask(0o027) | 0o027)
+        await main(nil)
+    }
 }
 
 /// The options every command that reads or writes the store takes.

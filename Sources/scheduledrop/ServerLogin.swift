@@ -51,6 +51,8 @@ struct ServerLogin: Sendable {
         var problems: [ConfigurationError] = []
         if (host ?? "").isEmpty {
             problems.append(ConfigurationError(yamlPath, CodingKeys.host, "a folder of type \(type) needs its server's host"))
+        } else if let host, let trouble = Self.hostProblem(host) {
+            problems.append(ConfigurationError(yamlPath, CodingKeys.host, trouble))
         }
         if (username ?? "").isEmpty {
             problems.append(ConfigurationError(yamlPath, CodingKeys.username, "a folder of type \(type) needs a user name"))
@@ -58,6 +60,20 @@ struct ServerLogin: Sendable {
         if let port, !(1...65_535).contains(port) { problems.append(ConfigurationError(yamlPath, CodingKeys.port, "must be 1…65535")) }
         if !hasCredentials { problems.append(ConfigurationError(path: yamlPath, message: "a folder of type \(type) needs \(credentials)")) }
         return problems + Self.timeoutProblems(timeout, path: yamlPath)
+    }
+
+    /// What is wrong with a `host`, if anything, without repeating it (it may hold a password): a user or password
+    /// (`user:password@host`) belongs in `username` and `passwordEnv`/`passwordFile`, never in a value that is shown
+    /// in logs, `status` and the store; a scheme, path or space means it is not a host name or address.
+    static func hostProblem(_ host: String) -> String? {
+        if host.contains("@") {
+            return "must be the server's name or address alone: a user or password in it (user:password@host) would be shown "
+                + "in logs and status; give the user in username and the password in passwordEnv or passwordFile"
+        }
+        if host.contains("/") || host.contains(where: \.isWhitespace) {
+            return "must be the server's name or address alone, without a scheme, path or spaces"
+        }
+        return nil
     }
 
     /// The problem with a remote folder's `timeout`: none when it is 1…3600 seconds.

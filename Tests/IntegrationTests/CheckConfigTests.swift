@@ -57,6 +57,49 @@ import Testing
         #expect(output.contains("folders[0].type (line 3): unknown folder type webdav; known: local, ftp, ftps, sftp, s3"), "\(output)")
     }
 
+    @Test func folderIdsCannotPoseAsPseudoFoldersAndURLFieldsCannotHoldPasswords() async throws {
+        let root = try TemporaryDirectory()
+        try root.write(
+            "c.yaml",
+            """
+            folders:
+              - id: upload-2
+                path: ./in
+                partnerId: 1
+              - id: CLI
+                path: ./in
+              - id: ..
+                path: ./in
+              - id: b
+                type: sftp
+                host: alice:Hunter2Secret@sftp.example
+                username: alice
+                passwordEnv: P
+                hostKeyPolicy: acceptNew
+              - id: c
+                type: s3
+                bucket: drop
+                endpoint: https://AKIAEXAMPLE:Hunter3Secret@s3.example
+              - id: d
+                type: ftp
+                host: ftp://ftp.example/in
+                username: u
+                passwordEnv: P
+            """)
+        let output = try Self.checkConfig("c.yaml", in: root)
+        for expected in [
+            "folders[0].id (line 2): 'cli' and 'upload-…' are reserved",
+            "folders[1].id (line 5): 'cli' and 'upload-…' are reserved",
+            "folders[2].id (line 7): must be 1 to 64 ASCII letters",
+            "folders[3].host (line 11): must be the server's name or address alone: a user or password in it",
+            "folders[4].endpoint (line 18): must not hold a user or password",
+            "folders[5].host (line 21): must be the server's name or address alone, without a scheme",
+        ] {
+            #expect(output.contains(expected), "\(expected) in \(output)")
+        }
+        #expect(!output.contains("Hunter2Secret") && !output.contains("Hunter3Secret"), "a password is never repeated: \(output)")
+    }
+
     /// The output of `check-config --config name` in `root`, which must find problems.
     private static func checkConfig(_ name: String, in root: TemporaryDirectory) throws -> String {
         let check = try Daemon(["check-config", "--config", name], in: root.path, logPath: root.path + "/out")

@@ -97,6 +97,22 @@ import Testing
         #expect(json.stdout.contains("old\\u001b[2J"))
     }
 
+    @Test func filesTheCommandsCreateAreNotForOtherUsersWhateverTheUmask() async throws {
+        let root = try TemporaryDirectory()
+        try largeCalendar(events: 2).write(toFile: root.path + "/a.ics", atomically: true, encoding: .utf8)
+        let ingest = try SpawnedProcess(
+            "/bin/sh", ["-c", "umask 022; exec \"$0\" ingest a.ics", Daemon.binary], directory: root.path,
+            environment: ProcessInfo.processInfo.environment, output: root.path + "/out", errors: root.path + "/out")
+        ingest.waitUntilExit()
+        #expect(ingest.terminationStatus == 0)
+        let created = try #require(FileManager.default.subpaths(atPath: root.path + "/data"))
+        #expect(created.contains { $0.hasSuffix(".json") } && created.contains("scheduledrop.sqlite"))
+        for path in created {
+            let mode = try #require(try FileManager.default.attributesOfItem(atPath: root.path + "/data/" + path)[.posixPermissions] as? Int)
+            #expect(mode & 0o007 == 0, "\(path) is mode \(String(mode, radix: 8))")
+        }
+    }
+
     @Test func exportGivesTheStoreAsICalJSONAndXML() async throws {
         let root = try TemporaryDirectory()
         let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../samples").path

@@ -111,6 +111,24 @@ struct FeedUploadTests {
         await harness.stop()
     }
 
+    @Test func aFolderNamedLikeAnotherPartnersUploadsDoesNotShowThemItsReports() async throws {
+        // check-config refuses such an id; this is the feed's own guard, for a store written by an older version.
+        let harness = try await FeedHarness(watchFolder: false)
+        let text = calendar([["UID:secret", "DTSTART:\(utc(1_900_000_000))", "DTEND:\(utc(1_900_003_600))"]])
+        let staged = harness.root.path + "/posing.ics"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: staged))
+        let identity = FileIdentity(folderId: FileIdentity.uploadFolderId(partnerId: 6), path: "posing.ics", size: Int64(text.utf8.count), modified: 1)
+        let ticket = try #require(try await harness.store.claim(identity, kind: .ical))
+        _ = try await harness.runner.run(ticket, stagedFile: staged, settings: JobSettings(partnerId: 5))
+        for action in ["get", "serveLog"] {
+            let foreign = try await harness.get("/api_v3/service/bulkupload_bulk/action/\(action)?format=1&ks=token-six&id=\(ticket.jobId)")
+            #expect(foreign.errorCode == "BULK_UPLOAD_NOT_FOUND", "\(action): \(foreign.text)")
+        }
+        let own = try await harness.get("/api_v3/service/bulkupload_bulk/action/get?format=1&ks=token-five&id=\(ticket.jobId)")
+        #expect(try own.json()["id"] as? Int64 == ticket.jobId)
+        await harness.stop()
+    }
+
     @Test("resource CSV uploads, raw bodies, and refused uploads: too large, not UTF-8, no file, wrong format")
     func uploadForms() async throws {
         let harness = try await FeedHarness(maximumUploadBytes: 4096, watchFolder: false)
