@@ -36,12 +36,15 @@ enum KalturaICalLog {
                 ContentLine(name: "X-KALTURA-INGEST-ACTION", value: String(action(item))),
                 ContentLine(name: "X-KALTURA-INGEST-RESULT", value: item.result.rawValue),
             ]
-            if let uid = item.uid { lines.insert(ContentLine(name: "UID", value: TextValue.escape(ControlCharacters.replacing(in: uid))), at: 0) }
+            if let uid = item.uid {
+                lines.insert(ContentLine(name: "UID", value: TextValue.escape(ControlCharacters.replacing(in: uid))), at: 0)
+            }
             if let key = item.recurrenceKey { lines.append(ContentLine(name: "RECURRENCE-ID", value: key)) }
             if let id = item.id { lines.append(ContentLine(name: "X-KALTURA-ID", value: String(id))) }
             if let code = item.code { lines.append(ContentLine(name: "X-KALTURA-ERROR-CODE", value: TextValue.escape(code))) }
             if let message = item.message {
-                lines.append(ContentLine(name: "X-KALTURA-ERROR-DESCRIPTION", value: TextValue.escape(ControlCharacters.replacing(in: message))))
+                lines.append(
+                    ContentLine(name: "X-KALTURA-ERROR-DESCRIPTION", value: TextValue.escape(ControlCharacters.replacing(in: message))))
             }
             components.append(Component(name: "VEVENT", properties: lines))
         }

@@ -109,7 +109,8 @@ public struct ResourceCSVReader<Source: ByteSource> {
             let lineFeeds = column == .description
             guard ControlCharacters.contains(value, allowingLineFeed: lineFeeds) else { return value }
             if !controlled.contains(column) { controlled.append(column) }
-            return ControlCharacters.replacing(in: lineFeeds ? value.replacingOccurrences(of: "\r\n", with: "\n") : value, allowingLineFeed: lineFeeds)
+            return ControlCharacters.replacing(
+                in: lineFeeds ? value.replacingOccurrences(of: "\r\n", with: "\n") : value, allowingLineFeed: lineFeeds)
         }
         let systemName = cell(.systemName)
         let actionCell = cell(.action)

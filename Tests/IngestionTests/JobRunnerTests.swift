@@ -194,7 +194,8 @@ func ingest(
         // Three runs of the daemon started the job and died with it; a job taken up again within one run is not cut off.
         for run in ["run-1", "run-1", "run-2", "run-3"] { _ = try await harness.store.startJob(ticket, run: run) }
         let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        let runner = JobRunner(store: harness.store, reports: ReportWriter(directory: harness.data + "/reports"), logger: logger, run: "run-4")
+        let runner = JobRunner(
+            store: harness.store, reports: ReportWriter(directory: harness.data + "/reports"), logger: logger, run: "run-4")
         let report = try await runner.run(ticket, stagedFile: path, settings: JobSettings(partnerId: 5))
         #expect(report.status == .error)
         #expect(report.code == JobError.Code.cutOffRepeatedly.rawValue)

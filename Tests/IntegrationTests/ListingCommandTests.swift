@@ -81,13 +81,16 @@ import Testing
         let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
         _ = try await store.write { transaction in
             try transaction.insert(
-                ScheduleEvent(partnerId: 1, referenceId: "old\u{1B}[5m", summary: "old\u{1B}[2J", startDate: 1_800_000_000, endDate: 1_800_003_600))
+                ScheduleEvent(
+                    partnerId: 1, referenceId: "old\u{1B}[5m", summary: "old\u{1B}[2J", startDate: 1_800_000_000, endDate: 1_800_003_600))
         }
         let ingest = try Self.command(["ingest", "escapes.ics"], in: root.path, outputs: outputs)
         let shown = try Self.command(["reports", "show", "1"], in: root.path, outputs: outputs)
         let events = try Self.command(["events", "--start-from", "2020-01-01"], in: root.path, outputs: outputs)
         let json = try Self.command(["events", "--start-from", "2020-01-01", "--json"], in: root.path, outputs: outputs)
-        for (name, output) in [("ingest", ingest.stdout), ("reports show", shown.stdout), ("events", events.stdout), ("events --json", json.stdout)] {
+        for (name, output) in [
+            ("ingest", ingest.stdout), ("reports show", shown.stdout), ("events", events.stdout), ("events --json", json.stdout),
+        ] {
             #expect(!output.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 || $0.value == 0x9B }, "\(name): \(output)")
         }
         #expect(ingest.stdout.contains("bad\\u{1B}]0;owned\\u{7}: rejected, event.invalidUID"))
@@ -108,7 +111,8 @@ import Testing
         let created = try #require(FileManager.default.subpaths(atPath: root.path + "/data"))
         #expect(created.contains { $0.hasSuffix(".json") } && created.contains("scheduledrop.sqlite"))
         for path in created {
-            let mode = try #require(try FileManager.default.attributesOfItem(atPath: root.path + "/data/" + path)[.posixPermissions] as? Int)
+            let mode = try #require(
+                try FileManager.default.attributesOfItem(atPath: root.path + "/data/" + path)[.posixPermissions] as? Int)
             #expect(mode & 0o007 == 0, "\(path) is mode \(String(mode, radix: 8))")
         }
     }

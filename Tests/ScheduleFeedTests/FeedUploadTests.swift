@@ -117,7 +117,8 @@ struct FeedUploadTests {
         let text = calendar([["UID:secret", "DTSTART:\(utc(1_900_000_000))", "DTEND:\(utc(1_900_003_600))"]])
         let staged = harness.root.path + "/posing.ics"
         try Data(text.utf8).write(to: URL(fileURLWithPath: staged))
-        let identity = FileIdentity(folderId: FileIdentity.uploadFolderId(partnerId: 6), path: "posing.ics", size: Int64(text.utf8.count), modified: 1)
+        let identity = FileIdentity(
+            folderId: FileIdentity.uploadFolderId(partnerId: 6), path: "posing.ics", size: Int64(text.utf8.count), modified: 1)
         let ticket = try #require(try await harness.store.claim(identity, kind: .ical))
         _ = try await harness.runner.run(ticket, stagedFile: staged, settings: JobSettings(partnerId: 5))
         for action in ["get", "serveLog"] {
