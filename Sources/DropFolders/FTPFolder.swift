@@ -4,8 +4,9 @@ import Synchronization
 /// A folder on an FTP server, with explicit TLS (FTPS) when the folder asks for it, through libcurl.
 ///
 /// The folder is listed with `MLSD` (exact size and UTC time) while the server offers it and with `LIST` once it
-/// refuses `MLSD` (see `FTPListing` for what `LIST` times mean). Names the server gives are checked with
-/// `FileName.check` and unsafe ones are left out of the listing. A file is fetched to a `.part` file beside the
+/// refuses `MLSD` (see `FTPListing` for what `LIST` times mean). Names the server gives are listed as they are (a
+/// name that is not UTF-8 in its escaped form), for the watcher to refuse unsafe ones; `fetch` and `dispose` check
+/// them with `FileName.check` too. A file is fetched to a `.part` file beside the
 /// destination and its size compared with the listed one, so a broken download is never taken for the file.
 /// After processing, a file is deleted (`DELE`) or renamed into another folder of the server (`RNFR`/`RNTO`,
 /// the folder made first if missing). Every call is blocking libcurl work run off the cooperative pool.
@@ -78,7 +79,7 @@ public final class FTPFolder: FolderSource {
             let entries: [FTPListing.Entry]
             if offersMLSD.withLock({ $0 }) != false {
                 do {
-                    entries = FTPListing.parseMLSD(try text(of: directoryURL, command: "MLSD"))
+                    entries = FTPListing.entries(of: try reply(to: "MLSD")) { FTPListing.parseMLSD($0) }
                     offersMLSD.withLock { $0 = true }
                 } catch let error as FolderError
                     where ![.unreachable, .authFailed, .tlsFailed].contains(error.code) && offersMLSD.withLock({ $0 }) == nil
@@ -89,7 +90,7 @@ public final class FTPFolder: FolderSource {
             } else {
                 entries = try listed()
             }
-            return entries.map { FileStat(path: $0.name, size: $0.size, modified: $0.modified) }
+            return entries.map { FileStat(path: $0.name, size: $0.size, modified: $0.modified, nameIsUTF8: $0.nameIsUTF8) }
         }
     }
 
@@ -128,17 +129,18 @@ public final class FTPFolder: FolderSource {
     }
 
     private func listed() throws -> [FTPListing.Entry] {
-        FTPListing.parseLIST(try text(of: directoryURL, command: nil), now: Int64(Date().timeIntervalSince1970), zone: settings.listingZone)
+        let now = Int64(Date().timeIntervalSince1970)
+        return FTPListing.entries(of: try reply(to: nil)) { FTPListing.parseLIST($0, now: now, zone: settings.listingZone) }
     }
 
-    /// The reply of a listing command as text.
-    private func text(of url: String, command: String?) throws -> String {
+    /// The reply of a listing command (`LIST` when nil) on the folder, as the server sent it.
+    private func reply(to command: String?) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        try CurlTransfer.perform(url, connection: connection, customRequest: command) { chunk in
+        try CurlTransfer.perform(directoryURL, connection: connection, customRequest: command) { chunk in
             bytes += chunk
             return true
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     private var connection: CurlTransfer.Connection {

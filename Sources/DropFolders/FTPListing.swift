@@ -21,13 +21,16 @@ public enum FTPListing {
         public var modified: Int64
         /// How exact `modified` is.
         public var precision: Precision
+        /// Whether the server gave the name in UTF-8; if not, `name` is its escaped form (`FileName.decoded`).
+        public var nameIsUTF8: Bool
 
         /// Creates an entry.
-        public init(name: String, size: Int64, modified: Int64, precision: Precision) {
+        public init(name: String, size: Int64, modified: Int64, precision: Precision, nameIsUTF8: Bool = true) {
             self.name = name
             self.size = size
             self.modified = modified
             self.precision = precision
+            self.nameIsUTF8 = nameIsUTF8
         }
     }
 
@@ -39,6 +42,20 @@ public enum FTPListing {
         case minute
         /// To the day, in the assumed zone (a `LIST` line with a year instead of a time).
         case day
+    }
+
+    /// The entries of a listing reply as the server sent it, `parse` reading it line by line: a line that is not
+    /// UTF-8 is read with its stray bytes escaped (`FileName.decoded`) and its entry marked, so that its name is
+    /// refused rather than left out.
+    public static func entries(of reply: [UInt8], _ parse: (String) -> [Entry]) -> [Entry] {
+        reply.split(separator: UInt8(ascii: "\n")).flatMap { line in
+            let (text, isUTF8) = FileName.decoded(line.last == UInt8(ascii: "\r") ? line.dropLast() : line)
+            return parse(text).map { entry in
+                var entry = entry
+                entry.nameIsUTF8 = isUTF8
+                return entry
+            }
+        }
     }
 
     /// The regular files of an `MLSD` reply (`fact=value;…; name` per line).

@@ -27,6 +27,31 @@ public enum FileName {
         if let reason = problem(name) { throw FolderError(.unsafeName, "the name \(quoted(name)) is refused: \(reason)") }
     }
 
+    /// A name as a folder gives it, in bytes: the text if they are UTF-8; else a readable form in which each byte that
+    /// is not part of a UTF-8 character, and each control character, is written `\xNN` (Latin-1 `März` gives
+    /// `M\xe4rz`), with `isUTF8` false so the name is refused. That form holds a `\`, which no name the daemon
+    /// fetches may hold, so it never names another file that is taken.
+    public static func decoded(_ bytes: some Collection<UInt8>) -> (name: String, isUTF8: Bool) {
+        if let text = String(validating: bytes, as: UTF8.self) { return (text, true) }
+        let bytes = Array(bytes)
+        var name = ""
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            if lead >= 0x20 && lead != 0x7F, index + length <= bytes.count,
+                let character = String(validating: bytes[index..<index + length], as: UTF8.self)
+            {
+                name += character
+                index += length
+            } else {
+                name += String(format: "\\x%02x", lead)
+                index += 1
+            }
+        }
+        return (name, false)
+    }
+
     /// `name` fit for a log line or a message: quoted, control characters escaped, cut to 80 characters.
     public static func quoted(_ name: String) -> String {
         String(name.debugDescription.prefix(80))

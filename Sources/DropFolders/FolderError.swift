@@ -14,6 +14,8 @@ public struct FolderError: Error, Equatable, Sendable, CustomStringConvertible {
         case changedBeforeDisposal = "folder.changedBeforeDisposal"
         /// A name with a path separator, `..`, a control character, or over 255 bytes.
         case unsafeName = "folder.unsafeName"
+        /// The path is not a regular file when it is opened (a FIFO, a device or a directory put in its place).
+        case notRegularFile = "folder.notRegularFile"
         /// The folder could not be watched for changes.
         case watchFailed = "folder.watchFailed"
         /// Another input/output failure.

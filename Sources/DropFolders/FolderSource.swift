@@ -2,7 +2,8 @@ import Foundation
 
 /// A file as a folder lists it: the facts that make up its version.
 public struct FileStat: Hashable, Sendable {
-    /// The name inside the folder.
+    /// The name inside the folder; for a name that is not UTF-8, a readable form with its stray bytes escaped
+    /// (`M\xe4rz.ics`, see `FileName.decoded`).
     public var path: String
     /// The size in bytes.
     public var size: Int64
@@ -10,13 +11,16 @@ public struct FileStat: Hashable, Sendable {
     public var modified: Int64
     /// The ETag, for object stores; empty elsewhere.
     public var etag: String
+    /// Whether the name as the folder gives it is UTF-8; a name that is not is refused (`path` is then its escaped form).
+    public var nameIsUTF8: Bool
 
     /// Creates a file stat.
-    public init(path: String, size: Int64, modified: Int64, etag: String = "") {
+    public init(path: String, size: Int64, modified: Int64, etag: String = "", nameIsUTF8: Bool = true) {
         self.path = path
         self.size = size
         self.modified = modified
         self.etag = etag
+        self.nameIsUTF8 = nameIsUTF8
     }
 }
 

@@ -64,9 +64,10 @@ final class Inotify: Sendable {
                 let mask = buffer.load(fromByteOffset: offset + 4, as: UInt32.self)
                 let length = Int(buffer.load(fromByteOffset: offset + 12, as: UInt32.self))
                 let namePointer = (buffer + offset + 16).assumingMemoryBound(to: CChar.self)
-                let name = length > 0 ? String(cString: namePointer) : ""
+                // A name that is not UTF-8 is left to the listing, which records it under its escaped form.
+                let name = length > 0 ? String(validatingCString: namePointer) : ""
                 offset += 16 + length
-                if let change = Self.change(mask: mask, name: name) { continuation.yield(change) }
+                if let name, let change = Self.change(mask: mask, name: name) { continuation.yield(change) }
             }
         }
     }

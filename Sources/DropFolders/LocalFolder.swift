@@ -23,7 +23,8 @@ public struct LocalFolder: ChangeNotifyingFolder {
         self.directory = directory
     }
 
-    /// The regular files at the top level of the directory.
+    /// The regular files at the top level of the directory; a name that is not UTF-8 is listed in its escaped form
+    /// (`FileName.decoded`), marked so that it is refused.
     public func list() async throws -> [FileStat] {
         try await BlockingWork.run { [self] in
             guard let handle = opendir(directory) else {
@@ -32,11 +33,17 @@ public struct LocalFolder: ChangeNotifyingFolder {
             defer { closedir(handle) }
             var files: [FileStat] = []
             while let entry = readdir(handle) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+                withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                    let name = raw.bindMemory(to: CChar.self).baseAddress!
+                    let bytes = UnsafeRawBufferPointer(start: name, count: strlen(name))
+                    guard !bytes.elementsEqual(".".utf8), !bytes.elementsEqual("..".utf8) else { return }
+                    let (text, isUTF8) = FileName.decoded(bytes)
+                    // Examined by the name's own bytes: the escaped form of a name that is not UTF-8 names no file.
+                    if var stat = try? Self.stat(dirfd(handle), name, as: text) {
+                        stat.nameIsUTF8 = isUTF8
+                        files.append(stat)
+                    }
                 }
-                if name == "." || name == ".." { continue }
-                if let stat = try? statFile(name) { files.append(stat) }
             }
             return files
         }
@@ -80,7 +87,10 @@ public struct LocalFolder: ChangeNotifyingFolder {
         try await BlockingWork.run { [self] in
             let source = fullPath(file.path)
             guard disposal != .keep else { return nil }
-            guard try statFile(file.path) == file else {
+            guard let current = try statFile(file.path) else {
+                throw FolderError(.notFound, "\(file.path) is no longer in the folder (or no longer a regular file)")
+            }
+            guard current == file else {
                 throw FolderError(.changedBeforeDisposal, "\(file.path) changed after it was processed; the new version stays")
             }
             switch disposal {
@@ -97,7 +107,7 @@ public struct LocalFolder: ChangeNotifyingFolder {
                 }
                 if rename(source, destination) == 0 { return destination }
                 guard errno == EXDEV else { throw Self.error(errno, "cannot move \(file.path) to \(target)") }
-                try Self.copy(from: source, to: destination)
+                try Self.copy(from: source, to: destination, exclusive: true)
                 guard unlink(source) == 0 else { throw Self.error(errno, "cannot delete \(file.path) after copying it to \(target)") }
                 return destination
             }
@@ -109,23 +119,28 @@ public struct LocalFolder: ChangeNotifyingFolder {
     private func fullPath(_ name: String) -> String { directory + "/" + name }
 
     private func statFile(_ name: String) throws -> FileStat? {
+        try Self.stat(AT_FDCWD, fullPath(name), as: name)
+    }
+
+    /// The stat of the regular file at `path` (relative to the directory `directory`), not following symbolic links,
+    /// listed as `name`; nil if absent or not a regular file.
+    private static func stat(_ directory: Int32, _ path: UnsafePointer<CChar>, as name: String) throws -> FileStat? {
         var info = Glibc.stat()
-        guard fstatat(AT_FDCWD, fullPath(name), &info, AT_SYMLINK_NOFOLLOW) == 0 else {
+        guard fstatat(directory, path, &info, AT_SYMLINK_NOFOLLOW) == 0 else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw Self.error(errno, "cannot stat \(name)")
+            throw error(errno, "cannot stat \(name)")
         }
         guard info.st_mode & S_IFMT == S_IFREG else { return nil }
         let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
         return FileStat(path: name, size: Int64(info.st_size), modified: modified)
     }
 
-    /// Copies a regular file (never through a symbolic link) and syncs the copy to disk.
-    private static func copy(from source: String, to destination: String) throws {
-        let input = open(source, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard input >= 0 else { throw error(errno, "cannot open \(source)") }
+    /// Copies a regular file to a new regular file (`RegularFile`: never a FIFO, a device or a symbolic link, at
+    /// either end) and syncs the copy to disk; `exclusive` fails rather than replace a file at `destination`.
+    private static func copy(from source: String, to destination: String, exclusive: Bool = false) throws {
+        let input = try RegularFile.open(source, O_RDONLY)
         defer { close(input) }
-        let output = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard output >= 0 else { throw error(errno, "cannot create \(destination)") }
+        let output = try RegularFile.open(destination, O_WRONLY | O_CREAT | (exclusive ? O_EXCL : O_TRUNC))
         defer { close(output) }
         let size = 1 << 20
         let buffer = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)

@@ -78,7 +78,7 @@ public final class S3Folder: FolderSource {
             return objects.compactMap { object in
                 guard object.key.hasPrefix(settings.prefix) else { return nil }
                 let name = String(object.key.dropFirst(settings.prefix.count))
-                return FileStat(path: name, size: object.size, modified: object.modified, etag: object.etag)
+                return FileStat(path: name, size: object.size, modified: object.modified, etag: object.etag, nameIsUTF8: object.keyIsUTF8)
             }
         }
     }

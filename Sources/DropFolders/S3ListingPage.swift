@@ -12,6 +12,8 @@ struct S3ListingPage {
         var modified: Int64
         /// The ETag without its quotes.
         var etag: String
+        /// Whether the key is UTF-8; if not, `key` is its escaped form (`FileName.decoded`).
+        var keyIsUTF8 = true
     }
 
     /// The objects, in key order.
@@ -31,7 +33,7 @@ struct S3ListingPage {
         var current = Object(key: "", size: 0, modified: 0, etag: "")
         for element in reader.elements {
             switch element.path.joined(separator: "/") {
-            case "ListBucketResult/Contents/Key": current.key = Self.urlDecoded(element.text)
+            case "ListBucketResult/Contents/Key": (current.key, current.keyIsUTF8) = FileName.decoded(Self.urlDecoded(element.text))
             case "ListBucketResult/Contents/Size": current.size = Int64(element.text) ?? 0
             case "ListBucketResult/Contents/LastModified": current.modified = Self.nanoseconds(element.text)
             case "ListBucketResult/Contents/ETag": current.etag = element.text.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
@@ -45,8 +47,9 @@ struct S3ListingPage {
         }
     }
 
-    /// A key as `encoding-type=url` writes it: `+` for a space, `%XY` for other bytes (a malformed escape is kept).
-    static func urlDecoded(_ text: String) -> String {
+    /// The bytes of a key as `encoding-type=url` writes it: `+` for a space, `%XY` for other bytes (a malformed escape
+    /// is kept).
+    static func urlDecoded(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var input = Array(text.utf8)[...]
         while let byte = input.popFirst() {
@@ -61,7 +64,7 @@ struct S3ListingPage {
                 bytes.append(byte)
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 
     /// A UTC time as S3 writes it (`2026-11-25T04:37:10.123Z`, the fraction optional) in nanoseconds since

@@ -7,7 +7,8 @@ import Foundation
 /// nothing but one reconnect. The host key is checked against the folder's known_hosts file; a key known_hosts
 /// does not list is refused, unless the folder accepts new keys: then the first key seen is pinned (in the
 /// store, through `HostKeyPins`) and only that key is accepted afterwards. A changed key is always refused.
-/// Listing reads the directory with attributes (regular files with safe names only); a file is fetched through a
+/// Listing reads the directory with attributes (regular files only; a name that is not UTF-8 in its escaped form,
+/// marked to be refused); a file is fetched through a
 /// `.part` file and checked against its listed size; after processing it is removed or renamed on the server.
 public final class SFTPFolder: FolderSource {
     /// Where the folder is and how to reach it.
@@ -69,12 +70,14 @@ public final class SFTPFolder: FolderSource {
     /// `sftp`.
     public var kind: String { "sftp" }
 
-    /// The folder's regular files, with their size and modification time (to the second).
+    /// The folder's regular files, with their size and modification time (to the second); a name that is not UTF-8 in
+    /// its escaped form, marked to be refused.
     public func list() async throws -> [FileStat] {
         try await withSession { [self] session in
             var files: [FileStat] = []
             try session.entries(of: settings.path.isEmpty ? "." : settings.path) { name, attributes in
-                guard let file = Self.stat(name, attributes) else { return }
+                guard var file = Self.stat(name.name, attributes) else { return }
+                file.nameIsUTF8 = name.isUTF8
                 files.append(file)
             }
             return files

@@ -102,8 +102,9 @@ final class SSHSession {
         close(socket)
     }
 
-    /// Calls `visit` with the name and attributes of every entry of `directory` (`.` and `..` included).
-    func entries(of directory: String, _ visit: (String, LIBSSH2_SFTP_ATTRIBUTES) -> Void) throws(FolderError) {
+    /// Calls `visit` with the name (`FileName.decoded`: escaped if it is not UTF-8) and attributes of every entry of
+    /// `directory` (`.` and `..` included).
+    func entries(of directory: String, _ visit: ((name: String, isUTF8: Bool), LIBSSH2_SFTP_ATTRIBUTES) -> Void) throws(FolderError) {
         guard let handle = scheduledrop_sftp_opendir(channel, directory) else { throw sftpError(doing: "opening \(directory)") }
         defer { _ = scheduledrop_sftp_close(handle) }
         var buffer = [CChar](repeating: 0, count: 4096)
@@ -112,10 +113,7 @@ final class SSHSession {
             let count = scheduledrop_sftp_readdir(handle, &buffer, buffer.count, &attributes)
             if count == 0 { return }
             guard count > 0 else { throw sftpError(code: count, doing: "reading \(directory)") }
-            // A name that is not UTF-8 cannot be asked for again by name: it is not listed.
-            if let name = String(validating: buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }, as: UTF8.self) {
-                visit(name, attributes)
-            }
+            visit(FileName.decoded(buffer.prefix(Int(count)).map { UInt8(bitPattern: $0) }), attributes)
         }
     }
 

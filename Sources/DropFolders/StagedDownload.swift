@@ -10,9 +10,7 @@ enum StagedDownload {
         throws
     {
         let partial = destination.path + ".part"
-        guard FileManager.default.createFile(atPath: partial, contents: nil), let output = FileHandle(forWritingAtPath: partial) else {
-            throw FolderError(.ioFailed, "cannot write the staging file \(partial)")
-        }
+        let output = FileHandle(fileDescriptor: try RegularFile.open(partial, O_WRONLY | O_CREAT | O_TRUNC), closeOnDealloc: true)
         do {
             var written: Int64 = 0
             var failed = false

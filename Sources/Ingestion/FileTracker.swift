@@ -8,6 +8,9 @@ import DropFolders
 /// `stabilityInterval` apart; an inotify close-write or move-in is one such observation. A
 /// version the tracker was told is settled (handled, failed, ignored or in work) is never
 /// ingested again; the same name with another size or time is a new version.
+///
+/// A tracked file that vanishes is purged, unless it is a version whose job ended and that the folder was not seen
+/// to hold since (`jobEnded`): its file left while the job was in hand, and the job's outcome stays.
 public struct FileTracker: Sendable {
     /// What the caller must do.
     public enum Action: Equatable, Sendable {
@@ -29,6 +32,8 @@ public struct FileTracker: Sendable {
         case tooLarge = "file.tooLarge"
         /// Its name is not safe to use (`FileName.problem`): the file is never fetched.
         case unsafeName = "folder.unsafeName"
+        /// Its name is not UTF-8 (the path is its escaped form): the file is never fetched.
+        case nameNotUTF8 = "file.nameNotUTF8"
     }
 
     private enum Entry: Equatable {
@@ -52,6 +57,8 @@ public struct FileTracker: Sendable {
     private var entries: [String: Entry] = [:]
     /// The paths not yet stable, with the instant each was first seen as it is.
     private var watching: [String: Duration] = [:]
+    /// The paths of versions whose job ended, not seen in the folder since.
+    private var unconfirmed: Set<String> = []
 
     /// Creates a tracker that knows the `settled` versions (from the store) already.
     public init(patterns: NamePatterns, stabilityInterval: Duration, maximumSize: Int64 = .max, settled: [FileStat] = []) {
@@ -68,14 +75,16 @@ public struct FileTracker: Sendable {
             set(stat.path, nil)
             return []
         }
-        let unsafe = FileName.problem(stat.path) != nil
-        if verdict == .ignore || unsafe {
+        let refusal: IgnoreReason? =
+            if !stat.nameIsUTF8 { .nameNotUTF8 } else if FileName.problem(stat.path) != nil { .unsafeName } else { nil }
+        if verdict == .ignore || refusal != nil {
             if case .settled = entries[stat.path] { return [] }
             set(stat.path, .settled(stat))
-            return [.ignore(stat, unsafe ? .unsafeName : .ignoredName)]
+            return [.ignore(stat, refusal ?? .ignoredName)]
         }
         switch entries[stat.path] {
         case .settled(let known) where known == stat:
+            unconfirmed.remove(stat.path)
             return []
         case .watching(let known, let since) where known == stat:
             guard now - since >= stabilityInterval else { return [] }
@@ -90,8 +99,15 @@ public struct FileTracker: Sendable {
     /// Takes the news that a file is gone.
     public mutating func vanished(_ path: String) -> [Action] {
         guard entries[path] != nil else { return [] }
+        let leftDuringItsJob = unconfirmed.contains(path)
         set(path, nil)
-        return [.purge(path)]
+        return leftDuringItsJob ? [] : [.purge(path)]
+    }
+
+    /// Takes the news that the job of `stat` ended with its file still in the folder as far as the caller knows:
+    /// until an observation shows the folder still holds it, the file vanishing means it left during the job.
+    public mutating func jobEnded(_ stat: FileStat) {
+        if entries[stat.path] == .settled(stat) { unconfirmed.insert(stat.path) }
     }
 
     /// Takes a full listing: observes every file in it, and every tracked file missing from it vanished.
@@ -131,6 +147,7 @@ public struct FileTracker: Sendable {
 
     private mutating func set(_ path: String, _ entry: Entry?) {
         entries[path] = entry
+        unconfirmed.remove(path)
         if case .watching(_, let since) = entry { watching[path] = since } else { watching[path] = nil }
     }
 }

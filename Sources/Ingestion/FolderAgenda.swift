@@ -164,9 +164,15 @@ public struct FolderAgenda: Sendable {
     }
 
     /// A version the watcher is done with: forgotten if its file left the folder (`removed`), so a new file of the
-    /// same name is a new version.
+    /// same name is a new version; else looked at again (a folder with change notifications at once, another at its
+    /// next listing), and if it is gone by then it left during its job and keeps the job's outcome (not purged).
     public mutating func done(_ stat: FileStat, removed: Bool) {
-        if removed { tracker.forget(stat.path) }
+        if removed {
+            tracker.forget(stat.path)
+        } else {
+            tracker.jobEnded(stat)
+            if notifying { notified(stat.path) }
+        }
     }
 
     /// A claimed version whose try failed at `now` for a reason that may pass; returns the wait until the next try.

@@ -12,7 +12,8 @@ import ScheduleStore
 struct VersionProcessor: Sendable {
     /// What became of a try at a claimed version.
     enum Outcome {
-        /// Its job ended; `removed` if the after-processing policy took the file out of the folder.
+        /// Its job ended (or its version failed for good at fetch time); `removed` if the after-processing policy
+        /// took the file out of the folder.
         case finished(removed: Bool)
         /// It changed or vanished before it could be fetched: the claim is released and the path seen anew.
         case gone
@@ -39,13 +40,15 @@ struct VersionProcessor: Sendable {
                     case .tooLarge: "\(stat.size) bytes is more than the folder's limit of \(settings.maximumFileSize)"
                     case .ignoredName: "the name matches an ignore pattern"
                     case .unsafeName: "the name is refused: \(FileName.problem(stat.path) ?? "")"
+                    case .nameNotUTF8: "the name is refused: it is not UTF-8 (shown with its other bytes escaped); rename the file"
                     }
                 try await store.recordIgnored(identity(stat), code: reason.rawValue, message: message)
-                if reason == .unsafeName {
+                switch reason {
+                case .unsafeName, .nameNotUTF8:
                     logger.warning(
                         "file refused",
                         metadata: ["path": "\(FileName.quoted(stat.path))", "code": "\(reason.rawValue)", "error": "\(message)"])
-                } else {
+                case .ignoredName, .tooLarge:
                     logger.info("file ignored", metadata: ["path": "\(stat.path)", "code": "\(reason.rawValue)"])
                 }
                 Counter(label: MetricName.files, dimensions: [("folder", settings.id), ("outcome", "ignored")]).increment()
@@ -78,7 +81,14 @@ struct VersionProcessor: Sendable {
                 logger.info(
                     "file changed or vanished before it was fetched", metadata: ["path": "\(stat.path)", "code": "\(error.code.rawValue)"])
                 return .gone
+            } catch let error as FolderError where error.code == .notRegularFile {
+                // A FIFO or the like put in the file's place: this version cannot be read, and waiting would not help.
+                try await store.setFileState(fileId: ticket.file.id, .error, code: error.code.rawValue, message: error.message)
+                logger.error(
+                    "file refused", metadata: ["path": "\(stat.path)", "code": "\(error.code.rawValue)", "error": "\(error.message)"])
+                return .finished(removed: false)
             } catch let error as FolderError {
+                // The row keeps the failure until a try works, so `status` shows it meanwhile.
                 try await store.setFileState(fileId: ticket.file.id, .pending, code: error.code.rawValue, message: error.message)
                 return .retry(error)
             }
@@ -124,6 +134,8 @@ struct VersionProcessor: Sendable {
             return true
         } catch let error as FolderError where error.code == .changedBeforeDisposal {
             logger.info("file changed after its job; the new version stays", metadata: ["path": "\(stat.path)"])
+        } catch let error as FolderError where error.code == .notFound {
+            logger.info("file left the folder before its disposal; it keeps its job's outcome", metadata: ["path": "\(stat.path)"])
         } catch {
             logger.error("cannot dispose of file", metadata: ["path": "\(stat.path)", "error": "\(error)"])
         }

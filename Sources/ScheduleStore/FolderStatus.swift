@@ -18,11 +18,15 @@ public struct FolderStatus: Equatable, Sendable {
     public var nextPollAt: Int64?
     /// How many file versions of the folder are in each state.
     public var files: [FileState: Int]
+    /// The codes the folder's files carry now, newest first: of each path, its newest version if it has a code and is
+    /// not purged (a fetch to be tried again, a version that failed, a file refused or ignored).
+    public var fileErrors: [FileErrors]
 
     /// Creates a folder status.
     public init(
         folderId: String, kind: String, lastPollAt: Int64? = nil, lastSuccessAt: Int64? = nil, lastErrorCode: String? = nil,
-        lastErrorMessage: String? = nil, consecutiveFailures: Int = 0, nextPollAt: Int64? = nil, files: [FileState: Int] = [:]
+        lastErrorMessage: String? = nil, consecutiveFailures: Int = 0, nextPollAt: Int64? = nil, files: [FileState: Int] = [:],
+        fileErrors: [FileErrors] = []
     ) {
         self.folderId = folderId
         self.kind = kind
@@ -33,6 +37,30 @@ public struct FolderStatus: Equatable, Sendable {
         self.consecutiveFailures = consecutiveFailures
         self.nextPollAt = nextPollAt
         self.files = files
+        self.fileErrors = fileErrors
+    }
+}
+
+/// The files of a folder that carry one error code: how many, and the one whose version changed last.
+public struct FileErrors: Equatable, Sendable {
+    /// The code (`folder.permissionDenied`, `file.nameNotUTF8` …).
+    public var code: String
+    /// How many paths' newest versions carry it.
+    public var count: Int
+    /// The path of the newest of them.
+    public var path: String
+    /// Its state (`pending` while a fetch that failed is tried again).
+    public var state: FileState
+    /// Its message.
+    public var message: String
+
+    /// Creates a summary of one code.
+    public init(code: String, count: Int, path: String, state: FileState, message: String) {
+        self.code = code
+        self.count = count
+        self.path = path
+        self.state = state
+        self.message = message
     }
 }
 

@@ -330,7 +330,7 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
-    /// Every folder with a status row or a file, by id, with its files counted by state.
+    /// Every folder with a status row or a file, by id, with its files counted by state and its files' error codes.
     public func folderStatuses() async throws -> [FolderStatus] {
         try await pool.read { db in
             var statuses: [String: FolderStatus] = [:]
@@ -345,6 +345,28 @@ public final class SQLiteStore: ScheduleStore {
                 let id: String = row["folder_id"]
                 guard let state = FileState(rawValue: row["state"]) else { continue }
                 statuses[id, default: FolderStatus(folderId: id, kind: "")].files[state] = row["n"]
+            }
+            let coded = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT folder_id, path, state, error_code, error_message FROM files
+                    WHERE id IN (SELECT max(id) FROM files GROUP BY folder_id, path) AND error_code IS NOT NULL AND state != ?
+                    ORDER BY updated_at DESC, id DESC
+                    """,
+                arguments: [FileState.purged.rawValue])
+            for row in coded {
+                let id: String = row["folder_id"]
+                let code: String = row["error_code"]
+                var errors = statuses[id]?.fileErrors ?? []
+                if let index = errors.firstIndex(where: { $0.code == code }) {
+                    errors[index].count += 1
+                } else {
+                    errors.append(
+                        FileErrors(
+                            code: code, count: 1, path: row["path"], state: FileState(rawValue: row["state"]) ?? .error,
+                            message: row["error_message"] ?? ""))
+                }
+                statuses[id]?.fileErrors = errors
             }
             return statuses.values.sorted { $0.folderId < $1.folderId }
         }

@@ -42,7 +42,7 @@ public protocol ScheduleStore: Sendable {
 
     /// Records a listing of a folder: when, the error if it failed, the failures in a row, and when the next is due.
     func recordPoll(_ poll: FolderPoll) async throws
-    /// Every folder the store knows (by status or files), by id.
+    /// Every folder the store knows (by status or files), by id, with its files by state and the error codes they carry.
     func folderStatuses() async throws -> [FolderStatus]
     /// The SSH host key pinned for a folder's server (`name:port`), as known_hosts writes it; nil if none.
     func pinnedHostKey(folderId: String, host: String) async throws -> String?

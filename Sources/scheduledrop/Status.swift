@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Ingestion
 import Schedule
 import ScheduleStore
 
@@ -7,7 +8,7 @@ import ScheduleStore
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:
-            "Show every folder: kind, last poll, last success, files in work, handled, failed and ignored, failures in a row with the next try, last error.",
+            "Show every folder: kind, last poll, last success, files in work, handled, failed and ignored, failures in a row with the next try, last error (of the listing, else of a file).",
         discussion: "Folders in the configuration and folders the store knows are both shown; `configured` tells them apart."
     )
 
@@ -22,6 +23,12 @@ struct Status: AsyncParsableCommand {
             var code: String
             var message: String
         }
+        /// A file's error: its path too.
+        struct FileError: Encodable {
+            var code: String
+            var message: String
+            var path: String
+        }
         var id: String
         var kind: String
         var configured: Bool
@@ -31,6 +38,10 @@ struct Status: AsyncParsableCommand {
         var nextPollAt: String?
         var lastError: LastError?
         var files: [String: Int]
+        /// How many files have an error now: a fetch being tried again, a failed or refused version (not an ignored name).
+        var fileErrors: Int
+        /// The newest of them.
+        var lastFileError: FileError?
     }
 
     func run() async throws {
@@ -50,12 +61,15 @@ struct Status: AsyncParsableCommand {
         var lines: [FolderLine] = []
         func line(_ id: String, kind: String, configured: Bool) -> FolderLine {
             let status = byId.removeValue(forKey: id)
+            let fileErrors = status?.fileErrors.filter { $0.code != FileTracker.IgnoreReason.ignoredName.rawValue } ?? []
             return FolderLine(
                 id: id, kind: status.map { $0.kind.isEmpty ? kind : $0.kind } ?? kind, configured: configured,
                 lastPollAt: status?.lastPollAt.map(isoTime), lastSuccessAt: status?.lastSuccessAt.map(isoTime),
                 consecutiveFailures: status?.consecutiveFailures ?? 0, nextPollAt: status?.nextPollAt.map(isoTime),
                 lastError: status?.lastErrorCode.map { FolderLine.LastError(code: $0, message: status?.lastErrorMessage ?? "") },
-                files: Dictionary(uniqueKeysWithValues: FileState.allCases.map { ($0.rawValue, status?.files[$0] ?? 0) }))
+                files: Dictionary(uniqueKeysWithValues: FileState.allCases.map { ($0.rawValue, status?.files[$0] ?? 0) }),
+                fileErrors: fileErrors.reduce(0) { $0 + $1.count },
+                lastFileError: fileErrors.first.map { FolderLine.FileError(code: $0.code, message: $0.message, path: $0.path) })
         }
         for folder in configured { lines.append(line(folder.id, kind: folder.type, configured: true)) }
         for id in byId.keys.sorted() { lines.append(line(id, kind: byId[id]?.kind ?? "", configured: false)) }
@@ -72,7 +86,8 @@ struct Status: AsyncParsableCommand {
                 line.lastSuccessAt ?? "never", String(inWork), String(line.files["handled"] ?? 0), String(line.files["error"] ?? 0),
                 String(line.files["ignored"] ?? 0),
                 line.consecutiveFailures == 0 ? "0" : "\(line.consecutiveFailures), next \(line.nextPollAt ?? "-")",
-                line.lastError.map { "\($0.code): \($0.message)" } ?? "-",
+                line.lastError.map { "\($0.code): \($0.message)" } ?? line.lastFileError.map { "\($0.code) \($0.path): \($0.message)" }
+                    ?? "-",
             ]
         }
         return alignedTable(header, rows)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -160,5 +161,93 @@ import Testing
         #expect(Inotify.change(mask: UInt32(IN_MOVED_FROM), name: "a.ics") == .removed("a.ics"))
         #expect(Inotify.change(mask: UInt32(IN_CREATE) | UInt32(IN_ISDIR), name: "sub") == nil)
         #expect(Inotify.change(mask: UInt32(IN_DELETE_SELF), name: "") == .overflow)
+    }
+}
+
+/// A partner who can write its folder puts what is not a file where a file was, or names a file in another encoding.
+@Suite struct LocalFolderHostileTests {
+    /// Latin-1 `März.ics`.
+    static let latin1Name: [UInt8] = [0x4D, 0xE4, 0x72, 0x7A, 0x2E, 0x69, 0x63, 0x73]
+
+    /// Fetches `file` and returns its error (nil if it worked). Bounded: a fetch still blocked after a minute fails
+    /// the test, and the FIFO at `fifo` is then opened at both ends so that the blocked thread goes free.
+    static func boundedFetch(_ folder: LocalFolder, _ file: FileStat, to destination: String, fifo: String) async throws -> FolderError? {
+        let outcome = Mutex<FolderError??>(nil)
+        let fetch = Task {
+            do {
+                try await folder.fetch(file, to: URL(fileURLWithPath: destination))
+                outcome.withLock { $0 = .some(nil) }
+            } catch {
+                outcome.withLock { $0 = error as? FolderError ?? FolderError(.ioFailed, "\(error)") }
+            }
+        }
+        defer {
+            let release = open(fifo, O_RDWR | O_NONBLOCK)
+            if release >= 0 { close(release) }
+            fetch.cancel()
+        }
+        try await waitUntil("the fetch returns", timeout: .seconds(60)) { outcome.withLock { $0 != nil } }
+        return outcome.withLock { $0 ?? nil }
+    }
+
+    @Test func aFIFORenamedOverAStableFileIsRefusedAtOnceInsteadOfBlockingTheFetch() async throws {
+        let directory = try TemporaryDirectory()
+        let staging = try TemporaryDirectory()
+        try directory.write("a.ics", "BEGIN:VCALENDAR")
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        let stable = try #require(try await folder.stat("a.ics"))
+        // While the claim waits for the store, a FIFO takes the file's name.
+        #expect(mkfifo(directory.path + "/fifo", 0o644) == 0)
+        #expect(rename(directory.path + "/fifo", directory.path + "/a.ics") == 0)
+        let error = try await Self.boundedFetch(folder, stable, to: staging.path + "/copy", fifo: directory.path + "/a.ics")
+        #expect(error?.code == .notRegularFile, "\(String(describing: error))")
+        #expect(error?.message.contains("a FIFO") == true)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: staging.path).isEmpty, "no staged copy is left")
+    }
+
+    @Test func aFIFOWhereTheStagedCopyGoesIsRefusedAtOnce() async throws {
+        let directory = try TemporaryDirectory()
+        let staging = try TemporaryDirectory()
+        try directory.write("a.ics", "x")
+        #expect(mkfifo(staging.path + "/copy.part", 0o644) == 0)
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        let stat = try #require(try await folder.stat("a.ics"))
+        let error = try await Self.boundedFetch(folder, stat, to: staging.path + "/copy", fifo: staging.path + "/copy.part")
+        #expect(error?.code == .notRegularFile, "\(String(describing: error))")
+    }
+
+    @Test func aNameThatIsNotUTF8IsListedInAnEscapedFormMarkedToBeRefused() async throws {
+        let directory = try TemporaryDirectory()
+        try createFile(in: directory.path, rawName: Self.latin1Name, "BEGIN:VCALENDAR")
+        try directory.write("ok.ics", "x")
+        let folder = LocalFolder(id: "f", directory: directory.path)
+        let listed = try await folder.list().sorted { $0.path < $1.path }
+        #expect(listed.map(\.path) == ["M\\xe4rz.ics", "ok.ics"])
+        #expect(listed.map(\.nameIsUTF8) == [false, true])
+        #expect(listed.first?.size == 15)
+    }
+
+    @Test func decodedNamesEscapeOnlyWhatIsNotUTF8() {
+        #expect(FileName.decoded(Array("März.ics".utf8)) == ("März.ics", true))
+        #expect(FileName.decoded(Self.latin1Name) == ("M\\xe4rz.ics", false))
+        #expect(FileName.decoded([0xC3, 0xA4, 0xFF, 0x0A, 0x61]) == ("ä\\xff\\x0aa", false), "a control character is escaped too")
+        #expect(FileName.problem(FileName.decoded(Self.latin1Name).name) != nil, "the escaped form names no file the daemon takes")
+    }
+
+    @Test func ftpAndS3ListingsKeepANameThatIsNotUTF8() throws {
+        let line =
+            Array("type=file;size=5;modify=20250101000000; M".utf8) + [0xE4]
+            + Array("rz.ics\r\ntype=file;size=1;modify=20250101000000; ok.ics\r\n".utf8)
+        let entries = FTPListing.entries(of: line) { FTPListing.parseMLSD($0) }
+        #expect(entries.map(\.name) == ["M\\xe4rz.ics", "ok.ics"])
+        #expect(entries.map(\.nameIsUTF8) == [false, true])
+        let listed = Array("-rw-r--r--   1 ftp  ftp  5 Nov 25 03:05 M".utf8) + [0xE4] + Array("rz.ics\r\n".utf8)
+        let unix = FTPListing.entries(of: listed) { FTPListing.parseLIST($0, now: 1_795_575_000) }
+        #expect(unix.map(\.name) == ["M\\xe4rz.ics"] && unix.map(\.nameIsUTF8) == [false])
+
+        let page = try S3ListingPage(
+            Array("<ListBucketResult><Contents><Key>in/M%E4rz.ics</Key><Size>5</Size></Contents></ListBucketResult>".utf8))
+        #expect(page.objects.map(\.key) == ["in/M\\xe4rz.ics"])
+        #expect(page.objects.map(\.keyIsUTF8) == [false])
     }
 }

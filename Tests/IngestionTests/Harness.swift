@@ -5,6 +5,7 @@ import Ingestion
 import Logging
 import Schedule
 import ScheduleStore
+import Synchronization
 import TestSupport
 import Testing
 
@@ -41,17 +42,18 @@ final class Harness: Sendable {
             afterHandled: afterHandled, afterFailed: afterFailed, maximumFilesPerPoll: maximumFilesPerPoll)
     }
 
-    /// A watcher over the drop folder (or over `source`) on the harness's clock, its jitter seeded.
-    func watcher(source: (any FolderSource)? = nil, seed: UInt64 = 1) -> FolderWatcher {
+    /// A watcher over the drop folder (or over `source`) on the harness's clock, its jitter seeded, logging to `logs`.
+    func watcher(source: (any FolderSource)? = nil, seed: UInt64 = 1, logs: LogRecorder? = nil) -> FolderWatcher {
         FolderWatcher(
             source: source ?? LocalFolder(id: settings.id, directory: drop), settings: settings, store: store, runner: runner,
-            stagingDirectory: data + "/staging", logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }, clock: clock,
+            stagingDirectory: data + "/staging",
+            logger: Logger(label: "test") { _ in logs.map { $0 as any LogHandler } ?? SwiftLogNoOpLogHandler() }, clock: clock,
             random: SeededGenerator(seed: seed))
     }
 
-    /// Starts a watcher over the drop folder (or over `source`); cancel the task to stop it.
-    func startWatcher(source: (any FolderSource)? = nil) -> Task<Void, any Error> {
-        let watcher = watcher(source: source)
+    /// Starts a watcher over the drop folder (or over `source`), logging to `logs`; cancel the task to stop it.
+    func startWatcher(source: (any FolderSource)? = nil, logs: LogRecorder? = nil) -> Task<Void, any Error> {
+        let watcher = watcher(source: source, logs: logs)
         return Task { try await watcher.run() }
     }
 
@@ -126,6 +128,30 @@ final class Harness: Sendable {
         var all: [IngestionReport] = []
         for version in try await versions(name) { all += try await store.reports(fileId: version.id) }
         return all
+    }
+}
+
+/// A log handler that keeps every line: its message and metadata.
+struct LogRecorder: LogHandler {
+    private final class Lines: Sendable {
+        let all = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
+    }
+    private let lines = Lines()
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lines.all.withLock { $0.append((event.message.description, metadata.merging(event.metadata ?? [:]) { $1 })) }
+    }
+
+    /// The metadata of every line logged with `message`, in order.
+    func lines(_ message: String) -> [Logger.Metadata] {
+        lines.all.withLock { $0.filter { $0.message == message }.map(\.metadata) }
     }
 }
 
