@@ -18,8 +18,9 @@ import ScheduleStore
 /// A job that was cut off `cutOffLimit` times (the process died while running it: out of memory, killed) is not run
 /// blindly again: its file fails with `job.cutOffRepeatedly`, so one file cannot keep the daemon in a crash loop.
 public struct JobRunner: Sendable {
-    /// How many runs of the daemon may end while a job is in hand before its file fails instead of being tried again.
-    public static let cutOffLimit = 3
+    /// How many runs of the daemon may end while a job is in hand, by default, before its file fails instead of being
+    /// tried again.
+    public static let defaultCutOffLimit = 3
     /// This process's run, recorded on each job it starts.
     public static let processRun = UUID().uuidString
 
@@ -33,12 +34,16 @@ public struct JobRunner: Sendable {
     private let clock: AnyClock<Duration>
     /// The run of the daemon the jobs belong to.
     private let run: String
+    /// How many times a job may be cut off before its file fails instead.
+    private let cutOffLimit: Int
 
-    /// Creates a job runner whose jobs are timed on `clock` and recorded as started by `run` (by default this process).
+    /// Creates a job runner whose jobs are timed on `clock` and recorded as started by `run` (by default this process);
+    /// a job cut off `cutOffLimit` times fails its file.
     public init(
         store: any ScheduleStore, reports: ReportWriter, logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
-        run: String = JobRunner.processRun
+        run: String = JobRunner.processRun, cutOffLimit: Int = JobRunner.defaultCutOffLimit
     ) {
+        self.cutOffLimit = cutOffLimit
         self.store = store
         self.reports = reports
         self.logger = logger
@@ -68,7 +73,7 @@ public struct JobRunner: Sendable {
                 "job was cut off before it finished",
                 metadata: [
                     "folder": "\(identity.folderId)", "path": "\(identity.path)", "job": "\(ticket.jobId)", "cut_off": "\(cutOff)",
-                    "limit": "\(Self.cutOffLimit)",
+                    "limit": "\(cutOffLimit)",
                 ])
         }
         let kind = FileKind(path: identity.path)
@@ -91,7 +96,7 @@ public struct JobRunner: Sendable {
         var outcome: IngestionReport
         do {
             outcome = try await store.write { transaction in
-                guard cutOff < Self.cutOffLimit else {
+                guard cutOff < cutOffLimit else {
                     throw JobError(
                         .cutOffRepeatedly,
                         "the job of \(identity.path) was cut off \(cutOff) times before it could finish (the daemon died while "

@@ -21,6 +21,9 @@ struct Configuration: Decodable {
     var events = EventsConfiguration()
     /// The HTTP feed.
     var feed = FeedConfiguration()
+    /// How many times a job may be cut off (the daemon died while running it) before its file fails instead of
+    /// being run again at the next start.
+    var maxJobCutOffs = JobRunner.defaultCutOffLimit
     /// The line of each setting in the file read, by dotted path (`folders[0].partnerId`); empty for the embedded default.
     var lines: [String: Int] = [:]
 
@@ -28,7 +31,7 @@ struct Configuration: Decodable {
     init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dataDirectory, reportsDirectory, log, folders, events, feed
+        case dataDirectory, reportsDirectory, log, folders, events, feed, maxJobCutOffs
     }
 
     init(from decoder: any Decoder) throws {
@@ -40,6 +43,7 @@ struct Configuration: Decodable {
         folders = try container.decodeIfPresent([FolderConfiguration].self, forKey: .folders) ?? folders
         events = try container.decodeIfPresent(EventsConfiguration.self, forKey: .events) ?? events
         feed = try container.decodeIfPresent(FeedConfiguration.self, forKey: .feed) ?? feed
+        maxJobCutOffs = try container.decodeIfPresent(Int.self, forKey: .maxJobCutOffs) ?? maxJobCutOffs
     }
 
     /// Reads the file at `path`, or returns the embedded default when `path` is nil.
@@ -128,6 +132,7 @@ struct Configuration: Decodable {
         }
         problems += events.problems()
         problems += feed.problems()
+        if !(1...1_000).contains(maxJobCutOffs) { problems.append(ConfigurationError(path: "maxJobCutOffs", message: "must be 1…1000")) }
         return problems.map { problem in
             var placed = problem
             placed.line = Self.line(of: problem.path, in: lines)

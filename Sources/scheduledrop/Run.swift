@@ -41,7 +41,8 @@ struct Run: AsyncParsableCommand {
         }
         let store = try configuration.openStore()
         let runner = JobRunner(
-            store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger, clock: ContinuousClock())
+            store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger, clock: ContinuousClock(),
+            cutOffLimit: configuration.maxJobCutOffs)
         let folders = Folders(store: store, runner: runner, stagingPath: configuration.stagingPath, logger: logger)
         let supervisor = FolderSupervisor(try folders.entries(configuration), logger: logger)
         let feedSettings = FeedSettings(configuration)

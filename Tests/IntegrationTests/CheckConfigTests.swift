@@ -85,6 +85,7 @@ import Testing
                 host: ftp://ftp.example/in
                 username: u
                 passwordEnv: P
+            maxJobCutOffs: 0
             """)
         let output = try Self.checkConfig("c.yaml", in: root)
         for expected in [
@@ -94,6 +95,7 @@ import Testing
             "folders[3].host (line 11): must be the server's name or address alone: a user or password in it",
             "folders[4].endpoint (line 18): must not hold a user or password",
             "folders[5].host (line 21): must be the server's name or address alone, without a scheme",
+            "maxJobCutOffs (line 24): must be 1…1000",
         ] {
             #expect(output.contains(expected), "\(expected) in \(output)")
         }

@@ -86,7 +86,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: root.path + "/data", withIntermediateDirectories: true)
         let store = try SQLiteStore(path: root.path + "/data/scheduledrop.sqlite")
         // Each run dies while the job is in hand, as under a memory limit that the job exceeds.
-        for run in 0..<JobRunner.cutOffLimit {
+        for run in 0..<JobRunner.defaultCutOffLimit {
             let daemon = try Daemon(arguments, in: root.path, logPath: logPath)
             try await daemon.explainingFailure {
                 if run == 0 {
