@@ -96,7 +96,8 @@ struct FeedCall {
             if name == "json" {
                 try parameters.addJSON(.init(part.body))
             } else if fileName != nil || name == "fileData" {
-                file = (fileName, part.body)
+                // The start of a body may end just before the closing boundary's last bytes: its file is not whole.
+                if isWhole { file = (fileName, part.body) }
             } else if !name.isEmpty {
                 parameters.set(name, String(decoding: part.body, as: UTF8.self))
             }

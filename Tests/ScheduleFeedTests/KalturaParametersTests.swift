@@ -119,4 +119,21 @@ struct KalturaParametersTests {
         #expect(FeedContext.matches("*", "\"a\""))
         #expect(!FeedContext.matches("\"b\"", "\"a\""))
     }
+
+    @Test("the start of a multipart body gives its complete fields, never a file, even one cut before the last byte")
+    func startOfMultipartBody() throws {
+        let body =
+            "--b\r\nContent-Disposition: form-data; name=\"ks\"\r\n\r\nabc\r\n--b\r\nContent-Disposition: form-data; name=\"fileData\"; "
+            + "filename=\"a.ics\"\r\n\r\nBEGIN:VCALENDAR\r\n\r\n--b--\r\n"
+        var request = FeedRequest(
+            method: "POST", path: "/api_v3/service/schedule_scheduleevent/action/addFromBulkUpload",
+            headers: ["content-type": "multipart/form-data; boundary=b"], body: Array(body.utf8))
+        #expect(try FeedCall(request).file?.name == "a.ics")
+        for cut in [body.utf8.count - 1, body.utf8.count - 20, 60] {
+            request.body = Array(body.utf8.prefix(cut))
+            let start = try FeedCall(request, bodyIsWhole: false)
+            #expect(start.file == nil, "cut at \(cut)")
+            #expect(start.token == "abc", "cut at \(cut)")
+        }
+    }
 }
