@@ -73,6 +73,9 @@ struct FeedCall {
         guard let boundary = Self.attribute("boundary", in: contentType) else {
             throw FeedError(.invalidParameter, "a multipart body needs a boundary in its Content-Type")
         }
+        guard MultipartHeaderNames.areASCII(in: body, boundary: boundary) else {
+            throw FeedError(.invalidParameter, "the multipart body cannot be read: a part's header name is not ASCII")
+        }
         var parts: [(headers: [String: String], body: [UInt8])] = []
         var headers: [String: String] = [:]
         var content: [UInt8] = []
