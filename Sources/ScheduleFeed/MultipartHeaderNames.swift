@@ -13,14 +13,17 @@ enum MultipartHeaderNames {
             var index = found.upperBound
             guard index + 1 < body.endIndex, body[index] == UInt8(ascii: "\r"), body[index + 1] == UInt8(ascii: "\n") else { continue }
             index += 2
-            // Each header line: its name runs to the first `:` (or to CR, on the empty line that ends the headers).
+            // Each header line: its name runs to the first `:` (or to CR, on the empty line that ends the headers), its
+            // value to the first CR, which must be followed by LF (the parser gives up otherwise).
             while index < body.endIndex, body[index] != UInt8(ascii: "\r") {
                 while index < body.endIndex, body[index] != UInt8(ascii: ":"), body[index] != UInt8(ascii: "\r") {
                     if body[index] >= 0x80 { return false }
                     index += 1
                 }
-                guard let end = body[index...].firstIndex(of: UInt8(ascii: "\n")) else { break }
-                index = end + 1
+                guard let end = body[index...].firstIndex(of: UInt8(ascii: "\r")), end + 1 < body.endIndex,
+                    body[end + 1] == UInt8(ascii: "\n")
+                else { break }
+                index = end + 2
             }
         }
         return true

@@ -151,6 +151,11 @@ struct KalturaParametersTests {
             headers: ["content-type": "multipart/form-data; boundary=b"], body: body)
         #expect(throws: FeedError.self) { try FeedCall(request) }
         #expect(throws: FeedError.self) { try FeedCall(request, bodyIsWhole: false) }
+        // A header value holding a bare LF: the next name starts after the CR LF, not after that LF.
+        var bareLF = request
+        bareLF.body =
+            Array("--b\r\nContent-Disposition: form-data; name=\"a\u{0A}\r\n".utf8) + [0xA2, 0x9D] + Array("c\r\n\r\nx\r\n--b--\r\n".utf8)
+        #expect(throws: FeedError.self) { try FeedCall(bareLF) }
         let root = try TemporaryDirectory()
         let feed = ScheduleFeed(
             store: try SQLiteStore(path: root.path + "/store.sqlite"), tokens: { TokenBook([]) }, maximumUploadBytes: 1 << 20,
