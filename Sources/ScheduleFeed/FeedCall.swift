@@ -70,7 +70,7 @@ struct FeedCall {
     /// Reads a multipart body: a `json` part holds parameters, a part with a file name (or named `fileData`) is the
     /// file, and any other part is one parameter. Of the start of a body (`isWhole` false) the complete parts are read.
     private mutating func readMultipart(_ body: [UInt8], contentType: String, isWhole: Bool) throws(FeedError) {
-        guard let boundary = Self.attribute("boundary", in: contentType) else {
+        guard let boundary = Self.attribute("boundary", in: contentType), !boundary.isEmpty else {
             throw FeedError(.invalidParameter, "a multipart body needs a boundary in its Content-Type")
         }
         guard MultipartHeaderNames.areASCII(in: body, boundary: boundary) else {

@@ -151,6 +151,11 @@ struct KalturaParametersTests {
             headers: ["content-type": "multipart/form-data; boundary=b"], body: body)
         #expect(throws: FeedError.self) { try FeedCall(request) }
         #expect(throws: FeedError.self) { try FeedCall(request, bodyIsWhole: false) }
+        // An empty boundary (MultipartKit's parser traps on one).
+        var noBoundary = request
+        noBoundary.headers["content-type"] = "multipart/form-data; boundary= ;x=y"
+        #expect(throws: FeedError.self) { try FeedCall(noBoundary) }
+        #expect(throws: FeedError.self) { try FeedCall(noBoundary, bodyIsWhole: false) }
         // A header value holding a bare LF: the next name starts after the CR LF, not after that LF.
         var bareLF = request
         bareLF.body =
