@@ -59,10 +59,11 @@ struct AppTokenService: KalturaService {
     }
 
     private func list(_ call: ServiceCall, partnerId: Int) async throws -> ServiceResult {
-        var reader = FieldReader(call.parameters.fields(of: "filter"), object: "filter")
-        let ids = reader.texts("idEqual", "idIn").map(Set.init)
+        var reader = FieldReader(
+            call.parameters.fields(of: "filter"), object: "filter", maximumListValues: context.limits.maximumListValues)
+        let ids = try reader.texts("idEqual", "idIn").map(Set.init)
         try reader.finish()
-        let pager = try Pager(call.parameters)
+        let pager = try Pager(call.parameters, maximumListValues: context.limits.maximumListValues)
         let tokens = try await context.store.appTokens(partnerId: partnerId).filter { ids?.contains($0.id) ?? true }
         return .list(
             KalturaListResponse(
@@ -106,7 +107,7 @@ struct AppTokenService: KalturaService {
 
     /// Sets the fields a client may give; `adding` also takes the token itself.
     private func apply(_ fields: [String: String], to token: inout AppToken, adding: Bool) throws(FeedError) {
-        var reader = FieldReader(fields, object: "appToken")
+        var reader = FieldReader(fields, object: "appToken", maximumListValues: context.limits.maximumListValues)
         if let hashType = reader.text("hashType") {
             guard AppTokenHash(rawValue: hashType.uppercased()) != nil else {
                 throw FeedError(.invalidParameter, "appToken:hashType '\(hashType)' is not MD5, SHA1, SHA256 or SHA512")

@@ -23,7 +23,7 @@ struct BulkUploadService: KalturaService {
                     body: Array(report.summary(jobId: status.jobId).utf8)))
         default:
             try FeedContext.refuseCalendar(call.format, for: "bulk uploads")
-            let pager = try Pager(call.parameters)
+            let pager = try Pager(call.parameters, maximumListValues: context.limits.maximumListValues)
             var filter = ReportFilter()
             filter.partnerId = partnerId
             filter.limit = pager.offset + pager.pageSize

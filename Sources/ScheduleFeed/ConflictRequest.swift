@@ -19,8 +19,8 @@ public struct ConflictRequest: Equatable, Sendable {
     public var kinds: ConflictKinds
 
     /// The request of `parameters`; throws `feed.invalidParameter` naming what is missing or unreadable.
-    public init(_ parameters: KalturaParameters) throws(FeedError) {
-        var call = FieldReader(parameters.values, object: "getConflicts")
+    public init(_ parameters: KalturaParameters, maximumListValues: Int = FeedLimits().maximumListValues) throws(FeedError) {
+        var call = FieldReader(parameters.values, object: "getConflicts", maximumListValues: maximumListValues)
         guard let resources = try call.numbers("resourceIds"), !resources.isEmpty else {
             throw FeedError(.invalidParameter, "resourceIds must not be empty: the comma-separated resources to look on")
         }
@@ -31,7 +31,7 @@ public struct ConflictRequest: Equatable, Sendable {
             throw FeedError(.invalidParameter, "scheduleEventConflictType is \(kind); it is 1 (resources), 2 (blackouts) or 3 (both)")
         }
         kinds = ConflictKinds(rawValue: Int(kind))
-        var event = FieldReader(parameters.fields(of: "scheduleEvent"), object: "scheduleEvent")
+        var event = FieldReader(parameters.fields(of: "scheduleEvent"), object: "scheduleEvent", maximumListValues: maximumListValues)
         if try event.number("recurrenceType") == Int64(RecurrenceType.recurring.rawValue) {
             throw FeedError(.invalidParameter, "scheduleEvent is a series (recurrenceType 1); ask for the conflicts of each occurrence")
         }

@@ -16,8 +16,11 @@ struct FeedCall {
     /// Reads `/api_v3/service/<service>/action/<action>[/<name>/<value>…]` (or `/api_v3/service/multirequest`, or
     /// `/api_v3/` with `service` and `action` as parameters) and the request's parameters.
     ///
+    /// When `bodyIsWhole` is false the body is only the start of one: only its whole form fields and its complete
+    /// multipart parts are read, never a JSON body or a file (this finds a KS sent before the rest of a long body).
+    ///
     /// Throws `SERVICE_DOES_NOT_EXISTS` for another path and `feed.invalidParameter` for an unreadable body.
-    init(_ request: FeedRequest) throws(FeedError) {
+    init(_ request: FeedRequest, bodyIsWhole: Bool = true) throws(FeedError) {
         let segments = request.path.split(separator: "/", omittingEmptySubsequences: true)
         guard segments.first == "api_v3" else {
             throw FeedError(.unknownService, "\(request.path) is not a call: calls are /api_v3/service/<service>/action/<action>")
@@ -43,7 +46,11 @@ struct FeedCall {
         if !request.body.isEmpty {
             let mediaType = contentType.lowercased()
             if mediaType.hasPrefix("multipart/form-data") {
-                try readMultipart(request.body, contentType: contentType)
+                try readMultipart(request.body, contentType: contentType, isWhole: bodyIsWhole)
+            } else if !bodyIsWhole {
+                if mediaType.hasPrefix("application/x-www-form-urlencoded"), let end = request.body.lastIndex(of: UInt8(ascii: "&")) {
+                    parameters.addForm(Substring(decoding: request.body[..<end], as: UTF8.self))
+                }
             } else if mediaType.hasPrefix("application/json") {
                 try parameters.addJSON(.init(request.body))
             } else if mediaType.hasPrefix("application/x-www-form-urlencoded") {
@@ -61,10 +68,13 @@ struct FeedCall {
     }
 
     /// Reads a multipart body: a `json` part holds parameters, a part with a file name (or named `fileData`) is the
-    /// file, and any other part is one parameter.
-    private mutating func readMultipart(_ body: [UInt8], contentType: String) throws(FeedError) {
-        guard let boundary = Self.attribute("boundary", in: contentType) else {
+    /// file, and any other part is one parameter. Of the start of a body (`isWhole` false) the complete parts are read.
+    private mutating func readMultipart(_ body: [UInt8], contentType: String, isWhole: Bool) throws(FeedError) {
+        guard let boundary = Self.attribute("boundary", in: contentType), !boundary.isEmpty else {
             throw FeedError(.invalidParameter, "a multipart body needs a boundary in its Content-Type")
+        }
+        guard MultipartHeaderNames.areASCII(in: body, boundary: boundary) else {
+            throw FeedError(.invalidParameter, "the multipart body cannot be read: a part's header name is not ASCII")
         }
         var parts: [(headers: [String: String], body: [UInt8])] = []
         var headers: [String: String] = [:]
@@ -80,7 +90,7 @@ struct FeedCall {
         do {
             try parser.execute(body)
         } catch {
-            throw FeedError(.invalidParameter, "the multipart body cannot be read")
+            guard !isWhole else { throw FeedError(.invalidParameter, "the multipart body cannot be read") }
         }
         for part in parts {
             let disposition = part.headers["content-disposition"] ?? ""
@@ -89,7 +99,8 @@ struct FeedCall {
             if name == "json" {
                 try parameters.addJSON(.init(part.body))
             } else if fileName != nil || name == "fileData" {
-                file = (fileName, part.body)
+                // The start of a body may end just before the closing boundary's last bytes: its file is not whole.
+                if isWhole { file = (fileName, part.body) }
             } else if !name.isEmpty {
                 parameters.set(name, String(decoding: part.body, as: UTF8.self))
             }

@@ -5,10 +5,11 @@ import Schedule
 import ScheduleStore
 import Sessions
 
-/// What the services share: the store, the upload inbox, the configured folders, the clock and the logger.
+/// What the services share: the store, the upload inbox, the configured folders, the limits, the clock and the logger.
 struct FeedContext: Sendable {
     let store: any FeedStore
     let maximumUploadBytes: Int
+    let limits: FeedLimits
     let submit: ScheduleFeed.Submit
     let folderPartners: @Sendable () -> [String: Int]
     let now: @Sendable () -> Int64
@@ -37,8 +38,14 @@ struct FeedContext: Sendable {
     func logIgnoredOrders(_ orders: [String], _ call: ServiceCall) {
         guard !orders.isEmpty else { return }
         logger.notice(
-            "unknown orderBy ignored", metadata: ["orders": "\(orders)", "service": "\(call.service)", "action": "\(call.action)"])
+            "unknown orderBy ignored",
+            metadata: [
+                "orders": "\("\(orders)".excerpt(FeedContext.loggedCharacters))", "service": "\(call.service)", "action": "\(call.action)",
+            ])
     }
+
+    /// The most characters of a client's text quoted in one log line (the rest is counted, not written).
+    static let loggedCharacters = 500
 
     /// A 304 with its tag.
     static func notModified(_ tag: String) -> ServiceResult {

@@ -7,7 +7,9 @@
 ///
 /// Like Kaltura, an API call that fails is answered with HTTP 200, the exception in the body and an
 /// `X-Kaltura: error-CODE` header: Kaltura's clients read the body, never the status. Only a body refused
-/// before it is read (`feed.uploadTooLarge`, 413) gets an HTTP error status.
+/// before it is read (`feed.uploadTooLarge`, `feed.unauthenticatedBodyTooLarge`, 413) gets an HTTP error status.
+///
+/// A message quotes what the client sent only in part: it has at most `messageLimit` characters.
 public struct FeedError: Error, Equatable, Sendable {
     /// The stable codes.
     public enum Code: String, Sendable, CaseIterable {
@@ -53,6 +55,12 @@ public struct FeedError: Error, Equatable, Sendable {
         case missingUpload = "feed.missingUpload"
         /// An upload over the configured size.
         case uploadTooLarge = "feed.uploadTooLarge"
+        /// A body longer than `FeedLimits.maximumUnauthenticatedBodyBytes` without a valid KS before that point.
+        case unauthenticatedBodyTooLarge = "feed.unauthenticatedBodyTooLarge"
+        /// A list (an `…In` filter, a comma-separated list) with more values than `FeedLimits.maximumListValues`.
+        case listTooLong = "feed.listTooLong"
+        /// A request with more parameters than `FeedLimits.maximumParameters`.
+        case tooManyParameters = "feed.tooManyParameters"
         /// An upload that is not UTF-8 text.
         case uploadNotUTF8 = "feed.uploadNotUTF8"
         /// The store or the upload inbox failed.
@@ -61,7 +69,7 @@ public struct FeedError: Error, Equatable, Sendable {
         /// The HTTP status a request refused with this code gets: 200 as Kaltura answers, but 413 for a body
         /// refused unread.
         public var httpStatus: Int {
-            self == .uploadTooLarge ? 413 : 200
+            self == .uploadTooLarge || self == .unauthenticatedBodyTooLarge ? 413 : 200
         }
     }
 
@@ -70,9 +78,12 @@ public struct FeedError: Error, Equatable, Sendable {
     /// What went wrong and what to do, for people; never a credential.
     public var message: String
 
-    /// Creates an error.
+    /// The most characters of a message; the rest is left out, saying how long it was.
+    public static let messageLimit = 1_000
+
+    /// Creates an error; a message over `messageLimit` characters is cut.
     public init(_ code: Code, _ message: String) {
         self.code = code
-        self.message = message
+        self.message = message.excerpt(Self.messageLimit)
     }
 }

@@ -4,6 +4,7 @@ import Schedule
 ///
 /// Every field of `filter` and `pager` must be one we apply: an unknown or unsupported name is refused
 /// with `feed.unknownFilter` and its name, never ignored (a device that believes it filters must not get everything).
+/// A list of more than `maximumListValues` values (`FeedLimits`) is refused with `feed.listTooLong`.
 /// An `orderBy` item that names no known order is left out, as Kaltura does, and kept in `ignoredOrders` for the log.
 public struct ListRequest<Filter: Sendable>: Sendable {
     /// The filter, with times as given (relative ones not yet resolved).
@@ -27,8 +28,8 @@ extension ListRequest where Filter == EventFilter {
     ///
     /// Not supported, so refused by name: `templateEntryCategoriesIds…` and `parentCategoryIds…` (they need the
     /// categories of entries and categories, which we do not have), `sourceEntryIdEqual` (live entries), `advancedSearch`.
-    public init(events parameters: KalturaParameters) throws(FeedError) {
-        var reader = FieldReader(parameters.fields(of: "filter"), object: "filter")
+    public init(events parameters: KalturaParameters, maximumListValues: Int = FeedLimits().maximumListValues) throws(FeedError) {
+        var reader = FieldReader(parameters.fields(of: "filter"), object: "filter", maximumListValues: maximumListValues)
         var filter = EventFilter()
         if let objectType = reader.objectType {
             guard let types = Self.eventTypes[objectType] else {
@@ -44,12 +45,12 @@ extension ListRequest where Filter == EventFilter {
         filter.updatedAtLessThanOrEqual = try reader.number("updatedAtLessThanOrEqual")
         filter.createdAtGreaterThanOrEqual = try reader.number("createdAtGreaterThanOrEqual")
         filter.createdAtLessThanOrEqual = try reader.number("createdAtLessThanOrEqual")
-        filter.referenceIdIn = reader.texts("referenceIdEqual", "referenceIdIn")
+        filter.referenceIdIn = try reader.texts("referenceIdEqual", "referenceIdIn")
         filter.idIn = try reader.numbers("idEqual", "idIn")
         filter.idNotIn = try reader.numbers("idNotIn")
         filter.parentIdIn = try reader.numbers("parentIdEqual", "parentIdIn")
         filter.parentIdNotIn = try reader.numbers("parentIdNotIn")
-        filter.ownerIdIn = reader.texts("ownerIdEqual", "ownerIdIn")
+        filter.ownerIdIn = try reader.texts("ownerIdEqual", "ownerIdIn")
         filter.priorityIn = try reader.numbers("priorityEqual", "priorityIn")?.map { Int(clamping: $0) }
         filter.priorityGreaterThanOrEqual = try reader.number("priorityGreaterThanOrEqual").map { Int(clamping: $0) }
         filter.priorityLessThanOrEqual = try reader.number("priorityLessThanOrEqual").map { Int(clamping: $0) }
@@ -59,15 +60,15 @@ extension ListRequest where Filter == EventFilter {
         filter.resourceIdEqual = try reader.number("resourceIdEqual")
         filter.resourceIds = try reader.numberMatch("resourceIds")
         filter.parentResourceIds = try reader.numberMatch("parentResourceIds")
-        filter.resourceSystemNames = reader.match("resourceSystemNames")
+        filter.resourceSystemNames = try reader.match("resourceSystemNames")
         filter.categoryIds = try reader.numberMatch("categoryIds")
-        filter.entryIds = reader.match("entryIds")
-        filter.tags = reader.match("tags", like: TextWords.likePhrases)
-        let order = reader.order(EventSortField.self)
+        filter.entryIds = try reader.match("entryIds")
+        filter.tags = try reader.match("tags", like: TextWords.likePhrases)
+        let order = try reader.order(EventSortField.self)
         filter.orderBy = order.keys
         try reader.finish()
         self.init(
-            filter: filter, pager: try Pager(parameters),
+            filter: filter, pager: try Pager(parameters, maximumListValues: maximumListValues),
             usesRelativeTimes: Self.anyRelative(filter.times),
             ignoredOrders: order.unknown)
     }
@@ -86,8 +87,8 @@ extension ListRequest where Filter == EventFilter {
 extension ListRequest where Filter == ResourceFilter {
     /// The resource filter and pager of `parameters`: the fields of `KalturaScheduleResourceFilter`, the filter's
     /// `objectType` selecting the resource type.
-    public init(resources parameters: KalturaParameters) throws(FeedError) {
-        var reader = FieldReader(parameters.fields(of: "filter"), object: "filter")
+    public init(resources parameters: KalturaParameters, maximumListValues: Int = FeedLimits().maximumListValues) throws(FeedError) {
+        var reader = FieldReader(parameters.fields(of: "filter"), object: "filter", maximumListValues: maximumListValues)
         var filter = ResourceFilter()
         if let objectType = reader.objectType {
             guard let types = Self.resourceTypes[objectType] else {
@@ -99,18 +100,18 @@ extension ListRequest where Filter == ResourceFilter {
         filter.idNotIn = try reader.numbers("idNotIn")
         filter.parentIdIn = try reader.numbers("parentIdEqual", "parentIdIn")
         filter.nameEqual = reader.text("nameEqual")
-        filter.systemNameIn = reader.texts("systemNameEqual", "systemNameIn")
+        filter.systemNameIn = try reader.texts("systemNameEqual", "systemNameIn")
         filter.statusIn = try reader.codes("statusEqual", "statusIn", as: ResourceStatus.self)
-        filter.tags = reader.match("tags", like: TextWords.likePhrases)
+        filter.tags = try reader.match("tags", like: TextWords.likePhrases)
         filter.createdAtGreaterThanOrEqual = try reader.number("createdAtGreaterThanOrEqual")
         filter.createdAtLessThanOrEqual = try reader.number("createdAtLessThanOrEqual")
         filter.updatedAtGreaterThanOrEqual = try reader.number("updatedAtGreaterThanOrEqual")
         filter.updatedAtLessThanOrEqual = try reader.number("updatedAtLessThanOrEqual")
-        let order = reader.order(ResourceSortField.self)
+        let order = try reader.order(ResourceSortField.self)
         filter.orderBy = order.keys
         try reader.finish()
         self.init(
-            filter: filter, pager: try Pager(parameters),
+            filter: filter, pager: try Pager(parameters, maximumListValues: maximumListValues),
             usesRelativeTimes: Self.anyRelative(filter.times),
             ignoredOrders: order.unknown)
     }
@@ -126,8 +127,8 @@ extension ListRequest where Filter == ResourceFilter {
 
 extension Pager {
     /// The pager of a call's `parameters` (`pager:pageSize`, `pager:pageIndex`).
-    init(_ parameters: KalturaParameters) throws(FeedError) {
-        var reader = FieldReader(parameters.fields(of: "pager"), object: "pager")
+    init(_ parameters: KalturaParameters, maximumListValues: Int) throws(FeedError) {
+        var reader = FieldReader(parameters.fields(of: "pager"), object: "pager", maximumListValues: maximumListValues)
         let size = try reader.number("pageSize").map { Int(clamping: $0) }
         let index = try reader.number("pageIndex").map { Int(clamping: $0) }
         try reader.finish()

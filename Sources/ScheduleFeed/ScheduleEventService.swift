@@ -19,7 +19,7 @@ struct ScheduleEventService: KalturaService {
 
     private func list(_ call: ServiceCall) async throws -> ServiceResult {
         let partnerId = try call.requireCaller().partnerId
-        let request = try ListRequest(events: call.parameters)
+        let request = try ListRequest(events: call.parameters, maximumListValues: context.limits.maximumListValues)
         context.logIgnoredOrders(request.ignoredOrders, call)
         let minute = request.usesRelativeTimes ? context.now() / 60 * 60 : nil
         let tag = { (version: Int64) in context.entityTag(call, partnerId: partnerId, version: version, minute: minute) }
@@ -53,7 +53,8 @@ struct ScheduleEventService: KalturaService {
     /// on those resources (or their rooms and cameras) whose time overlaps the given event's.
     private func conflicts(_ call: ServiceCall) async throws -> ServiceResult {
         let partnerId = try call.requireCaller().partnerId
-        let request = try ConflictRequest(call.parameters).resolvingRelativeTimes(now: context.now())
+        let request = try ConflictRequest(call.parameters, maximumListValues: context.limits.maximumListValues).resolvingRelativeTimes(
+            now: context.now())
         let events = try await context.store.conflicts(
             partnerId: partnerId, start: request.start, end: request.end, resourceIds: request.resourceIds, kinds: request.kinds,
             ignoring: request.ignoring)

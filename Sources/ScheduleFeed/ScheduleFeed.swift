@@ -33,15 +33,17 @@ public struct ScheduleFeed: Sendable {
     /// Creates a feed over `store`.
     ///
     /// `tokens` gives the pre-shared partner tokens in force and `folderPartners` the partner of each configured
-    /// drop folder (for folder status), both asked at each request so a reload takes effect; `metrics` writes the
-    /// Prometheus exposition; `now` is the time in seconds since 1970.
+    /// drop folder (for folder status), both asked at each request so a reload takes effect; `limits` bounds what a
+    /// client may make the feed hold; `metrics` writes the Prometheus exposition; `now` is the time in seconds since 1970.
     public init(
-        store: any FeedStore, tokens: @escaping @Sendable () -> TokenBook, maximumUploadBytes: Int, submit: @escaping Submit,
-        folderPartners: @escaping @Sendable () -> [String: Int], metrics: @escaping @Sendable () async -> [UInt8] = { [] },
-        logger: Logger, now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        store: any FeedStore, tokens: @escaping @Sendable () -> TokenBook, maximumUploadBytes: Int, limits: FeedLimits = FeedLimits(),
+        submit: @escaping Submit, folderPartners: @escaping @Sendable () -> [String: Int],
+        metrics: @escaping @Sendable () async -> [UInt8] = { [] }, logger: Logger,
+        now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         let context = FeedContext(
-            store: store, maximumUploadBytes: maximumUploadBytes, submit: submit, folderPartners: folderPartners, now: now, logger: logger)
+            store: store, maximumUploadBytes: maximumUploadBytes, limits: limits, submit: submit, folderPartners: folderPartners, now: now,
+            logger: logger)
         self.context = context
         self.metrics = metrics
         let gate = SessionGate(store: store, tokens: tokens, now: now)
@@ -55,6 +57,9 @@ public struct ScheduleFeed: Sendable {
 
     /// The most bytes a request body may have: the upload limit and room for a multipart envelope.
     public var maximumBodyBytes: Int { context.maximumUploadBytes + 64 * 1024 }
+
+    /// What the feed bounds: connections, time, body bytes before the caller is known, parameters and lists.
+    public var limits: FeedLimits { context.limits }
 
     /// Answers one request; every failure is a response in the requested format, never a thrown error.
     public func respond(to request: FeedRequest) async -> FeedResponse {
@@ -88,6 +93,11 @@ public struct ScheduleFeed: Sendable {
         do {
             let call = try FeedCall(request)
             format = try FeedFormat(parameter: call.parameters["format"])
+            guard call.parameters.values.count <= limits.maximumParameters else {
+                throw FeedError(
+                    .tooManyParameters,
+                    "the request has \(call.parameters.values.count) parameters; a request may have at most \(limits.maximumParameters)")
+            }
             if call.service == "multirequest" {
                 action = "multirequest"
                 return (action, try await multirequest(call, format: format, ifNoneMatch: request.headers["if-none-match"]))
@@ -153,16 +163,50 @@ public struct ScheduleFeed: Sendable {
 
     /// The answer to a request whose body passed `maximumBodyBytes`: `feed.uploadTooLarge`, in the requested format.
     public func refuseOversizeBody(_ request: FeedRequest) -> FeedResponse {
-        let format = (try? FeedCall(request)).flatMap { try? FeedFormat(parameter: $0.parameters["format"]) } ?? .xml
-        return failure(
+        failure(
             FeedError(.uploadTooLarge, "the request body is larger than an upload may be (\(context.maximumUploadBytes) bytes)"),
-            format: format)
+            format: Self.format(of: try? FeedCall(request, bodyIsWhole: false)))
     }
 
-    /// A thrown error as the feed answers it: a `FeedError` as it is, anything else logged and `INTERNAL_SERVERL_ERROR`.
+    /// The answer to a request whose body passed `limits.maximumUnauthenticatedBodyBytes`, or nil to read on.
+    ///
+    /// `prefix` is the request with the body read so far. Its caller is known when a KS (or feed token) that
+    /// `SessionGate` accepts is in the path, the query, the `Authorization: Bearer` header, a whole form field or a
+    /// multipart field complete in the prefix (Kaltura's clients send `ks` before the file); then nil. Otherwise
+    /// `feed.unauthenticatedBodyTooLarge` (413), in the requested format.
+    public func refuseUnknownCaller(_ prefix: FeedRequest) async -> FeedResponse? {
+        let call = try? FeedCall(prefix, bodyIsWhole: false)
+        let reason: String
+        if let token = call?.token {
+            do {
+                _ = try await gate.caller(token)
+                return nil
+            } catch {
+                reason = "its KS is refused: " + feedError(error, action: "body").message
+            }
+        } else {
+            reason = "no KS comes before that point"
+        }
+        return failure(
+            FeedError(
+                .unauthenticatedBodyTooLarge,
+                "the request body is longer than \(limits.maximumUnauthenticatedBodyBytes) bytes and \(reason); send the ks in the query, "
+                    + "the Authorization: Bearer header, or as a multipart field before the file"),
+            format: Self.format(of: call))
+    }
+
+    /// The format a call asks for; XML when it asks for none or an unknown one, or cannot be read.
+    private static func format(of call: FeedCall?) -> FeedFormat {
+        call.flatMap { try? FeedFormat(parameter: $0.parameters["format"]) } ?? .xml
+    }
+
+    /// A thrown error as the feed answers it: a `FeedError` as it is, anything else logged (its text cut to
+    /// `FeedContext.loggedCharacters`) and `INTERNAL_SERVERL_ERROR`.
     private func feedError(_ error: any Error, action: String) -> FeedError {
         if let error = error as? FeedError { return error }
-        context.logger.error("feed request failed", metadata: ["action": "\(action)", "error": "\(error)"])
+        context.logger.error(
+            "feed request failed",
+            metadata: ["action": "\(action)", "error": "\(String(describing: error).excerpt(FeedContext.loggedCharacters))"])
         return FeedError(.internalError, "the request could not be answered; see the daemon's log")
     }
 

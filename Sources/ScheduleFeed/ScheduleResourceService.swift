@@ -14,7 +14,7 @@ struct ScheduleResourceService: KalturaService {
     private func list(_ call: ServiceCall) async throws -> ServiceResult {
         let partnerId = try call.requireCaller().partnerId
         try FeedContext.refuseCalendar(call.format, for: "resources")
-        let request = try ListRequest(resources: call.parameters)
+        let request = try ListRequest(resources: call.parameters, maximumListValues: context.limits.maximumListValues)
         context.logIgnoredOrders(request.ignoredOrders, call)
         let minute = request.usesRelativeTimes ? context.now() / 60 * 60 : nil
         let tag = context.entityTag(call, partnerId: partnerId, version: try await context.store.dataVersion(), minute: minute)

@@ -69,6 +69,7 @@ struct Run: AsyncParsableCommand {
                 settings: { partner in JobSettings(partnerId: partner, limits: limits) }, logger: logger)
             let feed = ScheduleFeed(
                 store: store, tokens: { feedSettings.tokens }, maximumUploadBytes: configuration.feed.maximumUploadBytes,
+                limits: configuration.feed.limits,
                 submit: { partner, kind, name, bytes in try await inbox.submit(partnerId: partner, kind: kind, name: name, bytes: bytes) },
                 folderPartners: { feedSettings.folderPartners },
                 metrics: {

@@ -102,6 +102,32 @@ import Testing
         #expect(!output.contains("Hunter2Secret") && !output.contains("Hunter3Secret"), "a password is never repeated: \(output)")
     }
 
+    @Test func theFeedsLimitsAreCheckedAndNamedWithTheirPaths() async throws {
+        let root = try TemporaryDirectory()
+        try root.write(
+            "c.yaml",
+            """
+            feed:
+              idleTimeoutSeconds: 0
+              headerTimeoutSeconds: -1
+              maxConnections: 0
+              maxUnauthenticatedBodyKilobytes: 0
+              maxListValues: -5
+              maxParameters: 2000000000
+            """)
+        let output = try Self.checkConfig("c.yaml", in: root)
+        for expected in [
+            "feed.idleTimeoutSeconds (line 2): must be more than 0 seconds and at most a day (86400)",
+            "feed.headerTimeoutSeconds (line 3): must be more than 0 seconds and at most a day (86400)",
+            "feed.maxConnections (line 4): must be 1…1000000000",
+            "feed.maxUnauthenticatedBodyKilobytes (line 5): must be 1…1000000000",
+            "feed.maxListValues (line 6): must be 1…1000000000",
+            "feed.maxParameters (line 7): must be 1…1000000000",
+        ] {
+            #expect(output.contains(expected), "\(expected) in \(output)")
+        }
+    }
+
     /// The output of `check-config --config name` in `root`, which must find problems.
     private static func checkConfig(_ name: String, in root: TemporaryDirectory) throws -> String {
         let check = try Daemon(["check-config", "--config", name], in: root.path, logPath: root.path + "/out")

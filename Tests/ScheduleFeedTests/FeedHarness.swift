@@ -34,7 +34,7 @@ final class FeedHarness: Sendable {
         PartnerToken(partnerId: 5, sha256: PartnerToken.hash("token-old"), expiresAt: 1_000_000_000),
     ])
 
-    init(maximumUploadBytes: Int = 1 << 20, watchFolder: Bool = true) async throws {
+    init(maximumUploadBytes: Int = 1 << 20, limits: FeedLimits = FeedLimits(), watchFolder: Bool = true) async throws {
         root = try TemporaryDirectory()
         drop = root.path + "/drop"
         try FileManager.default.createDirectory(atPath: drop, withIntermediateDirectories: true)
@@ -45,7 +45,7 @@ final class FeedHarness: Sendable {
         let inbox = UploadInbox(
             store: store, runner: runner, directory: root.path + "/uploads", settings: { JobSettings(partnerId: $0) }, logger: quiet)
         let feed = ScheduleFeed(
-            store: store, tokens: { Self.tokens }, maximumUploadBytes: maximumUploadBytes,
+            store: store, tokens: { Self.tokens }, maximumUploadBytes: maximumUploadBytes, limits: limits,
             submit: { partner, kind, name, bytes in try await inbox.submit(partnerId: partner, kind: kind, name: name, bytes: bytes) },
             folderPartners: { ["drop": 5] }, logger: quiet)
         let bound = self.bound
@@ -72,8 +72,11 @@ final class FeedHarness: Sendable {
         _ = await task.result
     }
 
+    /// The port the feed listens on.
+    var port: Int { bound.port.load(ordering: .relaxed) }
+
     /// The feed's base address.
-    var base: String { "http://127.0.0.1:\(bound.port.load(ordering: .relaxed))" }
+    var base: String { "http://127.0.0.1:\(port)" }
 
     /// A GET of `path` (with its query) and its status, headers and body.
     func get(_ path: String, headers: [String: String] = [:]) async throws -> Reply {
@@ -92,15 +95,21 @@ final class FeedHarness: Sendable {
         return try await send(request)
     }
 
-    /// A multipart POST with the file as part `fileData`, as Kaltura's clients send it.
-    func upload(_ path: String, name: String, file: Data, fields: [String: String] = [:]) async throws -> Reply {
+    /// A multipart POST with the file as part `fileData`, as Kaltura's clients send it: `fields` before the file,
+    /// `trailingFields` after it.
+    func upload(
+        _ path: String, name: String, file: Data, fields: [String: String] = [:], trailingFields: [String: String] = [:]
+    ) async throws -> Reply {
         let boundary = "----scheduledrop-\(UUID().uuidString)"
-        var body = Data()
-        for (field, value) in fields {
-            body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field)\"\r\n\r\n\(value)\r\n".utf8)
+        func parts(_ fields: [String: String]) -> Data {
+            fields.reduce(into: Data()) { body, field in
+                body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(field.key)\"\r\n\r\n\(field.value)\r\n".utf8)
+            }
         }
+        var body = parts(fields)
         body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"fileData\"; filename=\"\(name)\"\r\n".utf8)
-        body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + file + Data("\r\n--\(boundary)--\r\n".utf8)
+        body += Data("Content-Type: application/octet-stream\r\n\r\n".utf8) + file + Data("\r\n".utf8)
+        body += parts(trailingFields) + Data("--\(boundary)--\r\n".utf8)
         return try await post(path, body: body, contentType: "multipart/form-data; boundary=\(boundary)")
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Ingestion
 import Logging
 import Schedule
+import ScheduleFeed
 import ScheduleStore
 import TestSupport
 import Testing
@@ -199,6 +200,31 @@ struct FeedUploadTests {
         let reports = try await harness.get("/api_v3/service/bulkupload_bulk/action/list?format=1&ks=token-five").json()
         #expect((reports["objects"] as? [[String: Any]])?.map { $0["fileName"] as? String } == ["one.ics"])
         #expect(try await harness.get("/healthz").text == "ok\n")
+        await harness.stop()
+    }
+
+    @Test("an upload longer than the unauthenticated limit is read when its ks comes first, and refused when it comes after the file")
+    func uploadLongerThanTheUnauthenticatedLimit() async throws {
+        var limits = FeedLimits()
+        limits.maximumUnauthenticatedBodyBytes = 16 * 1024
+        let harness = try await FeedHarness(limits: limits, watchFolder: false)
+        let day = FeedListTests.day
+        let events = (0..<400).map {
+            ["UID:talk-\($0)", "DTSTART:\(utc(day + Int64($0) * 3600))", "DTEND:\(utc(day + Int64($0) * 3600 + 1800))"]
+        }
+        let file = Data(calendar(events).utf8)
+        #expect(file.count > 2 * limits.maximumUnauthenticatedBodyBytes)
+        let path = "/api_v3/service/schedule_scheduleevent/action/addFromBulkUpload?format=1"
+        let accepted = try await harness.upload(path, name: "long.ics", file: file, fields: ["ks": "token-five"])
+        #expect(accepted.status == 200, "\(accepted.text)")
+        #expect(try accepted.json()["objectType"] as? String == "KalturaBulkUpload")
+
+        let late = try await harness.upload(path, name: "late.ics", file: file, trailingFields: ["ks": "token-five"])
+        #expect(late.status == 413)
+        #expect(late.errorCode == "feed.unauthenticatedBodyTooLarge")
+        #expect(try (late.json()["message"] as? String)?.contains("no KS comes before") == true, "\(late.text)")
+        let forged = try await harness.upload(path, name: "forged.ics", file: file, fields: ["ks": "token-nobody"])
+        #expect(forged.errorCode == "feed.unauthenticatedBodyTooLarge")
         await harness.stop()
     }
 }

@@ -1,5 +1,8 @@
 import Foundation
+import Logging
 import Schedule
+import ScheduleStore
+import TestSupport
 import Testing
 
 @testable import ScheduleFeed
@@ -118,5 +121,56 @@ struct KalturaParametersTests {
         #expect(FeedContext.matches("\"x\", \"a\"", "\"a\""))
         #expect(FeedContext.matches("*", "\"a\""))
         #expect(!FeedContext.matches("\"b\"", "\"a\""))
+    }
+
+    @Test("the start of a multipart body gives its complete fields, never a file, even one cut before the last byte")
+    func startOfMultipartBody() throws {
+        let body =
+            "--b\r\nContent-Disposition: form-data; name=\"ks\"\r\n\r\nabc\r\n--b\r\nContent-Disposition: form-data; name=\"fileData\"; "
+            + "filename=\"a.ics\"\r\n\r\nBEGIN:VCALENDAR\r\n\r\n--b--\r\n"
+        var request = FeedRequest(
+            method: "POST", path: "/api_v3/service/schedule_scheduleevent/action/addFromBulkUpload",
+            headers: ["content-type": "multipart/form-data; boundary=b"], body: Array(body.utf8))
+        #expect(try FeedCall(request).file?.name == "a.ics")
+        for cut in [body.utf8.count - 1, body.utf8.count - 20, 60] {
+            request.body = Array(body.utf8.prefix(cut))
+            let start = try FeedCall(request, bodyIsWhole: false)
+            #expect(start.file == nil, "cut at \(cut)")
+            #expect(start.token == "abc", "cut at \(cut)")
+        }
+    }
+
+    @Test("a multipart body with a part header name that is not ASCII is refused, not handed to MultipartKit (which traps)")
+    func nonASCIIPartHeaderName() async throws {
+        // Found by scripts/fuzz feed: MultipartKit 4.7.1 indexes a 128-entry table with each header-name byte.
+        let body =
+            Array("--b\r\nContent-Disposition: form-data; name=\"ks\"\r\nX-".utf8) + [0xFF, 0xFE]
+            + Array(": 1\r\n\r\nabc\r\n--b--\r\n".utf8)
+        let request = FeedRequest(
+            method: "POST", path: "/api_v3/service/schedule_scheduleevent/action/list",
+            headers: ["content-type": "multipart/form-data; boundary=b"], body: body)
+        #expect(throws: FeedError.self) { try FeedCall(request) }
+        #expect(throws: FeedError.self) { try FeedCall(request, bodyIsWhole: false) }
+        // An empty boundary (MultipartKit's parser traps on one).
+        var noBoundary = request
+        noBoundary.headers["content-type"] = "multipart/form-data; boundary= ;x=y"
+        #expect(throws: FeedError.self) { try FeedCall(noBoundary) }
+        #expect(throws: FeedError.self) { try FeedCall(noBoundary, bodyIsWhole: false) }
+        // A header value holding a bare LF: the next name starts after the CR LF, not after that LF.
+        var bareLF = request
+        bareLF.body =
+            Array("--b\r\nContent-Disposition: form-data; name=\"a\u{0A}\r\n".utf8) + [0xA2, 0x9D] + Array("c\r\n\r\nx\r\n--b--\r\n".utf8)
+        #expect(throws: FeedError.self) { try FeedCall(bareLF) }
+        let root = try TemporaryDirectory()
+        let feed = ScheduleFeed(
+            store: try SQLiteStore(path: root.path + "/store.sqlite"), tokens: { TokenBook([]) }, maximumUploadBytes: 1 << 20,
+            submit: { _, _, _, _ in 0 }, folderPartners: { [:] }, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        #expect(await feed.respond(to: request).headers["X-Kaltura"] == "error-feed.invalidParameter")
+        let utf8FileName = Array(
+            ("--b\r\nContent-Disposition: form-data; name=\"ks\"\r\n\r\nabc\r\n--b\r\nContent-Disposition: form-data; name=\"fileData\"; "
+                + "filename=\"caf\u{E9}.ics\"\r\n\r\nBEGIN:VCALENDAR\r\n--b--\r\n").utf8)
+        var named = request
+        named.body = utf8FileName
+        #expect(try FeedCall(named).file?.name == "caf\u{E9}.ics")
     }
 }
