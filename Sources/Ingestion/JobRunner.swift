@@ -68,9 +68,10 @@ public struct JobRunner: Sendable {
         let began = clock.now
         let startedAt = isoTime(Int64(Date().timeIntervalSince1970))
         let cutOff = if let ticket { try await store.startJob(ticket, run: run) } else { 0 }
-        if let ticket, cutOff > 0 {
-            logger.warning(
-                "job was cut off before it finished",
+        if let ticket {
+            // The file in hand, should the daemon die with it; a warning once an earlier run did.
+            logger.log(
+                level: cutOff > 0 ? .warning : .info, "job started",
                 metadata: [
                     "folder": "\(identity.folderId)", "path": "\(identity.path)", "job": "\(ticket.jobId)", "cut_off": "\(cutOff)",
                     "limit": "\(cutOffLimit)",

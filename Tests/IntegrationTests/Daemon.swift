@@ -52,6 +52,35 @@ final class Daemon {
         return process.terminationStatus
     }
 
+    /// Sends `signal` the moment the output contains `text` `count` times (or more), and waits for the process to end.
+    ///
+    /// The log is watched by a thread of its own, not a task: on a loaded machine the cooperative pool can be held up
+    /// for seconds, longer than a job lasts, while a thread is scheduled within milliseconds.
+    func stop(_ signal: Int32, whenOutputShows text: String, count: Int = 1, timeout: Duration = .seconds(120)) async throws {
+        let logPath = self.logPath
+        let pid = process.processIdentifier
+        let seen: Bool = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let deadline = ContinuousClock.now + timeout
+                while ContinuousClock.now < deadline {
+                    let output = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+                    if output.components(separatedBy: text).count - 1 >= count {
+                        kill(pid, signal)
+                        continuation.resume(returning: true)
+                        return
+                    }
+                    usleep(2_000)
+                }
+                continuation.resume(returning: false)
+            }
+        }
+        guard seen else {
+            Issue.record("the log never showed \(text.debugDescription) \(count) time(s); it ends with:\n\(output.suffix(6_000))")
+            throw CancellationError()
+        }
+        process.waitUntilExit()
+    }
+
     /// Waits until the output contains `text` `count` times (or more).
     func waitForOutput(_ text: String, count: Int = 1, timeout: Duration = .seconds(30)) async throws {
         try await waitUntil("the log shows \(text.debugDescription) \(count) time(s)", timeout: timeout) {
