@@ -81,7 +81,9 @@ public struct CalendarReader {
     private mutating func nextLine() throws -> ContentLine? {
         while true {
             do {
-                return try lines.next()
+                let line = try lines.next()
+                if let repair = lines.repairOfLastLine, calendarCount > 0 { skippedCalendarLines.append(repair) }
+                return line
             } catch let error as ICalendarError where calendarCount == 0 && error.code != .readFailed {
                 throw ICalendarError(.notICalendar, line: error.line, "expected BEGIN:VCALENDAR; \(error.message)")
             } catch let error as ICalendarError where error.code == .malformedContentLine || error.code == .invalidUTF8 {
@@ -107,6 +109,7 @@ public struct CalendarReader {
             do {
                 guard let line = try lines.next() else { break }
                 next = line
+                if let repair = lines.repairOfLastLine { stack[stack.count - 1].skippedLines.append(repair) }
             } catch let error as ICalendarError where error.code == .malformedContentLine || error.code == .invalidUTF8 {
                 stack[stack.count - 1].skippedLines.append(error)
                 continue

@@ -8,8 +8,9 @@ public struct Component: Equatable, Sendable {
     public var components: [Component]
     /// The 1-based line of the component's `BEGIN`.
     public var line: Int
-    /// Content lines inside the component that could not be read (no `:`, a malformed parameter, bad UTF-8), each
-    /// skipped so that the rest of the component is kept; empty for a clean component.
+    /// Content lines inside the component that could not be read (no `:`, a malformed parameter), each skipped so
+    /// that the rest of the component is kept, and lines read repaired (bad UTF-8 read as U+FFFD); empty for a clean
+    /// component.
     public var skippedLines: [ICalendarError] = []
 
     /// Creates a component.

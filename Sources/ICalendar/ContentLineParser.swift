@@ -7,23 +7,35 @@
 /// Splits one unfolded content line into name, parameters and value.
 ///
 /// Names are upper-cased and kept in a small table, so the names a file repeats on every event
-/// are made once; so are the parameters (`;TZID=Europe/Berlin`) a file repeats. The whole line
-/// must be valid UTF-8.
+/// are made once; so are the parameters (`;TZID=Europe/Berlin`) a file repeats. A line that is
+/// not valid UTF-8 is read with U+FFFD in place of each bad sequence, and `repaired` says so.
 struct ContentLineParser {
     private var names = NameTable()
     private var parameterLists = ParameterTable()
+    /// Why the line parsed last was repaired (`invalidUTF8`); nil when it was read as written.
+    private(set) var repaired: ICalendarError?
 
     /// Parses `bytes`, the unfolded line that starts on physical line `line`; while `arena` is open, the value
     /// is kept there as bytes rather than made a string.
     mutating func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int, arena: inout ValueArena) throws -> ContentLine {
+        repaired = nil
         guard isValidUTF8(bytes) else {
-            throw ICalendarError(.invalidUTF8, line: line, "content line is not valid UTF-8")
+            let text = String(decoding: bytes, as: UTF8.self)
+            var valid = Array(text.utf8)
+            let parsed = try valid.withUnsafeMutableBufferPointer { try parse(UnsafeBufferPointer($0), line: line, arena: &arena) }
+            repaired = ICalendarError(
+                .invalidUTF8, line: line,
+                "content line is not valid UTF-8; each bad byte sequence was read as U+FFFD: \(excerpt(text))")
+            return parsed
         }
         func text(_ from: Int, _ to: Int) -> String {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[from..<to]), as: UTF8.self)
         }
+        var readName: String?
         func malformed(_ why: String) -> ICalendarError {
-            ICalendarError(.malformedContentLine, line: line, "\(why): \(excerpt(String(decoding: bytes, as: UTF8.self)))")
+            var error = ICalendarError(.malformedContentLine, line: line, "\(why): \(excerpt(String(decoding: bytes, as: UTF8.self)))")
+            error.property = readName
+            return error
         }
         var index = 0
         let count = bytes.count
@@ -35,6 +47,7 @@ struct ContentLineParser {
         var end = nameEnd(from: 0)
         guard end > 0 else { throw malformed("content line has no name") }
         let name = names.name(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+        readName = name
         index = end
         var parameters: [Parameter] = []
         if index < count, bytes[index] == UInt8(ascii: ";"), let known = parameterLists.lookup(bytes, from: index) {

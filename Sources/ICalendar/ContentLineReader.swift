@@ -31,6 +31,9 @@ public struct ContentLineReader {
     /// The number of physical lines read so far.
     public var linesRead: Int { physicalLines }
 
+    /// Why the line `next()` returned last was repaired (bad UTF-8 read as U+FFFD); nil when it was read as written.
+    public var repairOfLastLine: ICalendarError? { parser.repaired }
+
     /// Returns the next content line, or nil at the end of the data.
     public mutating func next() throws -> ContentLine? {
         if !startChecked {

@@ -51,6 +51,9 @@ public struct ICalendarError: Error, Equatable, Sendable, CustomStringConvertibl
     public var line: Int
     /// A message for people.
     public var message: String
+    /// The name of the content line the problem is in, when it could be read (`DTEND` of a line with a broken
+    /// parameter); nil otherwise.
+    public var property: String? = nil
 
     /// Creates an error.
     public init(_ code: Code, line: Int, _ message: String) {

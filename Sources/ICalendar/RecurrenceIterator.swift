@@ -9,6 +9,11 @@
 ///
 /// A rule that yields nothing through a whole cycle of the calendar (400 years, longer for some
 /// intervals) makes `next()` throw `recurrenceNeverMatches` instead of searching on.
+///
+/// An instance of an HOURLY, MINUTELY or SECONDLY rule at a wall time its zone skips (clocks going forward) is
+/// ignored and not counted (RFC 5545 §3.3.10): moved forward it would fall on the next real instance. An instance
+/// of a DAILY or longer rule in a gap is kept, and moved forward as DTSTART itself is (§3.3.5), so a lecture at
+/// 02:30 is not lost on the night clocks change.
 public struct RecurrenceIterator: Sendable {
     /// The rule being expanded.
     public let rule: RecurrenceRule
@@ -31,6 +36,8 @@ public struct RecurrenceIterator: Sendable {
     private let startSeconds: Int64
     /// The instant of a wall time of the series, as `LocalDateTime.wallSeconds`.
     private let instant: @Sendable (Int64) -> Int64
+    /// Whether a wall time exists on the series' clock; consulted for sub-daily rules only.
+    private let wallExists: @Sendable (Int64) -> Bool
     private let limit: Limit
     private let line: Int
 
@@ -69,10 +76,11 @@ public struct RecurrenceIterator: Sendable {
     }
 
     /// Creates an iterator as `init(rule:start:startIsDate:includeStart:line:instant:)` does, with `instantOfWall`
-    /// taking wall times as `LocalDateTime.wallSeconds`.
+    /// taking wall times as `LocalDateTime.wallSeconds`, and `wallExists` saying whether a wall time exists on the
+    /// series' clock (all do on a floating or UTC one).
     init(
         rule: RecurrenceRule, start: LocalDateTime, startIsDate: Bool, includeStart: Bool, line: Int = 0,
-        instantOfWall: @escaping @Sendable (Int64) -> Int64
+        instantOfWall: @escaping @Sendable (Int64) -> Int64, wallExists: @escaping @Sendable (Int64) -> Bool = { _ in true }
     ) throws {
         guard start.isValid else { throw ICalendarError(.invalidDateTime, line: line, "DTSTART \(start) is not a valid date-time") }
         if startIsDate && !rule.frequency.isDailyOrLonger {
@@ -81,6 +89,7 @@ public struct RecurrenceIterator: Sendable {
         self.rule = rule
         self.start = start
         self.instant = instantOfWall
+        self.wallExists = wallExists
         self.line = line
         let start = startIsDate ? LocalDateTime(year: start.year, month: start.month, day: start.day) : start
         expander = try PeriodExpander(rule: rule, start: start, startIsDate: startIsDate, line: line)
@@ -122,6 +131,7 @@ public struct RecurrenceIterator: Sendable {
                 finished = true
                 return nil
             }
+            if !rule.frequency.isDailyOrLonger && !wallExists(wall) { continue }
             if let value = count(wall) { return value }
         }
         return nil

@@ -69,9 +69,15 @@ public struct RecurrenceSet: Sendable {
                 starts.append(begins)
             }
         }
-        func emit(_ start: DateTimeValue, duration: Int64, id: DateTimeValue?, from component: Component) throws {
+        /// An occurrence at `start` lasting `timing`'s exact length when it has one, else its wall-clock length.
+        func emit(_ start: DateTimeValue, timing: Timing, id: DateTimeValue?, from component: Component) throws {
             let resolvedStart = try zones.resolved(start)
-            let resolvedEnd = try zones.resolved(start.adding(seconds: duration))
+            let resolvedEnd =
+                if let exact = timing.exactDuration, resolvedStart.isAbsolute {
+                    DateTimeValue.utc(LocalDateTime(wallSeconds: resolvedStart.local.wallSeconds + exact))
+                } else {
+                    try zones.resolved(start.adding(seconds: timing.duration))
+                }
             emit(begins: resolvedStart.local.wallSeconds, ends: resolvedEnd.local.wallSeconds) {
                 Occurrence(recurrenceID: id, start: resolvedStart, end: resolvedEnd, component: component)
             }
@@ -83,7 +89,7 @@ public struct RecurrenceSet: Sendable {
                 let exclusions = try Exclusions(master, zones: &zones)
                 guard !exclusions.excludes(key: try zones.key(of: timing.start), wall: timing.start.local.wallSeconds) else { return [] }
             }
-            try emit(timing.start, duration: timing.duration, id: nil, from: master)
+            try emit(timing.start, timing: timing, id: nil, from: master)
             return result
         }
         var replacements = try overrideTable(zones: &zones)
@@ -100,6 +106,7 @@ public struct RecurrenceSet: Sendable {
             let from = futures.isEmpty ? window.lowerBound - max(timing.duration, 0) - 2 * 86_400 : Int64.min
             let series = timing.start
             let endKey = try zones.converter(for: series)
+            let wallOf = try zones.wallConverter(for: series)
             for (key, instance) in try instances(
                 of: master, timing: timing, excluding: exclusions, from: from, dropping: replacements.isEmpty, before: window.upperBound,
                 zones: &zones)
@@ -113,21 +120,24 @@ public struct RecurrenceSet: Sendable {
                 if let replacement = replacements.removeValue(forKey: key)
                     ?? (isDate ? replacements.removeValue(forKey: dayKeys[key] ?? .min) : nil)
                 {
-                    try emit(
-                        replacement.timing.start, duration: replacement.timing.duration, id: replacement.id, from: replacement.component)
+                    try emit(replacement.timing.start, timing: replacement.timing, id: replacement.id, from: replacement.component)
                 } else if let future = futures.last(where: { $0.key < key }) {
-                    try emit(start.adding(seconds: future.shift), duration: future.timing.duration, id: id, from: future.component)
+                    try emit(start.adding(seconds: future.shift), timing: future.timing, id: id, from: future.component)
                 } else if instance.written == nil && series.isAbsolute {
-                    // An instance of the series' own UTC or zoned clock: its end's instant comes from its wall time.
-                    let ends = endKey(instance.wall + timing.duration)
+                    // An instance of the series' own UTC or zoned clock: it lasts the exact length a DTEND gives, else
+                    // its end's instant comes from its wall time, from the wall time it starts at (moved forward out
+                    // of a gap, as DTSTART would be), so that it is never cut to nothing.
+                    let ends = timing.exactDuration.map { key + $0 } ?? endKey(wallOf(key) + timing.duration)
                     emit(begins: key, ends: ends) {
                         Occurrence(recurrenceID: id, start: resolvedStart, end: .utc(LocalDateTime(wallSeconds: ends)), component: master)
                     }
-                } else {
-                    let resolvedEnd = try zones.resolved(start.adding(seconds: instance.duration ?? timing.duration))
+                } else if let duration = instance.duration {
+                    let resolvedEnd = try zones.resolved(start.adding(seconds: duration))
                     emit(begins: resolvedStart.local.wallSeconds, ends: resolvedEnd.local.wallSeconds) {
                         Occurrence(recurrenceID: id, start: resolvedStart, end: resolvedEnd, component: master)
                     }
+                } else {
+                    try emit(start, timing: timing, id: id, from: master)
                 }
             }
         }
@@ -135,7 +145,7 @@ public struct RecurrenceSet: Sendable {
         for replacement in replacements.values.sorted(by: { $0.key < $1.key }) {
             let outdated = replacement.component.hasProperty(upperCased: "RRULE") && replacement.sequence < masterSequence
             guard !outdated, !exclusions.excludes(key: replacement.key, wall: replacement.id.local.wallSeconds) else { continue }
-            try emit(replacement.timing.start, duration: replacement.timing.duration, id: replacement.id, from: replacement.component)
+            try emit(replacement.timing.start, timing: replacement.timing, id: replacement.id, from: replacement.component)
         }
         // Usually already in order: instances come in order, and overrides that replace none are rare.
         guard zip(starts, starts.dropFirst()).contains(where: { $0 > $1 }) else { return result }
@@ -163,10 +173,11 @@ public struct RecurrenceSet: Sendable {
         }
         if !rules.isEmpty {
             let convert = try zones.converter(for: start)
+            let wallOf = try zones.wallConverter(for: start)
             for (index, rule) in rules.enumerated() {
                 var iterator = try RecurrenceIterator(
                     rule: rule, start: start.local, startIsDate: start.isDate, includeStart: index == 0, line: master.line,
-                    instantOfWall: convert)
+                    instantOfWall: convert, wallExists: { wallOf(convert($0)) == $0 })
                 if rule.count == nil && from > Int64.min + 86_400 {
                     iterator.skip(to: LocalDateTime(wallSeconds: from - 86_400))
                 }
@@ -283,23 +294,31 @@ private struct Replacement {
 
 /// A component's start and its length in wall-clock seconds (DTEND − DTSTART, or DURATION, or the RFC 5545 default).
 ///
-/// DTEND on the start's own clock is subtracted on that clock; in another zone, as instants. An
-/// end before the start is read as the two swapped, as common readers do.
+/// DTEND on the start's own clock is subtracted on that clock; in another zone, as instants; a floating DTEND beside
+/// a UTC or zoned DTSTART is read on the start's clock (`DateTimeValue.endOnClock(of:)`). An end before the start is
+/// read as the two swapped, as common readers do. A DTEND of a UTC or zoned start also gives the exact length, which
+/// every instance keeps (RFC 5545 §3.8.5.3), across a change of offset too; DURATION is nominal.
 struct Timing {
     /// The DTSTART value.
     var start: DateTimeValue
     /// The length on the start's wall clock.
     var duration: Int64
+    /// The length in seconds of time when a DTEND gives it and the start is UTC or zoned; nil otherwise.
+    var exactDuration: Int64?
 
     /// The timing of `component`, or nil when it has no DTSTART (such a VEVENT has no occurrence).
     init?(_ component: Component, zones: inout ZoneResolver) throws {
         guard let property = component.property(upperCased: "DTSTART") else { return nil }
         start = try DateTimeValue(property)
-        if let property = component.property(upperCased: "DTEND"), let end = try? DateTimeValue(property) {
+        if let property = component.property(upperCased: "DTEND"), let written = try? DateTimeValue(property) {
+            let end = written.endOnClock(of: start)
             if start.isSameClock(as: end) {
                 duration = end.local.wallSeconds - start.local.wallSeconds
             } else {
                 duration = try zones.key(of: end) - zones.key(of: start)
+            }
+            if start.isAbsolute && end.isAbsolute {
+                exactDuration = abs(try zones.key(of: end) - zones.key(of: start))
             }
             if duration < 0 {
                 start = end
@@ -321,6 +340,14 @@ extension DateTimeValue {
         case .utc, .zoned: true
         case .date, .floating: false
         }
+    }
+
+    /// The value as the end of an event that starts at `start`: a floating end beside a UTC or zoned start is read on
+    /// the start's clock, as RFC 5545 §3.8.2.2 wants DTEND in DTSTART's form and the writer of such a file meant; any
+    /// other value as written.
+    public func endOnClock(of start: DateTimeValue) -> DateTimeValue {
+        guard case .floating(let local) = self, start.isAbsolute else { return self }
+        return start.replacingLocal(local)
     }
 
     /// Whether both values are read on one clock: both dates, both floating, both UTC, or both with the same TZID.

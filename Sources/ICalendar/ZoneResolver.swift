@@ -119,6 +119,14 @@ public struct ZoneResolver: Sendable {
         return { zone.instant(ofWall: $0) }
     }
 
+    /// A function from keys (see `key(of:)`) to wall-clock times on `value`'s clock: the inverse of `converter(for:)`
+    /// but for a time in a gap, which it gives as the wall time the gap moves it to.
+    mutating func wallConverter(for value: DateTimeValue) throws -> @Sendable (Int64) -> Int64 {
+        guard case .zoned(_, let tzid) = value else { return { $0 } }
+        let zone = try knownZone(tzid)
+        return { $0 + Int64(zone.offset(atInstant: $0)) }
+    }
+
     /// The zone a TZID names; `unknownTimeZone` when it names none, so that an unknown zone never becomes UTC silently.
     private mutating func knownZone(_ tzid: String, line: Int = 0) throws -> Zone {
         guard let zone = zone(for: tzid) else {

@@ -100,6 +100,14 @@ public struct SeriesBuilder: Sendable {
             return (occurrences, lastStart)
         }
         var (occurrences, lastStart) = try expand(validOverrides)
+        if occurrences.isEmpty && (bounded || first < horizonEnd),
+            try RecurrenceSet(uid: uid, components: [master] + validOverrides)
+                .occurrences(overlapping: Self.earliest..<windowEnd, zones: &zones).isEmpty
+        {
+            mapped.warnings.append(
+                ValidationError(
+                    .noOccurrences, "series \(uid) has no occurrence: its EXDATEs remove every instance its rules and RDATEs make"))
+        }
         var spentCancellations: Set<Int> = []
         if !validOverrides.isEmpty {
             // An export's occurrences read back: one the master makes just so, or one cancelled that the series no longer has.

@@ -30,6 +30,10 @@ public struct VEventMapper: Sendable {
         ]
     ).union(KalturaProperties.knownProperties)
 
+    /// The properties that say when an event happens: a VEVENT with one of them unreadable is rejected rather than
+    /// read without it (a series as a single event, an event as zero-length).
+    static let timeProperties: Set<String> = ["DTSTART", "DTEND", "DURATION", "RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"]
+
     /// The partner that owns the events.
     public var partnerId: Int
     /// The event type when the VEVENT does not say.
@@ -87,6 +91,12 @@ public struct VEventMapper: Sendable {
                 .controlCharacter,
                 "\(name) of VEVENT \(uid) held control characters (a NUL, an escape …); each was replaced by U+FFFD")
         }
+        if let broken = component.skippedLines.first(where: { $0.property.map(Self.timeProperties.contains) ?? false }) {
+            throw ValidationError(
+                .unreadableTime,
+                "VEVENT \(uid): \(broken.property ?? "") at line \(broken.line) cannot be read (\(broken.message)); the times "
+                    + "of an event are never guessed")
+        }
         let kaltura = try KalturaProperties(component, partnerId: partnerId)
         guard let startProperty = component.property("DTSTART") else {
             throw ValidationError(.missingStart, "VEVENT \(uid) has no DTSTART")
@@ -99,8 +109,18 @@ public struct VEventMapper: Sendable {
         if endProperty != nil && durationProperty != nil {
             throw ValidationError(.endAndDuration, "VEVENT \(uid) has both DTEND and DURATION; RFC 5545 allows one")
         }
+        var endWarnings: [ValidationError] = []
         if let endProperty {
-            end = try instant(of: try DateTimeValue(endProperty), zones: &zones, line: endProperty.line)
+            let written = try DateTimeValue(endProperty)
+            let endValue = written.endOnClock(of: startValue)
+            if case .floating = written, endValue != written {
+                endWarnings.append(
+                    ValidationError(
+                        .endZoneAssumed,
+                        "DTEND of VEVENT \(uid) at line \(endProperty.line) has no zone while DTSTART has one; it was read in "
+                            + "DTSTART's (\(zoneLabel(startValue) ?? "UTC")), as RFC 5545 wants the two in the same form"))
+            }
+            end = try instant(of: endValue, zones: &zones, line: endProperty.line)
         } else if let durationProperty {
             let duration = try ICalDuration(parsing: durationProperty.value, line: durationProperty.line)
             end =
@@ -124,8 +144,23 @@ public struct VEventMapper: Sendable {
             [component.property("METHOD"), calendarProperties.first { $0.name == "METHOD" }]
             .contains { $0?.value.asciiUppercased == "CANCEL" }
             || component.property("STATUS")?.value.asciiUppercased == "CANCELLED"
+        // A single event whose own EXDATE removes its only instance does not happen (RFC 5545 §3.8.5.1).
+        var excluded = false
+        if component.property("RRULE") == nil && component.property("RDATE") == nil {
+            for property in component.properties(named: "EXDATE") {
+                for value in try DateTimeValue.list(property) where try instant(of: value, zones: &zones, line: property.line) == start {
+                    excluded = true
+                }
+            }
+        }
+        if excluded {
+            endWarnings.append(
+                ValidationError(.noOccurrences, "VEVENT \(uid) has no occurrence: its own EXDATE removes its start; it is stored cancelled")
+            )
+        }
         let status: EventStatus =
-            kaltura.status == .deleted ? .deleted : (cancelled || kaltura.status == .cancelled ? .cancelled : .active)
+            kaltura.status == .deleted
+            ? .deleted : (cancelled || excluded || kaltura.status == .cancelled ? .cancelled : .active)
         let rules = try component.properties(named: "RRULE").map(\.value.trimmingSpaces).filter { !$0.isEmpty }.map { rule in
             try storedRule(rule, start: startValue, zones: &zones)
         }
@@ -152,7 +187,7 @@ public struct VEventMapper: Sendable {
             ownerId: kaltura.ownerId,
             priority: component.property("PRIORITY").flatMap { Int($0.value.trimmingSpaces) }.flatMap { (0...9).contains($0) ? $0 : nil }
         )
-        return MappedEvent(event: event, kaltura: kaltura, warnings: controlWarnings + kaltura.warnings)
+        return MappedEvent(event: event, kaltura: kaltura, warnings: controlWarnings + endWarnings + kaltura.warnings)
     }
 
     /// Throws `eventTooLong` when `duration` passes the limit.

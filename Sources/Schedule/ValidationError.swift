@@ -66,6 +66,12 @@ public struct ValidationError: Error, Equatable, Sendable {
         case overrideNotMaterialized = "event.overrideNotMaterialized"
         /// A VEVENT with the UID of a series and a lower SEQUENCE than the one that was applied (a warning).
         case supersededCopy = "event.supersededCopy"
+        /// The event's own EXDATEs remove every instance it has (a warning; a single event is stored cancelled).
+        case noOccurrences = "event.noOccurrences"
+        /// A line that says when the event happens (DTSTART, DTEND, DURATION, RRULE …) could not be read.
+        case unreadableTime = "event.unreadableTime"
+        /// DTEND had no zone beside a DTSTART with one and was read in DTSTART's zone (a warning).
+        case endZoneAssumed = "event.endZoneAssumed"
         /// The UID holds a control character (a NUL, an escape …): no event could be found by it again.
         case invalidUID = "event.invalidUID"
         /// A value held control characters, each replaced by U+FFFD (a warning).

@@ -69,12 +69,16 @@ func contentLines(bytes: [UInt8], chunkSize: Int = 1 << 16) throws -> [ContentLi
         #expect(try contentLines("A:1\nB:2").map(\.value) == ["1", "2"])
     }
 
-    @Test func invalidUTF8IsAnErrorWithItsLine() throws {
-        let error = #expect(throws: ICalendarError.self) {
-            try contentLines(bytes: Array("A:1\nSUMMARY:".utf8) + [0xFF, 0x0A])
-        }
-        #expect(error?.code == .invalidUTF8)
-        #expect(error?.line == 2)
+    @Test func invalidUTF8IsReadAsReplacementCharactersAndToldWithItsLine() throws {
+        var reader = ContentLineReader(BufferByteSource(Array("A:1\nSUMMARY:caf".utf8) + [0xE9] + Array(" ok\nB:2\n".utf8)))
+        #expect(try reader.next()?.value == "1")
+        #expect(reader.repairOfLastLine == nil)
+        let summary = try #require(try reader.next())
+        #expect(summary.value == "caf\u{FFFD} ok", "the valid text is kept")
+        #expect(reader.repairOfLastLine?.code == .invalidUTF8)
+        #expect(reader.repairOfLastLine?.line == 2)
+        #expect(try reader.next()?.value == "2")
+        #expect(reader.repairOfLastLine == nil, "told once, for its own line")
     }
 
     @Test func lineWithoutColonIsMalformed() throws {
@@ -108,10 +112,13 @@ func contentLines(bytes: [UInt8], chunkSize: Int = 1 << 16) throws -> [ContentLi
     @Test(
         arguments: [[0xC3, 0x28], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xC0, 0xAF], [0xE2, 0x82]] as [[UInt8]]
     )
-    func malformedUTF8AnywhereInTheLineIsAnError(bad: [UInt8]) throws {
+    func malformedUTF8AnywhereInTheLineIsReplacedAndTold(bad: [UInt8]) throws {
         for prefix in ["SUMMARY:", "X;CN=", "X;CN=\""] {
-            let error = #expect(throws: ICalendarError.self) { try contentLines(bytes: Array(prefix.utf8) + bad + Array("\":v\n".utf8)) }
-            #expect(error?.code == .invalidUTF8, "\(prefix) \(bad)")
+            var reader = ContentLineReader(BufferByteSource(Array(prefix.utf8) + bad + Array("\":v\n".utf8)))
+            let line = try reader.next()
+            #expect(reader.repairOfLastLine?.code == .invalidUTF8, "\(prefix) \(bad)")
+            let text = (line?.value ?? "") + (line?.parameters.flatMap(\.values).joined() ?? "")
+            #expect(text.unicodeScalars.contains("\u{FFFD}"), "\(prefix) \(bad)")
         }
     }
 }
