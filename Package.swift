@@ -77,7 +77,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "ical-bench", dependencies: ["ICalendar"], path: "Benchmarks/ICalBench"),
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(
             name: "ICalendarTests",
             dependencies: ["ICalendar", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]

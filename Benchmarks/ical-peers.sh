@@ -12,13 +12,7 @@ cd "$(dirname "$0")/.."
 events=${1:-100000}
 python=yes
 [ "${2:-}" = --no-python ] && python=no
-tools=${SCHEDULEDROP_SHARED_TOOLS:-../shared/tools}
-[ -f "$tools/gen_ics.py" ] || { echo "no $tools/gen_ics.py (set SCHEDULEDROP_SHARED_TOOLS)" >&2; exit 2; }
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-missing=()
-dpkg -s libical-dev >/dev/null 2>&1 || missing+=(libical-dev)
-command -v /usr/bin/time >/dev/null || missing+=(time)
-[ ${#missing[@]} -eq 0 ] || $sudo apt-get install -y -q "${missing[@]}" >/dev/null
+source Benchmarks/peer-prerequisites.sh
 [ $python = no ] || python3 -c "import icalendar, recurring_ical_events" 2>/dev/null \
   || python3 -m pip install -q -r "$tools/requirements-oracle.txt"
 

@@ -10,13 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- 10000 30000 100000 300000
-tools=${SCHEDULEDROP_SHARED_TOOLS:-../shared/tools}
-[ -f "$tools/gen_ics.py" ] || { echo "no $tools/gen_ics.py (set SCHEDULEDROP_SHARED_TOOLS)" >&2; exit 2; }
-sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
-missing=()
-dpkg -s libical-dev >/dev/null 2>&1 || missing+=(libical-dev)
-command -v /usr/bin/time >/dev/null || missing+=(time)
-[ ${#missing[@]} -eq 0 ] || $sudo apt-get install -y -q "${missing[@]}" >/dev/null
+source Benchmarks/peer-prerequisites.sh
 swift build -c release --product scheduledrop >/dev/null
 binary=$PWD/.build/release/scheduledrop
 work=$(mktemp -d)

@@ -5,13 +5,15 @@ public enum ControlCharacters {
     /// The character a control character is replaced with.
     public static let replacement: Character = "\u{FFFD}"
 
-    /// Whether the UTF-8 `bytes` hold a control character other than HTAB (and LF when `allowingLineFeed`).
+    /// Whether the UTF-8 `bytes` hold a control character other than HTAB (and, when `allowingLineFeed`, a line break:
+    /// LF or CRLF).
     public static func contains(_ bytes: UnsafeBufferPointer<UInt8>, allowingLineFeed: Bool = false) -> Bool {
         var index = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte < 0x20 {
-                if byte != 0x09 && !(allowingLineFeed && byte == 0x0A) { return true }
+                let lineBreak = byte == 0x0A || (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A)
+                if byte != 0x09 && !(allowingLineFeed && lineBreak) { return true }
             } else if byte == 0x7F || (byte == 0xC2 && index + 1 < bytes.count && (0x80...0x9F).contains(bytes[index + 1])) {
                 return true
             }
@@ -20,7 +22,7 @@ public enum ControlCharacters {
         return false
     }
 
-    /// Whether `text` holds a control character other than HTAB (and LF when `allowingLineFeed`).
+    /// Whether `text` holds a control character other than HTAB (and, when `allowingLineFeed`, a line break).
     public static func contains(_ text: String, allowingLineFeed: Bool = false) -> Bool {
         var text = text
         return text.withUTF8 { contains($0, allowingLineFeed: allowingLineFeed) }
@@ -36,11 +38,17 @@ public enum ControlCharacters {
         }
     }
 
-    /// `text` with each control character other than HTAB (and LF when `allowingLineFeed`) replaced by U+FFFD.
+    /// `text` with each control character other than HTAB (and LF when `allowingLineFeed`) replaced by U+FFFD; when
+    /// line feeds are allowed, text with no other control is given back as it is, and otherwise each CRLF line break
+    /// becomes a line feed rather than U+FFFD and a line feed.
     public static func replacing(in text: String, allowingLineFeed: Bool = false) -> String {
         guard contains(text, allowingLineFeed: allowingLineFeed) else { return text }
         var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
+        var scalars = text.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
+            if allowingLineFeed && scalar == "\r" && next == "\n" { continue }
             result.append(isControl(scalar, allowingLineFeed: allowingLineFeed) ? "\u{FFFD}" : scalar)
         }
         return String(result)

@@ -305,10 +305,7 @@ struct ResourceJob: FileJob {
     /// a spreadsheet would take for a formula (starting `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed
     /// with `'`, so that opening the log never runs what a partner wrote.
     static func csvField(_ cell: String) -> String {
-        var value = cell
-        if ControlCharacters.contains(cell, allowingLineFeed: true) {
-            value = ControlCharacters.replacing(in: cell.replacingOccurrences(of: "\r\n", with: "\n"), allowingLineFeed: true)
-        }
+        var value = ControlCharacters.replacing(in: cell, allowingLineFeed: true)
         if let first = cell.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline }) || value.hasPrefix(" ") || value.hasSuffix(" ") else {
             return value

@@ -109,8 +109,7 @@ public struct ResourceCSVReader<Source: ByteSource> {
             let lineFeeds = column == .description
             guard ControlCharacters.contains(value, allowingLineFeed: lineFeeds) else { return value }
             if !controlled.contains(column) { controlled.append(column) }
-            return ControlCharacters.replacing(
-                in: lineFeeds ? value.replacingOccurrences(of: "\r\n", with: "\n") : value, allowingLineFeed: lineFeeds)
+            return ControlCharacters.replacing(in: value, allowingLineFeed: lineFeeds)
         }
         let systemName = cell(.systemName)
         let actionCell = cell(.action)

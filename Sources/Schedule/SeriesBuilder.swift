@@ -78,8 +78,9 @@ public struct SeriesBuilder: Sendable {
         let first = mapped.event.startDate
         // A series that ends is expanded to its end, so that an instance past the span is seen however far it lies.
         let windowEnd = bounded ? max(horizonEnd, Self.latest) : horizonEnd
-        /// The occurrences before the horizon with `overrides` applied, and the start of the last instance.
-        func expand(_ overrides: [Component]) throws -> (occurrences: [ScheduleEvent], lastStart: Int64) {
+        /// The occurrences before the horizon with `overrides` applied, the start of the last instance, and whether
+        /// there is any instance at all.
+        func expand(_ overrides: [Component]) throws -> (occurrences: [ScheduleEvent], lastStart: Int64, any: Bool) {
             let set = RecurrenceSet(uid: uid, components: [master] + overrides)
             let instances = try set.occurrences(overlapping: Self.earliest..<windowEnd, zones: &zones)
             var occurrences: [ScheduleEvent] = []
@@ -97,13 +98,10 @@ public struct SeriesBuilder: Sendable {
                         recurrenceID: instance.recurrenceID ?? instance.start, seriesIsDate: ofDates, start: start, end: end,
                         zones: &zones))
             }
-            return (occurrences, lastStart)
+            return (occurrences, lastStart, !instances.isEmpty)
         }
-        var (occurrences, lastStart) = try expand(validOverrides)
-        if occurrences.isEmpty && (bounded || first < horizonEnd),
-            try RecurrenceSet(uid: uid, components: [master] + validOverrides)
-                .occurrences(overlapping: Self.earliest..<windowEnd, zones: &zones).isEmpty
-        {
+        var (occurrences, lastStart, anyInstance) = try expand(validOverrides)
+        if !anyInstance && (bounded || first < horizonEnd) {
             mapped.warnings.append(
                 ValidationError(
                     .noOccurrences, "series \(uid) has no occurrence: its EXDATEs remove every instance its rules and RDATEs make"))
@@ -128,7 +126,7 @@ public struct SeriesBuilder: Sendable {
             }
             if kept.count < validOverrides.count {
                 validOverrides = kept
-                (occurrences, lastStart) = try expand(kept)
+                (occurrences, lastStart, _) = try expand(kept)
             }
         }
         if bounded && lastStart - first > mapper.limits.maximumSeriesSpan {

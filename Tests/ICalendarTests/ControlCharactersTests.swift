@@ -12,12 +12,16 @@ import Testing
         }
         #expect(ControlCharacters.contains("a\nb"))
         #expect(!ControlCharacters.contains("a\nb", allowingLineFeed: true))
+        #expect(!ControlCharacters.contains("a\r\nb", allowingLineFeed: true), "a CRLF line break is a line break")
+        #expect(ControlCharacters.contains("a\rb", allowingLineFeed: true), "a lone CR is not")
     }
 
     @Test func replacingKeepsTheTextAroundEachControl() {
         #expect(ControlCharacters.replacing(in: "a\u{0}b\u{9B}c\u{7F}") == "a\u{FFFD}b\u{FFFD}c\u{FFFD}")
         #expect(ControlCharacters.replacing(in: "one\ntwo", allowingLineFeed: true) == "one\ntwo")
         #expect(ControlCharacters.replacing(in: "one\ntwo") == "one\u{FFFD}two")
+        #expect(ControlCharacters.replacing(in: "one\r\ntwo", allowingLineFeed: true) == "one\r\ntwo")
+        #expect(ControlCharacters.replacing(in: "one\r\ntwo\u{0}", allowingLineFeed: true) == "one\ntwo\u{FFFD}")
         let clean = "nothing to do"
         #expect(ControlCharacters.replacing(in: clean) == clean)
     }

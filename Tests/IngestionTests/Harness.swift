@@ -5,7 +5,6 @@ import Ingestion
 import Logging
 import Schedule
 import ScheduleStore
-import Synchronization
 import TestSupport
 import Testing
 
@@ -128,30 +127,6 @@ final class Harness: Sendable {
         var all: [IngestionReport] = []
         for version in try await versions(name) { all += try await store.reports(fileId: version.id) }
         return all
-    }
-}
-
-/// A log handler that keeps every line: its message and metadata.
-struct LogRecorder: LogHandler {
-    private final class Lines: Sendable {
-        let all = Mutex<[(message: String, metadata: Logger.Metadata)]>([])
-    }
-    private let lines = Lines()
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-
-    func log(event: LogEvent) {
-        lines.all.withLock { $0.append((event.message.description, metadata.merging(event.metadata ?? [:]) { $1 })) }
-    }
-
-    /// The metadata of every line logged with `message`, in order.
-    func lines(_ message: String) -> [Logger.Metadata] {
-        lines.all.withLock { $0.filter { $0.message == message }.map(\.metadata) }
     }
 }
 

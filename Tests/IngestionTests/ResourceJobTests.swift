@@ -163,6 +163,15 @@ import Testing
         }
     }
 
+    @Test func aLineBreakInAQuotedCellIsNoControlCharacter() async throws {
+        let harness = try Harness()
+        let report = try await ingest(harness, "rooms.csv", "1,Room,location,r1,\"line one\r\nline two\"\n", modified: 1)
+        #expect(report.items.map(\.result) == [.added])
+        #expect(report.items[0].warnings.isEmpty)
+        let stored = try await harness.store.resources(partnerId: 5).first?.description
+        #expect(stored == "line one\nline two", "the CSV reader gives a quoted line break as a line feed")
+    }
+
     @Test func anEventsCSVFailsAsAWholeWithAClearError() async throws {
         let harness = try Harness()
         let report = try await ingest(harness, "events.csv", "*title,startDate,endDate\nLecture,2025-01-01,2025-01-02\n", modified: 1)

@@ -52,12 +52,12 @@ struct FeedRequestLimitTests {
     func internalErrorLogIsCapped() async throws {
         let root = try TemporaryDirectory()
         let store = try SQLiteStore(path: root.path + "/store.sqlite")
-        let recorded = RecordingLogHandler.Lines()
+        let logs = LogRecorder()
         var limits = FeedLimits()
         limits.maximumListValues = 1_000_000
         let feed = ScheduleFeed(
             store: store, tokens: { FeedHarness.tokens }, maximumUploadBytes: 1 << 20, limits: limits, submit: { _, _, _, _ in 0 },
-            folderPartners: { [:] }, logger: Logger(label: "test") { _ in RecordingLogHandler(recorded: recorded) })
+            folderPartners: { [:] }, logger: logs.logger)
         // More ids than SQLite takes variables (Debian's allows 250,000): the store's error quotes the whole statement.
         let ids = (1...300_000).map(String.init).joined(separator: ",")
         let response = await feed.respond(
@@ -68,7 +68,7 @@ struct FeedRequestLimitTests {
         #expect(
             response.headers["X-Kaltura"] == "error-INTERNAL_SERVERL_ERROR", "\(String(decoding: response.body.prefix(500), as: UTF8.self))"
         )
-        let line = try #require(recorded.lines.withLock { $0.first { $0.hasPrefix("feed request failed") } })
+        let line = "\(try #require(logs.lines("feed request failed").first))"
         #expect(line.count < 1_000, "a log line of \(line.count) characters")
         #expect(line.contains("characters in all"), "\(line)")
     }
