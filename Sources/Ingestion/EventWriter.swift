@@ -3,8 +3,8 @@ import ScheduleStore
 
 /// Writes the events a job decided on, inside its transaction, and says what each write was.
 ///
-/// A write that would change nothing is not made (`unchanged`). Every event id it adds or changes
-/// while active is remembered, so the job can look for conflicts once everything is written.
+/// A write that would change nothing is not made (`unchanged`). Every event it adds or changes while active (not a
+/// series row) is remembered as it last stands, so the job can look for its conflicts once everything is written.
 final class EventWriter {
     /// What happened to the occurrences of one series.
     struct OccurrenceOutcome {
@@ -15,9 +15,20 @@ final class EventWriter {
     }
 
     let transaction: any StoreTransaction
-    /// The ids of events added or changed while active, in the order written, without repeats.
-    private(set) var touched: [Int64] = []
-    private var touchedSet: Set<Int64> = []
+    /// The events added or changed while active, as they last stand, in the order first written.
+    private var touched: [(id: Int64, event: ScheduleEvent)] = []
+    /// Where each of `touched` is.
+    private var touchedIndex: [Int64: Int] = [:]
+
+    /// The events added or changed while active that still are, in the order first written: whose conflicts are sought.
+    var conflictSubjects: [ConflictSweep.Subject] {
+        touched.compactMap { id, event in
+            event.status == .active && event.recurrenceType != .recurring
+                ? ConflictSweep.Subject(
+                    id: id, start: event.startDate, end: event.endDate, isBlackout: event.type == .blackout, resourceIds: event.resourceIds)
+                : nil
+        }
+    }
 
     /// Creates a writer over one transaction.
     init(transaction: any StoreTransaction) {
@@ -63,6 +74,7 @@ final class EventWriter {
         for var stored in match.removed where stored.status == .active {
             stored.status = .cancelled
             try transaction.update(stored)
+            touch(stored.id!, stored)
             outcome.counts.count(.cancelled)
         }
         return outcome
@@ -77,8 +89,13 @@ final class EventWriter {
         }
     }
 
+    /// Records a write: a known event's state is brought up to date, a new one is remembered while active and not a series.
     private func touch(_ id: Int64, _ event: ScheduleEvent) {
-        guard event.status == .active, event.recurrenceType != .recurring, touchedSet.insert(id).inserted else { return }
-        touched.append(id)
+        if let index = touchedIndex[id] {
+            touched[index].event = event
+        } else if event.status == .active, event.recurrenceType != .recurring {
+            touchedIndex[id] = touched.count
+            touched.append((id, event))
+        }
     }
 }

@@ -95,24 +95,15 @@ struct ICalJob: FileJob {
         for index in items.indices {
             items[index].warnings += skipped[items[index].line] ?? []
         }
-        var conflicts: [ConflictReport] = []
-        for id in writer.touched {
-            conflicts += try transaction.conflicts(
-                ofEventId: id, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration)
-        }
-        return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: Self.distinct(conflicts))
+        let conflicts = try transaction.conflicts(
+            of: writer.conflictSubjects, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration)
+        return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: conflicts)
     }
 
     /// Whether a VEVENT belongs to a series: it has a non-empty RRULE or RDATE, or a RECURRENCE-ID.
     static func isPartOfSeries(_ component: Component) -> Bool {
         component.property("RECURRENCE-ID") != nil
             || component.properties.contains { ($0.name == "RRULE" || $0.name == "RDATE") && !$0.value.trimmingSpaces.isEmpty }
-    }
-
-    /// The conflicts with each pair of events once, as first found.
-    static func distinct(_ conflicts: [ConflictReport]) -> [ConflictReport] {
-        var seen: Set<[Int64]> = []
-        return conflicts.filter { seen.insert([min($0.eventId, $0.otherEventId), max($0.eventId, $0.otherEventId)]).inserted }
     }
 
     /// Applies one VEVENT that is not part of a series. A stored series with its UID becomes a single

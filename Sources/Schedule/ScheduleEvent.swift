@@ -113,10 +113,14 @@ public struct ScheduleEvent: Equatable, Sendable {
         mine.parentId = other.parentId
         mine.createdAt = other.createdAt
         mine.updatedAt = other.updatedAt
-        if mine.source != other.source, (mine.source == nil) == (other.source == nil),
-            EventSource(mine.source).meaning == EventSource(other.source).meaning
-        {
-            mine.source = other.source
+        if mine.source != other.source {
+            // A plain source (kept before plain sources were dropped) means what none means.
+            let bothPlainOrNone = [mine.source, other.source].allSatisfy { $0.map(EventSource.isPlain) ?? true }
+            if bothPlainOrNone
+                || ((mine.source == nil) == (other.source == nil) && EventSource(mine.source).meaning == EventSource(other.source).meaning)
+            {
+                mine.source = other.source
+            }
         }
         return mine == other
     }

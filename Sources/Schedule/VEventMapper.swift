@@ -183,7 +183,7 @@ public struct VEventMapper: Sendable {
             templateEntryId: kaltura.templateEntryId,
             resourceIds: kaltura.resourceIds ?? [],
             recurrenceRule: rules.isEmpty ? nil : rules.joined(separator: "\n"),
-            source: try Self.source(of: [component]),
+            source: try Self.keptSource(of: component),
             ownerId: kaltura.ownerId,
             priority: component.property("PRIORITY").flatMap { Int($0.value.trimmingSpaces) }.flatMap { (0...9).contains($0) ? $0 : nil }
         )
@@ -197,6 +197,14 @@ public struct VEventMapper: Sendable {
                 .eventTooLong,
                 "VEVENT \(uid) lasts \(duration / 60) minutes; an event may last at most \(limits.maximumEventDuration / 60) minutes")
         }
+    }
+
+    /// The source kept for a VEVENT: none for a single event (no RECURRENCE-ID) whose source is plain
+    /// (`EventSource.isPlain`), since its fields say all of it; the VEVENT's text otherwise. A series' master gets its
+    /// source from `SeriesBuilder`.
+    static func keptSource(of component: Component) throws -> String? {
+        let source = try Self.source(of: [component])
+        return component.property("RECURRENCE-ID") == nil && EventSource.isPlain(source) ? nil : source
     }
 
     /// Components as iCalendar text, without their DTSTAMP lines and the X-KALTURA-* properties that are discarded.

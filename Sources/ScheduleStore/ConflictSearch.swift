@@ -32,20 +32,25 @@ struct ConflictSearch {
         var related: [(resource: Int64, reported: Int64)] = []
         for resourceId in resourceIds {
             related.append((resourceId, resourceId))
-            if let parent = try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT parent_id FROM resources WHERE id = ? AND status != 3"), arguments: [resourceId])
-            {
-                related.append((parent, parent))
-            }
-            for child in try Int64.fetchAll(
-                db.cachedStatement(sql: "SELECT id FROM resources WHERE parent_id = ? AND status != 3"), arguments: [resourceId])
-            {
-                related.append((child, resourceId))
-            }
+            let relations = try relations(of: resourceId)
+            if let parent = relations.parent { related.append((parent, parent)) }
+            for child in relations.children { related.append((child, resourceId)) }
         }
         return try related.flatMap { resource, reported in
             try overlaps(Self.eventsOnResourceDuring, [resource], start: start, end: end, resourceId: reported)
         }
+    }
+
+    /// The resources a search on `resourceId` also reads: its parent unless it is deleted, its children that are not.
+    func relations(of resourceId: Int64) throws -> ConflictSweep.Relations {
+        ConflictSweep.Relations(
+            parent: try Int64.fetchOne(
+                db.cachedStatement(sql: "SELECT parent_id FROM resources WHERE id = ? AND status != \(ResourceStatus.deleted.rawValue)"),
+                arguments: [resourceId]),
+            children: try Int64.fetchAll(
+                db.cachedStatement(
+                    sql: "SELECT id FROM resources WHERE parent_id = ? AND status != \(ResourceStatus.deleted.rawValue) ORDER BY id"),
+                arguments: [resourceId]))
     }
 
     /// The blackouts that overlap `[start, end)`.
@@ -56,6 +61,14 @@ struct ConflictSearch {
     /// The non-blackout events that overlap `[start, end)`, whatever their resources (the clashes of a blackout).
     func events(start: Int64, end: Int64) throws -> [Overlap] {
         try overlaps(Self.eventsDuring, [], start: start, end: end, resourceId: nil)
+    }
+
+    /// The candidates of a `ConflictSweep` window: with `lookBehind` 0 and nothing ignored, the events of the kind
+    /// `sql` selects that start in `from..<to` (and end after `from`), by start then id.
+    func candidates(_ sql: String, _ leading: StatementArguments, from: Int64, to: Int64) throws -> [ConflictSweep.Candidate] {
+        try overlaps(sql, leading, start: from, end: to, resourceId: nil).map {
+            ConflictSweep.Candidate(id: $0.eventId, start: $0.start, end: $0.end)
+        }
     }
 
     private func overlaps(

@@ -73,31 +73,29 @@ final class SQLiteTransaction: StoreTransaction {
         }
     }
 
-    /// Reads only the columns a conflict needs, by position: this runs once per event a job writes.
-    func conflicts(ofEventId id: Int64, partnerId: Int, lookBehind: Int64) throws -> [ConflictReport] {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: "SELECT start_date, end_date, type, status, recurrence_type FROM events WHERE id = ? AND partner_id = ?"),
-                arguments: [id, partnerId])
-        else { return [] }
-        let (start, end, type): (Int64, Int64, Int) = (row[0], row[1], row[2])
-        guard row[3] == EventStatus.active.rawValue, row[4] != RecurrenceType.recurring.rawValue, end > start else { return [] }
-        let search = ConflictSearch(db: db, partnerId: partnerId, lookBehind: lookBehind, ignoring: id)
-        let overlaps: [ConflictSearch.Overlap]
-        if type == EventType.blackout.rawValue {
-            overlaps = try search.events(start: start, end: end)
-        } else {
-            let resourceIds = try Int64.fetchAll(
-                db.cachedStatement(sql: "SELECT resource_id FROM event_resources WHERE event_id = ?"), arguments: [id])
-            overlaps = try search.onResources(resourceIds, start: start, end: end) + search.blackouts(start: start, end: end)
+    /// Plans a `ConflictSweep`, reads each window it asks for once (its resources' relations first), and reports.
+    func conflicts(of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64) throws -> [ConflictReport] {
+        let wide = ConflictSearch(db: db, partnerId: partnerId, lookBehind: 0, ignoring: nil)
+        var relations: [Int64: ConflictSweep.Relations] = [:]
+        for resourceId in Set(subjects.lazy.filter { !$0.isBlackout }.flatMap(\.resourceIds)) {
+            relations[resourceId] = try wide.relations(of: resourceId)
         }
-        var seen: Set<Int64> = []
-        return overlaps.filter { seen.insert($0.eventId).inserted }.map {
-            ConflictReport(
-                eventId: id, otherEventId: $0.eventId, resourceId: $0.resourceId, from: isoTime(max(start, $0.start)),
-                to: isoTime(min(end, $0.end)))
+        var sweep = ConflictSweep(subjects: subjects, lookBehind: lookBehind, relations: relations)
+        for window in sweep.windows {
+            sweep.add(
+                try wide.candidates(ConflictSearch.eventsOnResourceDuring, [window.resourceId], from: window.from, to: window.to),
+                onResource: window.resourceId)
         }
+        if let window = sweep.blackoutWindow {
+            sweep.addBlackouts(try wide.candidates(ConflictSearch.blackoutsDuring, [], from: window.from, to: window.to))
+        }
+        for index in sweep.blackoutSubjects {
+            let blackout = subjects[index]
+            sweep.add(
+                try wide.candidates(ConflictSearch.eventsDuring, [], from: blackout.start - lookBehind, to: blackout.end),
+                duringBlackout: index)
+        }
+        return sweep.reports()
     }
 
     func series(after id: Int64, limit: Int) throws -> [ScheduleEvent] {

@@ -97,11 +97,11 @@ public protocol StoreTransaction {
     func insert(_ event: ScheduleEvent) throws -> Int64
     /// Overwrites a stored event (its `id` must be set) and its resource links.
     func update(_ event: ScheduleEvent) throws
-    /// The conflicts of the partner's stored event `id` (SPEC §3.4), none unless it is active and not a series
-    /// row: the active events of its partner that overlap it on a resource it uses, a parent or child of one, or
-    /// that overlap it where exactly one of the two is a blackout. Only events that start at most `lookBehind`
-    /// seconds before it are considered (the longest an event may last).
-    func conflicts(ofEventId id: Int64, partnerId: Int, lookBehind: Int64) throws -> [ConflictReport]
+    /// The conflicts of the partner's stored events `subjects` (SPEC §3.4; `ConflictSweep`): the active events of its
+    /// partner that overlap one on a resource it uses, a parent or child of one, or that overlap it where exactly one of
+    /// the two is a blackout; each pair once. Only events that start at most `lookBehind` seconds before a subject are
+    /// considered (the longest an event may last).
+    func conflicts(of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64) throws -> [ConflictReport]
     /// The resource with this id, if it is the partner's.
     func resource(partnerId: Int, id: Int64) throws -> ScheduleResource?
     /// The partner's resource of this type and system name (deleted ones too), if any.

@@ -133,7 +133,16 @@ let validationCases: [ValidationCase] = [
         #expect(event.templateEntryId == "0_template")
         #expect(event.tags == "math,first year")
         #expect(event.resourceIds == [fixture.ids["ROOM"]!, fixture.ids["CAMERA"]!].sorted(), "linked once each")
-        #expect(event.source?.contains("X-KALTURA-TAGS:math\\,first year") == true, "the VEVENT is kept for export")
+        #expect(event.source == nil, "a VEVENT whose fields say all of it is not kept: the store holds what it needs")
+
+        _ = try await fixture.run(
+            "class.ics",
+            KalturaFixture.calendar([
+                ["UID:classified", "DTSTART:20250610T090000Z", "DTEND:20250610T100000Z", "CLASS:PRIVATE", "X-KALTURA-TAGS:math\\,first year"]
+            ]))
+        let classified = try #require(try await fixture.events().first { $0.referenceId == "classified" })
+        #expect(classified.source?.contains("CLASS:PRIVATE") == true, "a VEVENT with more than its fields is kept for export")
+        #expect(classified.source?.contains("X-KALTURA-TAGS:math\\,first year") == true)
     }
 
     @Test func kalturasLogHasOneVEventPerItem() async throws {

@@ -35,6 +35,18 @@ import Testing
         #expect(!EventSource(source, skippingPlain: true).plain)
     }
 
+    @Test("a plain source, as stores before plain sources were dropped kept, means what no source means")
+    func plainMeansNone() {
+        let event = ScheduleEvent(partnerId: 1, referenceId: "a", summary: "x", startDate: 0, endDate: 1)
+        var kept = event
+        kept.source = Self.plain
+        #expect(kept.hasSameContent(as: event) && event.hasSameContent(as: kept), "a re-ingest of an old row is unchanged")
+        var classified = event
+        classified.source = Self.plain.replacingOccurrences(of: "SUMMARY", with: "CLASS:PRIVATE\r\nSUMMARY")
+        #expect(!classified.hasSameContent(as: event) && !event.hasSameContent(as: classified))
+        #expect(!classified.hasSameContent(as: kept))
+    }
+
     @Test("a property is found at the start of a line only")
     func hasProperty() {
         #expect(!EventSource.hasProperty(named: ["CLASS", "GEO"], in: Self.plain))
