@@ -15,19 +15,15 @@ final class EventWriter {
     }
 
     let transaction: any StoreTransaction
-    /// The events added or changed while active, as they last stand, in the order first written.
-    private var touched: [(id: Int64, event: ScheduleEvent)] = []
-    /// Where each of `touched` is.
+    /// The events added or changed while active (not series rows), as they last stand, in the order first written; each
+    /// with whether it still is.
+    private var touched: [(subject: ConflictSweep.Subject, live: Bool)] = []
+    /// Where each of `touched` is, by event id.
     private var touchedIndex: [Int64: Int] = [:]
 
     /// The events added or changed while active that still are, in the order first written: whose conflicts are sought.
     var conflictSubjects: [ConflictSweep.Subject] {
-        touched.compactMap { id, event in
-            event.status == .active && event.recurrenceType != .recurring
-                ? ConflictSweep.Subject(
-                    id: id, start: event.startDate, end: event.endDate, isBlackout: event.type == .blackout, resourceIds: event.resourceIds)
-                : nil
-        }
+        touched.compactMap { $0.live ? $0.subject : nil }
     }
 
     /// Creates a writer over one transaction.
@@ -91,11 +87,14 @@ final class EventWriter {
 
     /// Records a write: a known event's state is brought up to date, a new one is remembered while active and not a series.
     private func touch(_ id: Int64, _ event: ScheduleEvent) {
+        let live = event.status == .active && event.recurrenceType != .recurring
+        let subject = ConflictSweep.Subject(
+            id: id, start: event.startDate, end: event.endDate, isBlackout: event.type == .blackout, resourceIds: event.resourceIds)
         if let index = touchedIndex[id] {
-            touched[index].event = event
-        } else if event.status == .active, event.recurrenceType != .recurring {
+            touched[index] = (subject, live)
+        } else if live {
             touchedIndex[id] = touched.count
-            touched.append((id, event))
+            touched.append((subject, live))
         }
     }
 }
