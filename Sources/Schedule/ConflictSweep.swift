@@ -12,9 +12,13 @@
 public struct ConflictSweep {
     /// An event whose conflicts are sought: active, not a series row.
     public struct Subject: Equatable, Sendable {
+        /// The event's id.
         public var id: Int64
+        /// Its start, in seconds since 1970.
         public var start: Int64
+        /// Its end, in seconds since 1970.
         public var end: Int64
+        /// Whether it is a blackout.
         public var isBlackout: Bool
         /// Its resources, ascending and without repeats.
         public var resourceIds: [Int64]
@@ -31,8 +35,11 @@ public struct ConflictSweep {
 
     /// A stored event that may overlap a subject: active, not a series row.
     public struct Candidate: Equatable, Sendable {
+        /// The event's id.
         public var id: Int64
+        /// Its start, in seconds since 1970.
         public var start: Int64
+        /// Its end, in seconds since 1970.
         public var end: Int64
 
         /// Creates a candidate.
@@ -46,7 +53,9 @@ public struct ConflictSweep {
     /// The resources a search on one resource also reads: its parent (nil when it has none, or is deleted) and its
     /// children that are not deleted, ascending.
     public struct Relations: Equatable, Sendable {
+        /// The parent, unless the resource is deleted.
         public var parent: Int64?
+        /// The children that are not deleted, ascending.
         public var children: [Int64]
 
         /// Creates the relations of a resource.
@@ -58,8 +67,11 @@ public struct ConflictSweep {
 
     /// A read the store must make: the candidates on `resourceId` that start in `from..<to`.
     public struct Window: Equatable, Sendable {
+        /// The resource whose linked events to read.
         public var resourceId: Int64
+        /// The earliest start to read.
         public var from: Int64
+        /// The start to read up to, excluded.
         public var to: Int64
     }
 
@@ -170,7 +182,8 @@ public struct ConflictSweep {
             else { continue }
             reports.append(
                 ConflictReport(
-                    eventId: subject.id, otherEventId: other.id, resourceId: overlap.reported, from: isoTime(max(subject.start, other.start)),
+                    eventId: subject.id, otherEventId: other.id, resourceId: overlap.reported,
+                    from: isoTime(max(subject.start, other.start)),
                     to: isoTime(min(subject.end, other.end))))
         }
         return reports

@@ -138,7 +138,10 @@ let validationCases: [ValidationCase] = [
         _ = try await fixture.run(
             "class.ics",
             KalturaFixture.calendar([
-                ["UID:classified", "DTSTART:20250610T090000Z", "DTEND:20250610T100000Z", "CLASS:PRIVATE", "X-KALTURA-TAGS:math\\,first year"]
+                [
+                    "UID:classified", "DTSTART:20250610T090000Z", "DTEND:20250610T100000Z", "CLASS:PRIVATE",
+                    "X-KALTURA-TAGS:math\\,first year",
+                ]
             ]))
         let classified = try #require(try await fixture.events().first { $0.referenceId == "classified" })
         #expect(classified.source?.contains("CLASS:PRIVATE") == true, "a VEVENT with more than its fields is kept for export")

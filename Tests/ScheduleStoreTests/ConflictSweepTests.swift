@@ -66,7 +66,8 @@ import Testing
                 let length = [0, 900, 1_800, hour, 2 * hour, 3 * hour].randomElement(using: &random)!
                 let blackout = Int.random(in: 0..<10, using: &random) == 0
                 let status: EventStatus = Int.random(in: 0..<8, using: &random) == 0 ? .cancelled : .active
-                let linked = blackout ? [] : (0..<Int.random(in: 0...3, using: &random)).map { _ in resources.randomElement(using: &random)! }
+                let linked =
+                    blackout ? [] : (0..<Int.random(in: 0...3, using: &random)).map { _ in resources.randomElement(using: &random)! }
                 return ScheduleEvent(
                     partnerId: partner, referenceId: uid, type: blackout ? .blackout : .record, status: status, startDate: start,
                     endDate: start + length, resourceIds: partner == 5 ? linked : [foreign])
@@ -127,16 +128,23 @@ import Testing
         ]
         var sweep = ConflictSweep(
             subjects: subjects, lookBehind: 50,
-            relations: [11: ConflictSweep.Relations(parent: 10, children: []), 10: ConflictSweep.Relations(parent: nil, children: [11, 12])])
+            relations: [
+                11: ConflictSweep.Relations(parent: 10, children: []), 10: ConflictSweep.Relations(parent: nil, children: [11, 12]),
+            ])
         #expect(sweep.windows.map(\.resourceId) == [10, 11], "a zero-length event searches nothing")
         #expect(sweep.windows.first { $0.resourceId == 10 }.map { ($0.from, $0.to) } ?? (0, 0) == (50, 200))
         #expect(sweep.blackoutSubjects == [1])
-        sweep.add([ConflictSweep.Candidate(id: 1, start: 100, end: 200), ConflictSweep.Candidate(id: 4, start: 190, end: 300)], onResource: 11)
-        sweep.add([ConflictSweep.Candidate(id: 5, start: 60, end: 100), ConflictSweep.Candidate(id: 6, start: 60, end: 101)], onResource: 10)
+        sweep.add(
+            [ConflictSweep.Candidate(id: 1, start: 100, end: 200), ConflictSweep.Candidate(id: 4, start: 190, end: 300)], onResource: 11)
+        sweep.add(
+            [ConflictSweep.Candidate(id: 5, start: 60, end: 100), ConflictSweep.Candidate(id: 6, start: 60, end: 101)], onResource: 10)
         sweep.addBlackouts([ConflictSweep.Candidate(id: 2, start: 150, end: 160)])
-        sweep.add([ConflictSweep.Candidate(id: 1, start: 100, end: 200), ConflictSweep.Candidate(id: 7, start: 155, end: 156)], duringBlackout: 1)
+        sweep.add(
+            [ConflictSweep.Candidate(id: 1, start: 100, end: 200), ConflictSweep.Candidate(id: 7, start: 155, end: 156)], duringBlackout: 1)
         #expect(
-            sweep.reports().map { [$0.eventId, $0.otherEventId, $0.resourceId ?? 0] } == [[1, 4, 11], [1, 6, 10], [1, 2, 0], [2, 7, 0]],
+            sweep.reports().map { [$0.eventId, $0.otherEventId, $0.resourceId ?? 0] } == [
+                [1, 4, 11], [1, 6, 10], [1, 2, 0], [2, 7, 0],
+            ],
             "the blackout's clash with event 1 is reported once, from event 1")
     }
 }
