@@ -23,13 +23,15 @@ public struct ConflictSweep {
         /// Its resources, ascending and without repeats.
         public var resourceIds: [Int64]
 
-        /// Creates a subject; `resourceIds` are sorted and their repeats dropped.
+        /// Creates a subject; `resourceIds` are sorted and their repeats dropped (an array that already is, is kept as
+        /// given, so the occurrences of a series share one).
         public init(id: Int64, start: Int64, end: Int64, isBlackout: Bool, resourceIds: [Int64]) {
             self.id = id
             self.start = start
             self.end = end
             self.isBlackout = isBlackout
-            self.resourceIds = Array(Set(resourceIds)).sorted()
+            self.resourceIds =
+                zip(resourceIds, resourceIds.dropFirst()).allSatisfy { $0 < $1 } ? resourceIds : Array(Set(resourceIds)).sorted()
         }
     }
 

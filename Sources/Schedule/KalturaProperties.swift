@@ -87,12 +87,16 @@ public struct KalturaProperties: Equatable, Sendable {
                     return id
                 }
             case "X-KALTURA-RESOURCE-IDS":
-                resourceIds = try Self.list(property).map { item throws(ValidationError) in
-                    guard let id = Self.positiveInteger(item) else {
-                        throw Self.violation(.invalidResourceIds, property, "comma-separated positive integers (resource ids)")
-                    }
-                    return id
-                }
+                // As stored: ascending, each once, so that the same links in another order change nothing.
+                resourceIds = Array(
+                    Set(
+                        try Self.list(property).map { item throws(ValidationError) in
+                            guard let id = Self.positiveInteger(item) else {
+                                throw Self.violation(.invalidResourceIds, property, "comma-separated positive integers (resource ids)")
+                            }
+                            return id
+                        })
+                ).sorted()
             case "X-KALTURA-ENTRY-IDS":
                 entryIds = try Self.list(property).map { item throws(ValidationError) in
                     guard Self.isEntryId(item) else {

@@ -19,11 +19,21 @@ public final class SQLiteStore: ScheduleStore {
         var dataVersion: Int64
     }
 
+    /// The page cache of the writer connection, in KiB (SQLite's default is 2 MB).
+    static let writerCacheKibibytes = 16 * 1024
+
     /// Opens (creating if needed) the database at `path`, readable by its owner only, and brings its schema up to date.
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
-        configuration.prepareDatabase { db in db.add(function: EventQuery.hasWords) }
+        configuration.prepareDatabase { db in
+            db.add(function: EventQuery.hasWords)
+            if !db.configuration.readonly {
+                // The writer's page cache holds a large job's indexes, which it writes all over: with SQLite's default
+                // (2 MB) their pages spill to the WAL and are read back again and again.
+                try db.execute(sql: "PRAGMA cache_size = -\(Self.writerCacheKibibytes)")
+            }
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         // The store holds partners' secrets: only the daemon's user may read it (and its WAL and shared memory).
@@ -62,6 +72,9 @@ public final class SQLiteStore: ScheduleStore {
         }
         migrator.registerMigration("v10: job runs cut off") { db in
             try db.execute(sql: Schema.version10)
+        }
+        migrator.registerMigration("v11: resource links without rowid") { db in
+            try db.execute(sql: Schema.version11)
         }
         return migrator
     }

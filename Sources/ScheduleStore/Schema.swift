@@ -191,4 +191,20 @@ enum Schema {
         ALTER TABLE jobs ADD COLUMN run_id TEXT;
         ALTER TABLE jobs ADD COLUMN cut_off INTEGER NOT NULL DEFAULT 0;
         """
+
+    /// The links of events to resources without a rowid: they are found by their key (event, resource) and by the index
+    /// by resource and start, so the rowid table was a third B-tree every link written had to go into.
+    static let version11 = """
+        CREATE TABLE event_resources_keyed (
+            event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+            resource_id INTEGER NOT NULL REFERENCES resources(id),
+            start_date INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (event_id, resource_id)
+        ) WITHOUT ROWID;
+        INSERT INTO event_resources_keyed (event_id, resource_id, start_date)
+            SELECT event_id, resource_id, start_date FROM event_resources;
+        DROP TABLE event_resources;
+        ALTER TABLE event_resources_keyed RENAME TO event_resources;
+        CREATE INDEX event_resources_by_resource_start ON event_resources (resource_id, start_date, event_id);
+        """
 }
