@@ -21,16 +21,15 @@ final class SQLiteTransaction: StoreTransaction {
     }
 
     func event(partnerId: Int, id: Int64) throws -> ScheduleEvent? {
-        try Row.fetchOne(
+        try Self.events(
             db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE id = ? AND partner_id = ?"), arguments: [id, partnerId]
-        ).map(Self.event)
+        ).first
     }
 
     func occurrences(seriesId: Int64) throws -> [ScheduleEvent] {
-        try Row.fetchAll(
+        try Self.events(
             db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE parent_id = ? ORDER BY start_date, id"),
-            arguments: [seriesId]
-        ).map(Self.event)
+            arguments: [seriesId])
     }
 
     func insert(_ event: ScheduleEvent) throws -> Int64 {
