@@ -150,22 +150,24 @@ public struct ConflictSweep {
 
     /// Takes the non-blackout candidates linked to `resourceId` within its window, sorted by start then id.
     public mutating func add(_ candidates: [Candidate], onResource resourceId: Int64) {
+        let longest = Self.longest(candidates)
         for search in searches[resourceId] ?? [] {
-            collect(search, among: candidates)
+            collect(search, among: candidates, longest: longest)
         }
     }
 
     /// Takes the blackouts within `blackoutWindow`, sorted by start then id.
     public mutating func addBlackouts(_ blackouts: [Candidate]) {
+        let longest = Self.longest(blackouts)
         for search in blackoutSearches {
-            collect(search, among: blackouts)
+            collect(search, among: blackouts, longest: longest)
         }
     }
 
     /// Takes the non-blackout events that may overlap the blackout subject at `index` (those starting in its
     /// `start - lookBehind ..< end`), sorted by start then id.
     public mutating func add(_ events: [Candidate], duringBlackout index: Int) {
-        collect(Search(subject: index, rank: 0, reported: nil), among: events)
+        collect(Search(subject: index, rank: 0, reported: nil), among: events, longest: Self.longest(events))
     }
 
     /// The conflicts found, in the order of the per-event search, each pair once.
@@ -192,10 +194,12 @@ public struct ConflictSweep {
     }
 
     /// Adds the candidates that overlap the search's subject: those that start in `start - lookBehind ..< end` and end
-    /// after its start, but the subject itself (which, not being a series, has no occurrences to leave out).
-    private mutating func collect(_ search: Search, among candidates: [Candidate]) {
+    /// after its start, but the subject itself (which, not being a series, has no occurrences to leave out); `longest`
+    /// is the longest any of `candidates` lasts.
+    private mutating func collect(_ search: Search, among candidates: [Candidate], longest: Int64) {
         let subject = subjects[search.subject]
-        var index = Self.firstIndex(in: candidates, startingFrom: subject.start - lookBehind)
+        // A candidate that starts more than the longest of them lasts before the subject ends before it.
+        var index = Self.firstIndex(in: candidates, startingFrom: subject.start - min(lookBehind, longest))
         while index < candidates.count, candidates[index].start < subject.end {
             let candidate = candidates[index]
             if candidate.end > subject.start, candidate.id != subject.id {
@@ -203,6 +207,11 @@ public struct ConflictSweep {
             }
             index += 1
         }
+    }
+
+    /// How long the longest of `candidates` lasts.
+    private static func longest(_ candidates: [Candidate]) -> Int64 {
+        candidates.reduce(0) { max($0, $1.end - $1.start) }
     }
 
     /// The index of the first candidate that starts at or after `time`.

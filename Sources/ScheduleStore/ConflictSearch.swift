@@ -64,19 +64,25 @@ struct ConflictSearch {
     }
 
     /// The candidates of a `ConflictSweep` window: with `lookBehind` 0 and nothing ignored, the events of the kind
-    /// `sql` selects that start in `from..<to` (and end after `from`), by start then id.
+    /// `sql` selects that start in `from..<to` (and end after `from`), by start then id; each row read in place, for a
+    /// window can hold a million links.
     func candidates(_ sql: String, _ leading: StatementArguments, from: Int64, to: Int64) throws -> [ConflictSweep.Candidate] {
-        try overlaps(sql, leading, start: from, end: to, resourceId: nil).map {
-            ConflictSweep.Candidate(id: $0.eventId, start: $0.start, end: $0.end)
-        }
+        try Array(
+            Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments(leading, start: from, end: to)).map {
+                ConflictSweep.Candidate(id: $0[0], start: $0[1], end: $0[2])
+            })
+    }
+
+    /// The arguments of a search's `sql` after its `leading` ones, for events that may overlap `[start, end)`.
+    private func arguments(_ leading: StatementArguments, start: Int64, end: Int64) -> StatementArguments {
+        let ignored = ignoring ?? -1
+        return leading + [partnerId, start - lookBehind, end, start, ignored, ignored]
     }
 
     private func overlaps(
         _ sql: String, _ leading: StatementArguments, start: Int64, end: Int64, resourceId: Int64?
     ) throws -> [Overlap] {
-        let ignored = ignoring ?? -1
-        let arguments = leading + [partnerId, start - lookBehind, end, start, ignored, ignored]
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map {
+        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments(leading, start: start, end: end)).map {
             Overlap(eventId: $0[0], start: $0[1], end: $0[2], resourceId: resourceId)
         }
     }
