@@ -15,16 +15,11 @@ final class EventWriter {
     }
 
     let transaction: any StoreTransaction
-    /// The events added or changed while active (not series rows), as they last stand, in the order first written; each
-    /// with whether it still is.
-    private var touched: [(subject: ConflictSweep.Subject, live: Bool)] = []
-    /// Where each of `touched` is, by event id.
-    private var touchedIndex: [Int64: Int] = [:]
-
-    /// The events added or changed while active that still are, in the order first written: whose conflicts are sought.
-    var conflictSubjects: [ConflictSweep.Subject] {
-        touched.compactMap { $0.live ? $0.subject : nil }
-    }
+    /// The events added or changed while active (not series rows), as they last stand, in the order first written. One
+    /// no longer active is kept in its place without length, which the conflict sweep passes over.
+    private(set) var conflictSubjects: [ConflictSweep.Subject] = []
+    /// Where each of `conflictSubjects` is, by event id.
+    private var subjectIndex: [Int64: Int] = [:]
 
     /// Creates a writer over one transaction.
     init(transaction: any StoreTransaction) {
@@ -88,13 +83,14 @@ final class EventWriter {
     /// Records a write: a known event's state is brought up to date, a new one is remembered while active and not a series.
     private func touch(_ id: Int64, _ event: ScheduleEvent) {
         let live = event.status == .active && event.recurrenceType != .recurring
-        let subject = ConflictSweep.Subject(
+        var subject = ConflictSweep.Subject(
             id: id, start: event.startDate, end: event.endDate, isBlackout: event.type == .blackout, resourceIds: event.resourceIds)
-        if let index = touchedIndex[id] {
-            touched[index] = (subject, live)
+        if let index = subjectIndex[id] {
+            if !live { subject.end = subject.start }
+            conflictSubjects[index] = subject
         } else if live {
-            touchedIndex[id] = touched.count
-            touched.append((subject, live))
+            subjectIndex[id] = conflictSubjects.count
+            conflictSubjects.append(subject)
         }
     }
 }

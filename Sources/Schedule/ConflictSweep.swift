@@ -10,7 +10,7 @@
 /// The store does the reads: `windows` says which resources to read over which times, and the reads are fed back with
 /// `add(_:onResource:)`, `addBlackouts(_:)` and `add(_:duringBlackout:)`, in any order.
 public struct ConflictSweep {
-    /// An event whose conflicts are sought: active, not a series row.
+    /// An event whose conflicts are sought: active, not a series row. One without length has none and is passed over.
     public struct Subject: Equatable, Sendable {
         /// The event's id.
         public var id: Int64
@@ -83,6 +83,17 @@ public struct ConflictSweep {
         /// Its place among the subject's searches, for the order of the report.
         var rank: Int
         var reported: Int64?
+    }
+
+    /// Two numbers, as a set's element without an array's allocation.
+    private struct Pair: Hashable {
+        var first: Int64
+        var second: Int64
+
+        init(_ first: Int64, _ second: Int64) {
+            self.first = first
+            self.second = second
+        }
     }
 
     /// One overlap found, with what orders it in the report.
@@ -175,14 +186,14 @@ public struct ConflictSweep {
         let ordered = found.sorted {
             ($0.subject, $0.rank, $0.candidate.start, $0.candidate.id) < ($1.subject, $1.rank, $1.candidate.start, $1.candidate.id)
         }
-        var perSubject: Set<[Int64]> = []
-        var pairs: Set<[Int64]> = []
+        var perSubject: Set<Pair> = []
+        var pairs: Set<Pair> = []
         var reports: [ConflictReport] = []
         for overlap in ordered {
             let subject = subjects[overlap.subject]
             let other = overlap.candidate
-            guard perSubject.insert([Int64(overlap.subject), other.id]).inserted,
-                pairs.insert([min(subject.id, other.id), max(subject.id, other.id)]).inserted
+            guard perSubject.insert(Pair(Int64(overlap.subject), other.id)).inserted,
+                pairs.insert(Pair(min(subject.id, other.id), max(subject.id, other.id))).inserted
             else { continue }
             reports.append(
                 ConflictReport(

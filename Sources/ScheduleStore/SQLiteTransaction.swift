@@ -150,6 +150,8 @@ final class SQLiteTransaction: StoreTransaction {
         ).execute(arguments: Self.arguments(resource) + [SQLiteStore.now(), id])
     }
 
+    /// The report's JSON is bound as the bytes it is (a copy as text would double a large report's memory); it is read
+    /// back as text all the same.
     func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws {
         let now = SQLiteStore.now()
         try db.execute(
@@ -160,7 +162,7 @@ final class SQLiteTransaction: StoreTransaction {
             arguments: [
                 ticket.jobId, ticket.file.id, ticket.file.identity.folderId, report.partnerId, report.status.rawValue,
                 report.counts.added, report.counts.updated, report.counts.cancelled, report.counts.deleted,
-                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, String(decoding: json, as: UTF8.self),
+                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, json,
                 now,
             ]
         )
