@@ -84,7 +84,9 @@ let package = Package(
         ),
         .testTarget(name: "ScheduleTests", dependencies: ["Schedule", "ICalendar"]),
         .testTarget(name: "SessionsTests", dependencies: ["Sessions"]),
-        .testTarget(name: "ScheduleStoreTests", dependencies: ["ScheduleStore", "Schedule", "TestSupport"]),
+        .testTarget(
+            name: "ScheduleStoreTests",
+            dependencies: ["ScheduleStore", "Schedule", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "DropFoldersTests", dependencies: ["DropFolders", "TestSupport"]),
         .testTarget(
             name: "IngestionTests",

@@ -223,6 +223,7 @@ func ingest(
             DTSTART:20270101T090000Z\r
             DTEND:20270101T100000Z\r
             SUMMARY:a\u{0}b\r
+            CLASS:PUBLIC\r
             LOCATION;X-NOTE="x\u{1B}[31m":Room \u{1B}[2J1\r
             END:VEVENT\r
             BEGIN:VEVENT\r
@@ -241,7 +242,7 @@ func ingest(
         let event = try #require(try await harness.store.events(partnerId: 5).first)
         #expect(event.summary == "a\u{FFFD}b", "the text after the NUL is kept")
         #expect(event.location == "Room \u{FFFD}[2J1")
-        #expect(event.source?.contains("\u{0}") == false)
+        #expect(event.source?.contains("\u{0}") == false, "the source (kept for its CLASS) is clean too")
         #expect(event.source?.contains("X-NOTE=x\u{FFFD}[31m") == true)
         let again = try await ingest(harness, "nul.ics", text, modified: 2)
         #expect(again.items.map(\.result) == [.unchanged, .rejected], "the same file again changes nothing")

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Schedule
 import TestSupport
 import Testing
@@ -214,5 +215,36 @@ private func report(partner: Int = 1) -> IngestionReport {
         withExtendedLifetime(store) {
             #expect(FileManager.default.fileExists(atPath: directory.path + "/s.sqlite-wal"))
         }
+    }
+}
+
+@Suite struct SchemaMigrationTests {
+    @Test func resourceLinksKeepTheirEventsResourcesAndStartsWhenTheyLoseTheirRowid() async throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/s.sqlite"
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(queue, upTo: "v10: job runs cut off")
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO resources (id, partner_id, type, status, name, created_at, updated_at) VALUES (7, 1, 1, 2, 'a', 0, 0), (8, 1, 1, 2, 'b', 0, 0);
+                    INSERT INTO events (id, partner_id, reference_id, type, status, start_date, end_date, created_at, updated_at)
+                    VALUES (3, 1, 'u', 1, 2, 100, 200, 0, 0);
+                    INSERT INTO event_resources (event_id, resource_id, start_date) VALUES (3, 8, 100), (3, 7, 100);
+                    """)
+        }
+        try queue.close()
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.events(partnerId: 1).map(\.resourceIds) == [[7, 8]])
+        let links = try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT event_id, resource_id, start_date FROM event_resources ORDER BY resource_id").map {
+                [$0[0], $0[1], $0[2]] as [Int64]
+            }
+        }
+        #expect(links == [[3, 7, 100], [3, 8, 100]])
+        let withoutRowid = try await store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'event_resources'")
+        }
+        #expect(withoutRowid?.contains("WITHOUT ROWID") == true)
     }
 }
