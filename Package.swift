@@ -31,7 +31,9 @@ let package = Package(
         ),
         .target(
             name: "ScheduleStore",
-            dependencies: ["Schedule", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Schedule", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
         ),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CLibSSH2", pkgConfig: "libssh2", providers: [.apt(["libssh2-1-dev"])]),

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import Schedule
 
 /// A job's writes on the SQLite writer connection, inside the job's transaction.
@@ -150,27 +151,49 @@ final class SQLiteTransaction: StoreTransaction {
         ).execute(arguments: Self.arguments(resource) + [SQLiteStore.now(), id])
     }
 
-    /// The report's JSON is bound as the bytes it is (a copy as text would double a large report's memory); it is read
-    /// back as text all the same.
+    /// The report's JSON goes into its row through SQLite's incremental blob writes (`writeBlob`), so a large report is
+    /// not copied once more while bound; it is read back as text all the same.
     func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws {
         let now = SQLiteStore.now()
         try db.execute(
             sql: """
                 INSERT INTO reports (job_id, file_id, folder_id, partner_id, status, added, updated, cancelled, deleted,
-                unchanged, rejected, warnings, code, json, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                unchanged, rejected, warnings, code, json, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, zeroblob(?), ?)
                 """,
             arguments: [
                 ticket.jobId, ticket.file.id, ticket.file.identity.folderId, report.partnerId, report.status.rawValue,
                 report.counts.added, report.counts.updated, report.counts.cancelled, report.counts.deleted,
-                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, json,
-                now,
+                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, json.count, now,
             ]
         )
+        try writeBlob(json, table: "reports", column: "json", row: db.lastInsertedRowID)
         try db.execute(
             sql: "UPDATE files SET state = ?, error_code = ?, error_message = ?, sha256 = ?, updated_at = ? WHERE id = ?",
             arguments: [fileState.rawValue, report.code, report.message, sha256, now, ticket.file.id]
         )
         try db.execute(sql: "UPDATE jobs SET finished_at = ? WHERE id = ?", arguments: [now, ticket.jobId])
+    }
+
+    /// Writes `bytes` over the zero blob of their length in `column` of `row`, a megabyte at a time.
+    private func writeBlob(_ bytes: Data, table: String, column: String, row: Int64) throws {
+        var blob: OpaquePointer?
+        try check(sqlite3_blob_open(db.sqliteConnection, "main", table, column, row, 1, &blob))
+        defer { sqlite3_blob_close(blob) }
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let length = min(1 << 20, buffer.count - offset)
+                try check(sqlite3_blob_write(blob, buffer.baseAddress! + offset, Int32(length), Int32(offset)))
+                offset += length
+            }
+        }
+    }
+
+    /// Throws SQLite's error for a result code other than `SQLITE_OK`.
+    private func check(_ code: Int32) throws {
+        guard code != SQLITE_OK else { return }
+        throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 
     static func arguments(_ event: ScheduleEvent) -> StatementArguments {

@@ -79,6 +79,26 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(stored.createdAt != nil && stored.createdAt == stored.updatedAt)
     }
 
+    @Test func aReportOfManyMegabytesIsStoredWholeAndReadBackAsText() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
+        let ticket = try #require(try await store.claim(identity(), kind: .ical))
+        let items = (1...40_000).map { ItemReport(line: $0, uid: "event-\($0)-é", action: "upsert", result: .added, id: Int64($0)) }
+        let large = IngestionReport(
+            file: FileReport(folderId: "f", path: "a.ics", size: 10, mtime: nil, sha256: nil), partnerId: 1, kind: .ical,
+            startedAt: "s", finishedAt: "e", status: .handled, items: items)
+        let json = large.json()
+        #expect(json.count > 3 << 20, "written in more than one piece")
+        try await store.write { transaction in
+            try transaction.finish(ticket, report: large, json: json, fileState: .handled, sha256: "ab")
+        }
+        #expect(try await store.reports(fileId: ticket.file.id) == [large])
+        let text = try await store.pool.read { db in
+            try String.fetchOne(db, sql: "SELECT json FROM reports WHERE file_id = ?", arguments: [ticket.file.id])
+        }
+        #expect(text.map { Data($0.utf8) } == json)
+    }
+
     @Test func eventsAreFoundByPartnerAndUIDAndUpdatedInPlace() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
