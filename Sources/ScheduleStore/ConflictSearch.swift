@@ -73,6 +73,16 @@ struct ConflictSearch {
             })
     }
 
+    /// The conflict candidates linked to `resourceId` that start in `from..<to` and end after `from`, by start then id,
+    /// read from the links' index alone (a link carries its event's times and whether it is a candidate). The links of
+    /// a resource are its partner's events', so the partner need not be looked up.
+    func linkedCandidates(_ resourceId: Int64, from: Int64, to: Int64) throws -> [ConflictSweep.Candidate] {
+        try Array(
+            Row.fetchCursor(db.cachedStatement(sql: Self.candidatesOnResource), arguments: [resourceId, from, to, from]).map {
+                ConflictSweep.Candidate(id: $0[0], start: $0[1], end: $0[2])
+            })
+    }
+
     /// The arguments of a search's `sql` after its `leading` ones, for events that may overlap `[start, end)`.
     private func arguments(_ leading: StatementArguments, start: Int64, end: Int64) -> StatementArguments {
         let ignored = ignoring ?? -1
@@ -87,6 +97,11 @@ struct ConflictSearch {
         }
     }
 
+    /// The conflict candidates linked to one resource that may overlap a time.
+    static let candidatesOnResource = """
+        SELECT event_id, start_date, end_date FROM event_resources INDEXED BY event_resources_by_resource_start
+        WHERE resource_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND candidate = 1 ORDER BY start_date, event_id
+        """
     /// The partner's active non-blackout events that overlap a time, but an ignored one and its occurrences.
     static let eventsDuring = """
         SELECT id, start_date, end_date FROM events

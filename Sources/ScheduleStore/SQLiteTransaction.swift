@@ -45,7 +45,7 @@ final class SQLiteTransaction: StoreTransaction {
                 """
         ).execute(arguments: Self.arguments(event) + [now, now])
         let id = db.lastInsertedRowID
-        try link(id, to: event.resourceIds, start: event.startDate)
+        try link(id, event)
         return id
     }
 
@@ -61,15 +61,17 @@ final class SQLiteTransaction: StoreTransaction {
                 """
         ).execute(arguments: Self.arguments(event) + [SQLiteStore.now(), id])
         try db.cachedStatement(sql: "DELETE FROM event_resources WHERE event_id = ?").execute(arguments: [id])
-        try link(id, to: event.resourceIds, start: event.startDate)
+        try link(id, event)
     }
 
-    /// Links an event to its resources; each link carries the event's start, for finding conflicts by time.
-    private func link(_ eventId: Int64, to resourceIds: [Int64], start: Int64) throws {
+    /// Links an event to its resources; each link carries the event's start and end, and whether it is a conflict
+    /// candidate (active, not a blackout, not a series row), for finding conflicts by time from the links alone.
+    private func link(_ eventId: Int64, _ event: ScheduleEvent) throws {
         let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO event_resources (event_id, resource_id, start_date) VALUES (?, ?, ?)")
-        for resourceId in resourceIds {
-            try statement.execute(arguments: [eventId, resourceId, start])
+            sql: "INSERT OR IGNORE INTO event_resources (event_id, resource_id, start_date, end_date, candidate) VALUES (?, ?, ?, ?, ?)")
+        let candidate = event.status == .active && event.type != .blackout && event.recurrenceType != .recurring
+        for resourceId in event.resourceIds {
+            try statement.execute(arguments: [eventId, resourceId, event.startDate, event.endDate, candidate])
         }
     }
 
@@ -82,9 +84,7 @@ final class SQLiteTransaction: StoreTransaction {
         }
         var sweep = ConflictSweep(subjects: subjects, lookBehind: lookBehind, relations: relations)
         for window in sweep.windows {
-            sweep.add(
-                try wide.candidates(ConflictSearch.eventsOnResourceDuring, [window.resourceId], from: window.from, to: window.to),
-                onResource: window.resourceId)
+            sweep.add(try wide.linkedCandidates(window.resourceId, from: window.from, to: window.to), onResource: window.resourceId)
         }
         if let window = sweep.blackoutWindow {
             sweep.addBlackouts(try wide.candidates(ConflictSearch.blackoutsDuring, [], from: window.from, to: window.to))

@@ -192,19 +192,24 @@ enum Schema {
         ALTER TABLE jobs ADD COLUMN cut_off INTEGER NOT NULL DEFAULT 0;
         """
 
-    /// The links of events to resources without a rowid: they are found by their key (event, resource) and by the index
-    /// by resource and start, so the rowid table was a third B-tree every link written had to go into.
+    /// The links of events to resources without a rowid (they are found by their key, event and resource, and by the
+    /// index by resource and start, so the rowid table was a third B-tree for every link written), each with its event's
+    /// end and whether its event is a conflict candidate (`candidate`: active (2), not a blackout (3), not a series row
+    /// (1)), so that a job's conflict sweep reads the index by resource and start alone.
     static let version11 = """
         CREATE TABLE event_resources_keyed (
             event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
             resource_id INTEGER NOT NULL REFERENCES resources(id),
             start_date INTEGER NOT NULL DEFAULT 0,
+            end_date INTEGER NOT NULL DEFAULT 0,
+            candidate INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (event_id, resource_id)
         ) WITHOUT ROWID;
-        INSERT INTO event_resources_keyed (event_id, resource_id, start_date)
-            SELECT event_id, resource_id, start_date FROM event_resources;
+        INSERT INTO event_resources_keyed (event_id, resource_id, start_date, end_date, candidate)
+            SELECT l.event_id, l.resource_id, l.start_date, e.end_date, e.status = 2 AND e.type != 3 AND e.recurrence_type != 1
+            FROM event_resources l JOIN events e ON e.id = l.event_id;
         DROP TABLE event_resources;
         ALTER TABLE event_resources_keyed RENAME TO event_resources;
-        CREATE INDEX event_resources_by_resource_start ON event_resources (resource_id, start_date, event_id);
+        CREATE INDEX event_resources_by_resource_start ON event_resources (resource_id, start_date, event_id, end_date, candidate);
         """
 }

@@ -101,6 +101,12 @@ import Testing
             changed.status = .active
             try transaction.update(changed)
             subjects.append(changed.id!)
+            // Stored events the job cancelled or made a blackout are no candidates any more (their links must say so).
+            for (uid, blackout) in [("stored-1", false), ("stored-2", true)] {
+                var retired = try #require(try transaction.event(partnerId: 5, referenceId: uid))
+                (retired.status, retired.type) = blackout ? (.active, .blackout) : (.cancelled, retired.type)
+                try transaction.update(retired)
+            }
             subjects.shuffle(using: &random)
             let sqlite = transaction as! SQLiteTransaction
             let active = try subjects.compactMap { id -> ConflictSweep.Subject? in

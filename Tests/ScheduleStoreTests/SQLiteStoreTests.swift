@@ -239,7 +239,7 @@ private func report(partner: Int = 1) -> IngestionReport {
 }
 
 @Suite struct SchemaMigrationTests {
-    @Test func resourceLinksKeepTheirEventsResourcesAndStartsWhenTheyLoseTheirRowid() async throws {
+    @Test func resourceLinksKeepTheirEventsAndTimesWhenTheyLoseTheirRowid() async throws {
         let directory = try TemporaryDirectory()
         let path = directory.path + "/s.sqlite"
         let queue = try DatabaseQueue(path: path)
@@ -257,11 +257,11 @@ private func report(partner: Int = 1) -> IngestionReport {
         let store = try SQLiteStore(path: path)
         #expect(try await store.events(partnerId: 1).map(\.resourceIds) == [[7, 8]])
         let links = try await store.pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT event_id, resource_id, start_date FROM event_resources ORDER BY resource_id").map {
-                [$0[0], $0[1], $0[2]] as [Int64]
-            }
+            try Row.fetchAll(
+                db, sql: "SELECT event_id, resource_id, start_date, end_date, candidate FROM event_resources ORDER BY resource_id"
+            ).map { [$0[0], $0[1], $0[2], $0[3], $0[4]] as [Int64] }
         }
-        #expect(links == [[3, 7, 100], [3, 8, 100]])
+        #expect(links == [[3, 7, 100, 200, 1], [3, 8, 100, 200, 1]], "each link has its event's times and is a candidate")
         let withoutRowid = try await store.pool.read { db in
             try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'event_resources'")
         }
