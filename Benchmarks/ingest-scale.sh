@@ -5,8 +5,10 @@
 # X-KALTURA-TYPE:3 lines made 1 so that no event is a blackout), its resources 1…49 made first with a resource CSV
 # (so every X-KALTURA-RESOURCE-IDS is known), then one `scheduledrop ingest --partner 123` of the calendar into that
 # fresh store (release build) under /usr/bin/time. Prints seconds, stored rows (events: series, occurrences and
-# single events) per second, peak RSS and the store's bytes per stored row; then libical's parse-only time on the
-# 100,000-event file (../shared/tools/peers/bench_libical.c, median of 3) and the ratio of ours to it.
+# single events) per second, peak RSS and the store's bytes per stored row (everything in it, reports included), and
+# the seconds of re-ingesting the same file (a copy under another name: every item unchanged) and their share of the
+# first; then libical's parse-only time on the 100,000-event file (../shared/tools/peers/bench_libical.c, median of 3)
+# and the ratio of ours to it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -gt 0 ] || set -- 10000 30000 100000 300000
@@ -32,25 +34,35 @@ for n in "$@"; do
   /usr/bin/time -f "%M" -o "$work/rss" "$binary" ingest --data "$data" --partner 123 --json "$work/events-$n.ics" \
     > "$work/report.json" 2>/dev/null || true
   end=$(date +%s.%N)
+  stored=$(python3 -c 'import os, sys; print(sum(os.path.getsize(sys.argv[1] + s) for s in ("", "-wal") if os.path.exists(sys.argv[1] + s)))' \
+    "$data/scheduledrop.sqlite")
+  cp "$work/events-$n.ics" "$work/again-$n.ics"
+  again_start=$(date +%s.%N)
+  "$binary" ingest --data "$data" --partner 123 --json "$work/again-$n.ics" > "$work/again.json" 2>/dev/null || true
+  again_end=$(date +%s.%N)
   line=$(python3 - "$n" "$work/report.json" "$data/scheduledrop.sqlite" "$start" "$end" "$(cat "$work/rss")" \
-    "$(stat -c %s "$work/events-$n.ics")" <<'PY'
+    "$(stat -c %s "$work/events-$n.ics")" "$stored" "$work/again.json" "$again_start" "$again_end" <<'PY'
 import json, os, sqlite3, sys
-n, report, store, start, end, rss, size = sys.argv[1:]
+n, report, store, start, end, rss, size, stored, again, again_start, again_end = sys.argv[1:]
 seconds = float(end) - float(start)
 counts = json.load(open(report))["counts"]
 connection = sqlite3.connect(store)
 rows = connection.execute("SELECT count(*) FROM events").fetchone()[0]
 connection.close()
-stored = sum(os.path.getsize(store + suffix) for suffix in ("", "-wal") if os.path.exists(store + suffix))
+again_counts = json.load(open(again))["counts"]
+items = sum(counts[result] for result in ("added", "updated", "cancelled", "deleted", "unchanged", "rejected"))
+assert again_counts["unchanged"] + again_counts["rejected"] == items, f"a re-ingest changed something: {again_counts}"
+again_seconds = float(again_end) - float(again_start)
 print(f"events={n} file={int(size) / 1e6:.1f}MB seconds={seconds:.2f} rows={rows} rows_per_s={rows / seconds:,.0f} "
-      f"peak_rss={int(rss) / 1024:.0f}MiB store_bytes_per_row={stored / max(rows, 1):,.0f} "
-      f"added={counts['added']} rejected={counts['rejected']} conflicts={len(json.load(open(report)).get('conflicts', []))}")
+      f"peak_rss={int(rss) / 1024:.0f}MiB store_bytes_per_row={int(stored) / max(rows, 1):,.0f} "
+      f"added={counts['added']} rejected={counts['rejected']} conflicts={len(json.load(open(report)).get('conflicts', []))} "
+      f"reingest_seconds={again_seconds:.2f} reingest_share={again_seconds / seconds:.0%}")
 PY
 )
   echo "$line"
   [ "$n" != 100000 ] || ours_100k=$(echo "$line" | sed -n 's/.* seconds=\([0-9.]*\) .*/\1/p')
   [ "$n" != 100000 ] || cp "$work/events-$n.ics" "$work/libical.ics"
-  rm -rf "$data" "$work/events-$n.ics" "$work/report.json"
+  rm -rf "$data" "$work/events-$n.ics" "$work/again-$n.ics" "$work/report.json" "$work/again.json"
 done
 
 if [ -f "$work/libical.ics" ]; then

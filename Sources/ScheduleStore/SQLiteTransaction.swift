@@ -13,12 +13,9 @@ final class SQLiteTransaction: StoreTransaction {
         self.db = db
     }
 
-    /// Looks the id up through a one-column fetch (no row is built), then reads the row only if the event exists:
-    /// a bulk upload of new events pays for the cheap query alone.
+    /// One statement, whose row is read in place: a miss (a bulk upload of new events) builds no row.
     func event(partnerId: Int, referenceId: String) throws -> ScheduleEvent? {
-        let lookup = try db.cachedStatement(sql: Self.eventIdByReference)
-        guard let id = try Int64.fetchOne(lookup, arguments: [partnerId, referenceId]) else { return nil }
-        return try event(partnerId: partnerId, id: id)
+        try Self.events(db.cachedStatement(sql: Self.eventByReference), arguments: [partnerId, referenceId]).first
     }
 
     func event(partnerId: Int, id: Int64) throws -> ScheduleEvent? {
@@ -125,8 +122,8 @@ final class SQLiteTransaction: StoreTransaction {
 
     /// The lookup of a resource by partner, type and system name.
     static let resourceBySystemName = "SELECT * FROM resources WHERE partner_id = ? AND type = ? AND system_name = ? AND system_name != ''"
-    /// The lookup of an event's id by partner and UID.
-    static let eventIdByReference = "SELECT id FROM events WHERE partner_id = ? AND reference_id = ? AND recurrence_key = ''"
+    /// The lookup of an event by partner and UID.
+    static let eventByReference = "SELECT \(eventColumns) FROM events WHERE partner_id = ? AND reference_id = ? AND recurrence_key = ''"
 
     func insert(_ resource: ScheduleResource) throws -> Int64 {
         changedSchedule = true

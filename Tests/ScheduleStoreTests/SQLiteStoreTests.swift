@@ -141,7 +141,7 @@ private func report(partner: Int = 1) -> IngestionReport {
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
         let resourcePlan = try await store.queryPlan(SQLiteTransaction.resourceBySystemName, arguments: [1, 1, "room"])
         #expect(resourcePlan.contains("USING INDEX resources_by_system_name"), "\(resourcePlan)")
-        let eventPlan = try await store.queryPlan(SQLiteTransaction.eventIdByReference, arguments: [1, "uid"])
+        let eventPlan = try await store.queryPlan(SQLiteTransaction.eventByReference, arguments: [1, "uid"])
         #expect(eventPlan.contains("USING COVERING INDEX") || eventPlan.contains("USING INDEX"), "\(eventPlan)")
         #expect(!resourcePlan.contains("SCAN") && !eventPlan.contains("SCAN"))
     }
