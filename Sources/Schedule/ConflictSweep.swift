@@ -198,8 +198,7 @@ public struct ConflictSweep {
             reports.append(
                 ConflictReport(
                     eventId: subject.id, otherEventId: other.id, resourceId: overlap.reported,
-                    from: isoTime(max(subject.start, other.start)),
-                    to: isoTime(min(subject.end, other.end))))
+                    start: max(subject.start, other.start), end: min(subject.end, other.end)))
         }
         return reports
     }

@@ -261,17 +261,52 @@ public struct ConflictReport: Codable, Equatable, Sendable {
     public var otherEventId: Int64
     /// The resource they share (the room, when one is on a camera of the other's room); nil for a blackout.
     public var resourceId: Int64?
-    /// The start of the overlap, ISO 8601 UTC.
-    public var from: String
-    /// The end of the overlap, ISO 8601 UTC.
-    public var to: String
+    /// The start of the overlap, in seconds since 1970 (a report may hold millions of conflicts: no text is kept).
+    public var start: Int64
+    /// The end of the overlap, in seconds since 1970.
+    public var end: Int64
+
+    /// The start of the overlap, ISO 8601 UTC, as the report writes it.
+    public var from: String { isoTime(start) }
+    /// The end of the overlap, ISO 8601 UTC, as the report writes it.
+    public var to: String { isoTime(end) }
 
     /// Creates a conflict row.
-    public init(eventId: Int64, otherEventId: Int64, resourceId: Int64?, from: String, to: String) {
+    public init(eventId: Int64, otherEventId: Int64, resourceId: Int64?, start: Int64, end: Int64) {
         self.eventId = eventId
         self.otherEventId = otherEventId
         self.resourceId = resourceId
-        self.from = from
-        self.to = to
+        self.start = start
+        self.end = end
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case eventId, otherEventId, resourceId, from, to
+    }
+
+    /// Reads a conflict as the report writes it, its times as ISO 8601 UTC.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func time(_ key: CodingKeys) throws -> Int64 {
+            let text = try container.decode(String.self, forKey: key)
+            guard let seconds = isoSeconds(text) else {
+                throw DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: "not an ISO 8601 UTC time: \(text)")
+            }
+            return seconds
+        }
+        self.init(
+            eventId: try container.decode(Int64.self, forKey: .eventId),
+            otherEventId: try container.decode(Int64.self, forKey: .otherEventId),
+            resourceId: try container.decodeIfPresent(Int64.self, forKey: .resourceId), start: try time(.from), end: try time(.to))
+    }
+
+    /// Writes the conflict as the report does, its times as ISO 8601 UTC.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(eventId, forKey: .eventId)
+        try container.encode(otherEventId, forKey: .otherEventId)
+        try container.encodeIfPresent(resourceId, forKey: .resourceId)
+        try container.encode(from, forKey: .from)
+        try container.encode(to, forKey: .to)
     }
 }

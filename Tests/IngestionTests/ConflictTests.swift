@@ -29,13 +29,17 @@ private func event(_ uid: String, _ from: String, _ to: String, on resource: Str
         #expect(
             report.conflicts == [
                 ConflictReport(
-                    eventId: id["a"]!, otherEventId: id["b"]!, resourceId: camera, from: "2025-07-01T09:30:00Z", to: "2025-07-01T10:00:00Z"),
+                    eventId: id["a"]!, otherEventId: id["b"]!, resourceId: camera, start: isoSeconds("2025-07-01T09:30:00Z")!,
+                    end: isoSeconds("2025-07-01T10:00:00Z")!),
                 ConflictReport(
-                    eventId: id["a"]!, otherEventId: id["d"]!, resourceId: room, from: "2025-07-01T09:45:00Z", to: "2025-07-01T10:00:00Z"),
+                    eventId: id["a"]!, otherEventId: id["d"]!, resourceId: room, start: isoSeconds("2025-07-01T09:45:00Z")!,
+                    end: isoSeconds("2025-07-01T10:00:00Z")!),
                 ConflictReport(
-                    eventId: id["b"]!, otherEventId: id["d"]!, resourceId: room, from: "2025-07-01T09:45:00Z", to: "2025-07-01T10:15:00Z"),
+                    eventId: id["b"]!, otherEventId: id["d"]!, resourceId: room, start: isoSeconds("2025-07-01T09:45:00Z")!,
+                    end: isoSeconds("2025-07-01T10:15:00Z")!),
                 ConflictReport(
-                    eventId: id["d"]!, otherEventId: id["e"]!, resourceId: room, from: "2025-07-01T09:45:00Z", to: "2025-07-01T10:00:00Z"),
+                    eventId: id["d"]!, otherEventId: id["e"]!, resourceId: room, start: isoSeconds("2025-07-01T09:45:00Z")!,
+                    end: isoSeconds("2025-07-01T10:00:00Z")!),
             ], "two cameras of one room do not conflict; events that only touch do not; an event without resources does not")
 
         let blackout = try await fixture.run(

@@ -29,8 +29,8 @@ import Testing
             var seen: Set<Int64> = []
             reports += overlaps.filter { seen.insert($0.eventId).inserted }.map {
                 ConflictReport(
-                    eventId: id, otherEventId: $0.eventId, resourceId: $0.resourceId, from: isoTime(max(event.startDate, $0.start)),
-                    to: isoTime(min(event.endDate, $0.end)))
+                    eventId: id, otherEventId: $0.eventId, resourceId: $0.resourceId, start: max(event.startDate, $0.start),
+                    end: min(event.endDate, $0.end))
             }
         }
         var pairs: Set<[Int64]> = []

@@ -170,8 +170,8 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
                 ItemReport(line: 5, uid: "u", action: "cancel", result: .cancelled, id: 9, recurrenceKey: "20250301T090000Z"),
             ],
             conflicts: [
-                ConflictReport(eventId: 1, otherEventId: 2, resourceId: 3, from: "a", to: "b"),
-                ConflictReport(eventId: 1, otherEventId: 4, resourceId: nil, from: "a", to: "b"),
+                ConflictReport(eventId: 1, otherEventId: 2, resourceId: 3, start: 1_740_819_600, end: 1_740_823_200),
+                ConflictReport(eventId: 1, otherEventId: 4, resourceId: nil, start: -62_135_596_800, end: 253_402_300_799),
             ], code: "x.y", message: tricky)
         let empty = IngestionReport(
             file: FileReport(folderId: "f", path: "p", size: 0, mtime: nil, sha256: nil), partnerId: 1, kind: .ical,
@@ -187,5 +187,17 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
         #expect(isoTime(0) == "1970-01-01T00:00:00Z")
         #expect(isoTime(1_740_819_600) == "2025-03-01T09:00:00Z")
         #expect(isoTime(-1) == "1969-12-31T23:59:59Z")
+    }
+
+    @Test func isoSecondsReadsWhatIsoTimeWrites() {
+        for seconds: Int64 in [0, -1, 1_740_819_600, 951_782_400, -62_135_596_800, 253_402_300_799] {
+            #expect(isoSeconds(isoTime(seconds)) == seconds)
+        }
+        for text in [
+            "", "a", "2025-03-01T09:00:00", "2025-03-01 09:00:00Z", "2025-02-30T09:00:00Z", "2025-13-01T09:00:00Z", "2025-03-01T24:00:00Z",
+            "+025-03-01T09:00:00Z",
+        ] {
+            #expect(isoSeconds(text) == nil, "\(text)")
+        }
     }
 }
