@@ -181,25 +181,30 @@ public struct ConflictSweep {
         collect(Search(subject: index, rank: 0, reported: nil), among: events, longest: Self.longest(events))
     }
 
-    /// The conflicts found, in the order of the per-event search, each pair once.
-    public func reports() -> [ConflictReport] {
-        let ordered = found.sorted {
+    /// The conflicts found, in the order of the per-event search, each pair once. The overlaps found are sorted in
+    /// place (a large job finds millions) and given up.
+    public mutating func reports() -> [ConflictReport] {
+        found.sort {
             ($0.subject, $0.rank, $0.candidate.start, $0.candidate.id) < ($1.subject, $1.rank, $1.candidate.start, $1.candidate.id)
         }
-        var perSubject: Set<Pair> = []
+        var subjectIndex = -1
+        var seenBySubject: Set<Int64> = []
         var pairs: Set<Pair> = []
         var reports: [ConflictReport] = []
-        for overlap in ordered {
+        for overlap in found {
+            if overlap.subject != subjectIndex {
+                (subjectIndex, seenBySubject) = (overlap.subject, [])
+            }
             let subject = subjects[overlap.subject]
             let other = overlap.candidate
-            guard perSubject.insert(Pair(Int64(overlap.subject), other.id)).inserted,
-                pairs.insert(Pair(min(subject.id, other.id), max(subject.id, other.id))).inserted
+            guard seenBySubject.insert(other.id).inserted, pairs.insert(Pair(min(subject.id, other.id), max(subject.id, other.id))).inserted
             else { continue }
             reports.append(
                 ConflictReport(
                     eventId: subject.id, otherEventId: other.id, resourceId: overlap.reported,
                     start: max(subject.start, other.start), end: min(subject.end, other.end)))
         }
+        found = []
         return reports
     }
 
