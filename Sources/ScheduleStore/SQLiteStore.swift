@@ -19,6 +19,9 @@ public final class SQLiteStore: ScheduleStore {
         var dataVersion: Int64
     }
 
+    /// A report row's JSON: in `report_texts` since migration v11, in the row itself before.
+    static let reportJSON = "coalesce((SELECT json FROM report_texts WHERE report_id = reports.id), reports.json)"
+
     /// The page cache of the writer connection, in KiB (SQLite's default is 2 MB).
     static let writerCacheKibibytes = 16 * 1024
 
@@ -403,7 +406,7 @@ public final class SQLiteStore: ScheduleStore {
     /// The stored JSON reports of the version, decoded.
     public func reports(fileId: Int64) async throws -> [IngestionReport] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT json FROM reports WHERE file_id = ? ORDER BY id", arguments: [fileId])
+            try String.fetchAll(db, sql: "SELECT \(Self.reportJSON) FROM reports WHERE file_id = ? ORDER BY id", arguments: [fileId])
                 .map { try JSONDecoder().decode(IngestionReport.self, from: Data($0.utf8)) }
         }
     }
@@ -411,8 +414,11 @@ public final class SQLiteStore: ScheduleStore {
     /// The newest stored report of the version with its job's id.
     public func lastReport(fileId: Int64) async throws -> (jobId: Int64, report: IngestionReport)? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT job_id, json FROM reports WHERE file_id = ? ORDER BY id DESC LIMIT 1", arguments: [fileId])
-                .map(Self.storedReport)
+            try Row.fetchOne(
+                db, sql: "SELECT job_id, \(Self.reportJSON) AS json FROM reports WHERE file_id = ? ORDER BY id DESC LIMIT 1",
+                arguments: [fileId]
+            )
+            .map(Self.storedReport)
         }
     }
 
@@ -464,7 +470,8 @@ public final class SQLiteStore: ScheduleStore {
     /// The stored JSON of the report, decoded, with its job id.
     public func report(id: Int64) async throws -> (jobId: Int64, report: IngestionReport)? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT job_id, json FROM reports WHERE id = ?", arguments: [id]).map(Self.storedReport)
+            try Row.fetchOne(db, sql: "SELECT job_id, \(Self.reportJSON) AS json FROM reports WHERE id = ?", arguments: [id]).map(
+                Self.storedReport)
         }
     }
 
@@ -487,7 +494,7 @@ public final class SQLiteStore: ScheduleStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT jobs.id AS job_id, jobs.created_at AS job_created_at, jobs.finished_at, files.*, reports.json
+                        SELECT jobs.id AS job_id, jobs.created_at AS job_created_at, jobs.finished_at, files.*, \(Self.reportJSON) AS json
                         FROM jobs JOIN files ON files.id = jobs.file_id LEFT JOIN reports ON reports.job_id = jobs.id WHERE jobs.id = ?
                         """, arguments: [id])
             else { return nil }

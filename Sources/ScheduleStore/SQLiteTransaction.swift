@@ -148,23 +148,25 @@ final class SQLiteTransaction: StoreTransaction {
         ).execute(arguments: Self.arguments(resource) + [SQLiteStore.now(), id])
     }
 
-    /// The report's JSON goes into its row through SQLite's incremental blob writes (`writeBlob`), so a large report is
-    /// not copied once more while bound; it is read back as text all the same.
+    /// The report's JSON goes into `report_texts` through SQLite's incremental blob writes (`writeBlob`), so a large
+    /// report is not copied once more while bound; it is read back as text all the same (`SQLiteStore.reportJSON`).
     func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws {
         let now = SQLiteStore.now()
         try db.execute(
             sql: """
                 INSERT INTO reports (job_id, file_id, folder_id, partner_id, status, added, updated, cancelled, deleted,
                 unchanged, rejected, warnings, code, json, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, zeroblob(?), ?)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?)
                 """,
             arguments: [
                 ticket.jobId, ticket.file.id, ticket.file.identity.folderId, report.partnerId, report.status.rawValue,
                 report.counts.added, report.counts.updated, report.counts.cancelled, report.counts.deleted,
-                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, json.count, now,
+                report.counts.unchanged, report.counts.rejected, report.counts.warnings, report.code, now,
             ]
         )
-        try writeBlob(json, table: "reports", column: "json", row: db.lastInsertedRowID)
+        let reportId = db.lastInsertedRowID
+        try db.execute(sql: "INSERT INTO report_texts (report_id, json) VALUES (?, zeroblob(?))", arguments: [reportId, json.count])
+        try writeBlob(json, table: "report_texts", column: "json", row: reportId)
         try db.execute(
             sql: "UPDATE files SET state = ?, error_code = ?, error_message = ?, sha256 = ?, updated_at = ? WHERE id = ?",
             arguments: [fileState.rawValue, report.code, report.message, sha256, now, ticket.file.id]

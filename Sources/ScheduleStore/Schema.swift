@@ -195,7 +195,9 @@ enum Schema {
     /// The links of events to resources without a rowid (they are found by their key, event and resource, and by the
     /// index by resource and start, so the rowid table was a third B-tree for every link written), each with its event's
     /// end and whether its event is a conflict candidate (`candidate`: active (2), not a blackout (3), not a series row
-    /// (1)), so that a job's conflict sweep reads the index by resource and start alone.
+    /// (1)), so that a job's conflict sweep reads the index by resource and start alone. And reports' JSON in a table of
+    /// its own, as the last column of its rows: SQLite writes a large report there piece by piece from a zero blob,
+    /// which it would first fill in memory anywhere else in a row (`reports.json` stays for the reports before).
     static let version11 = """
         CREATE TABLE event_resources_keyed (
             event_id INTEGER NOT NULL REFERENCES events(id) ON DELETE CASCADE,
@@ -211,5 +213,9 @@ enum Schema {
         DROP TABLE event_resources;
         ALTER TABLE event_resources_keyed RENAME TO event_resources;
         CREATE INDEX event_resources_by_resource_start ON event_resources (resource_id, start_date, event_id, end_date, candidate);
+        CREATE TABLE report_texts (
+            report_id INTEGER PRIMARY KEY REFERENCES reports(id),
+            json BLOB NOT NULL
+        );
         """
 }

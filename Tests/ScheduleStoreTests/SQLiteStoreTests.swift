@@ -94,7 +94,7 @@ private func report(partner: Int = 1) -> IngestionReport {
         }
         #expect(try await store.reports(fileId: ticket.file.id) == [large])
         let text = try await store.pool.read { db in
-            try String.fetchOne(db, sql: "SELECT json FROM reports WHERE file_id = ?", arguments: [ticket.file.id])
+            try String.fetchOne(db, sql: "SELECT \(SQLiteStore.reportJSON) FROM reports WHERE file_id = ?", arguments: [ticket.file.id])
         }
         #expect(text.map { Data($0.utf8) } == json)
     }
@@ -251,7 +251,15 @@ private func report(partner: Int = 1) -> IngestionReport {
                     INSERT INTO events (id, partner_id, reference_id, type, status, start_date, end_date, created_at, updated_at)
                     VALUES (3, 1, 'u', 1, 2, 100, 200, 0, 0);
                     INSERT INTO event_resources (event_id, resource_id, start_date) VALUES (3, 8, 100), (3, 7, 100);
+                    INSERT INTO files (id, folder_id, path, size, modified, state, first_seen_at, updated_at)
+                    VALUES (1, 'f', 'a.ics', 10, 1, 'handled', 0, 0);
+                    INSERT INTO jobs (id, file_id, kind, created_at, finished_at) VALUES (1, 1, 'ical', 0, 0);
                     """)
+            try db.execute(
+                sql: """
+                    INSERT INTO reports (job_id, file_id, folder_id, partner_id, status, added, updated, cancelled, deleted, unchanged,
+                    rejected, warnings, json, created_at) VALUES (1, 1, 'f', 1, 'handled', 0, 0, 0, 0, 0, 0, 0, ?, 0)
+                    """, arguments: [String(decoding: report().json(), as: UTF8.self)])
         }
         try queue.close()
         let store = try SQLiteStore(path: path)
@@ -266,5 +274,6 @@ private func report(partner: Int = 1) -> IngestionReport {
             try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE name = 'event_resources'")
         }
         #expect(withoutRowid?.contains("WITHOUT ROWID") == true)
+        #expect(try await store.reports(fileId: 1) == [report()], "a report stored in its row before v11 is read as before")
     }
 }
