@@ -67,8 +67,9 @@ struct Ingest: AsyncParsableCommand {
             await shown?.value
         }
         if json {
-            let data = reports.count == 1 ? reports[0].1.json() : IngestionReport.jsonArray(reports.map(\.1))
-            FileHandle.standardOutput.write(data + Data("\n".utf8))
+            // Written as it is, then its line end: a large report is not copied once more.
+            FileHandle.standardOutput.write(reports.count == 1 ? reports[0].1.json() : IngestionReport.jsonArray(reports.map(\.1)))
+            FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             for (jobId, report) in reports {
                 FileHandle.standardOutput.write(Data(report.summary(jobId: jobId).utf8))
