@@ -107,9 +107,9 @@ public struct ConflictSweep {
     private let subjects: [Subject]
     private let lookBehind: Int64
     /// The resource searches, by the resource whose candidates they read.
-    private var searches: [Int64: [Search]] = [:]
+    private let searches: [Int64: [Search]]
     /// The subjects that are not blackouts, which the blackouts are searched for, with their rank.
-    private var blackoutSearches: [Search] = []
+    private let blackoutSearches: [Search]
     private var found: [Found] = []
 
     /// The reads to make: per resource, the times any of its searches may find.

@@ -67,18 +67,20 @@ struct ConflictSearch {
     /// `sql` selects that start in `from..<to` (and end after `from`), by start then id; each row read in place, for a
     /// window can hold a million links.
     func candidates(_ sql: String, _ leading: StatementArguments, from: Int64, to: Int64) throws -> [ConflictSweep.Candidate] {
-        try Array(
-            Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments(leading, start: from, end: to)).map {
-                ConflictSweep.Candidate(id: $0[0], start: $0[1], end: $0[2])
-            })
+        try candidates(sql, arguments: arguments(leading, start: from, end: to))
     }
 
     /// The conflict candidates linked to `resourceId` that start in `from..<to` and end after `from`, by start then id,
     /// read from the links' index alone (a link carries its event's times and whether it is a candidate). The links of
     /// a resource are its partner's events', so the partner need not be looked up.
     func linkedCandidates(_ resourceId: Int64, from: Int64, to: Int64) throws -> [ConflictSweep.Candidate] {
+        try candidates(Self.candidatesOnResource, arguments: [resourceId, from, to, from])
+    }
+
+    /// The candidates of a statement that selects an event's id, start and end, each row read in place.
+    private func candidates(_ sql: String, arguments: StatementArguments) throws -> [ConflictSweep.Candidate] {
         try Array(
-            Row.fetchCursor(db.cachedStatement(sql: Self.candidatesOnResource), arguments: [resourceId, from, to, from]).map {
+            Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map {
                 ConflictSweep.Candidate(id: $0[0], start: $0[1], end: $0[2])
             })
     }

@@ -76,7 +76,7 @@ public final class SQLiteStore: ScheduleStore {
         migrator.registerMigration("v10: job runs cut off") { db in
             try db.execute(sql: Schema.version10)
         }
-        migrator.registerMigration("v11: resource links without rowid") { db in
+        migrator.registerMigration("v11: resource links with their times, report texts") { db in
             try db.execute(sql: Schema.version11)
         }
         return migrator

@@ -9,6 +9,11 @@ private func event(_ uid: String, _ from: String, _ to: String, on resource: Str
     ["UID:\(uid)", "DTSTART:20250701T\(from)00Z", "DTEND:20250701T\(to)00Z"] + (resource.map { ["X-KALTURA-RESOURCE-IDS:{\($0)}"] } ?? [])
 }
 
+/// 2025-07-01 at `hhmm` UTC, in seconds since 1970.
+private func july1(_ hhmm: String) -> Int64 {
+    isoSeconds("2025-07-01T\(hhmm.prefix(2)):\(hhmm.suffix(2)):00Z")!
+}
+
 @Suite struct ConflictTests {
     @Test func overlapsOnACameraItsRoomAndABlackoutAreReported() async throws {
         var fixture = try await KalturaFixture()
@@ -29,17 +34,17 @@ private func event(_ uid: String, _ from: String, _ to: String, on resource: Str
         #expect(
             report.conflicts == [
                 ConflictReport(
-                    eventId: id["a"]!, otherEventId: id["b"]!, resourceId: camera, start: isoSeconds("2025-07-01T09:30:00Z")!,
-                    end: isoSeconds("2025-07-01T10:00:00Z")!),
+                    eventId: id["a"]!, otherEventId: id["b"]!, resourceId: camera, start: july1("0930"),
+                    end: july1("1000")),
                 ConflictReport(
-                    eventId: id["a"]!, otherEventId: id["d"]!, resourceId: room, start: isoSeconds("2025-07-01T09:45:00Z")!,
-                    end: isoSeconds("2025-07-01T10:00:00Z")!),
+                    eventId: id["a"]!, otherEventId: id["d"]!, resourceId: room, start: july1("0945"),
+                    end: july1("1000")),
                 ConflictReport(
-                    eventId: id["b"]!, otherEventId: id["d"]!, resourceId: room, start: isoSeconds("2025-07-01T09:45:00Z")!,
-                    end: isoSeconds("2025-07-01T10:15:00Z")!),
+                    eventId: id["b"]!, otherEventId: id["d"]!, resourceId: room, start: july1("0945"),
+                    end: july1("1015")),
                 ConflictReport(
-                    eventId: id["d"]!, otherEventId: id["e"]!, resourceId: room, start: isoSeconds("2025-07-01T09:45:00Z")!,
-                    end: isoSeconds("2025-07-01T10:00:00Z")!),
+                    eventId: id["d"]!, otherEventId: id["e"]!, resourceId: room, start: july1("0945"),
+                    end: july1("1000")),
             ], "two cameras of one room do not conflict; events that only touch do not; an event without resources does not")
 
         let blackout = try await fixture.run(

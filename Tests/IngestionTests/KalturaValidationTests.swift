@@ -116,15 +116,14 @@ let validationCases: [ValidationCase] = [
 
     @Test func acceptedValuesAreStoredOnTheEvent() async throws {
         var fixture = try await KalturaFixture()
-        let report = try await fixture.run(
-            "values.ics",
-            KalturaFixture.calendar([
-                [
-                    "UID:values", "DTSTART:20250610T090000Z", "DTEND:20250610T100000Z", "X-KALTURA-PARTNER-ID:5", "X-KALTURA-TYPE:2",
-                    "X-KALTURA-CATEGORY-IDS:7,3", "X-KALTURA-ENTRY-IDS:0_abcdefgh", "X-KALTURA-TEMPLATE-ENTRY-ID:0_template",
-                    "X-KALTURA-TAGS:math\\,first year", "X-KALTURA-RESOURCE-IDS:{CAMERA},{ROOM},{CAMERA}",
-                ]
-            ]))
+        let values = KalturaFixture.calendar([
+            [
+                "UID:values", "DTSTART:20250610T090000Z", "DTEND:20250610T100000Z", "X-KALTURA-PARTNER-ID:5", "X-KALTURA-TYPE:2",
+                "X-KALTURA-CATEGORY-IDS:7,3", "X-KALTURA-ENTRY-IDS:0_abcdefgh", "X-KALTURA-TEMPLATE-ENTRY-ID:0_template",
+                "X-KALTURA-TAGS:math\\,first year", "X-KALTURA-RESOURCE-IDS:{CAMERA},{ROOM},{CAMERA}",
+            ]
+        ])
+        let report = try await fixture.run("values.ics", values)
         #expect(report.counts.added == 1)
         let event = try #require(try await fixture.events().first { $0.referenceId == "values" })
         #expect(event.type == .liveStream)
@@ -134,15 +133,7 @@ let validationCases: [ValidationCase] = [
         #expect(event.tags == "math,first year")
         #expect(event.resourceIds == [fixture.ids["ROOM"]!, fixture.ids["CAMERA"]!].sorted(), "linked once each")
         #expect(event.source == nil, "a VEVENT whose fields say all of it is not kept: the store holds what it needs")
-        let again = try await fixture.run(
-            "values.ics",
-            KalturaFixture.calendar([
-                [
-                    "UID:values", "DTSTART:20250610T090000Z", "DTEND:20250610T100000Z", "X-KALTURA-PARTNER-ID:5", "X-KALTURA-TYPE:2",
-                    "X-KALTURA-CATEGORY-IDS:7,3", "X-KALTURA-ENTRY-IDS:0_abcdefgh", "X-KALTURA-TEMPLATE-ENTRY-ID:0_template",
-                    "X-KALTURA-TAGS:math\\,first year", "X-KALTURA-RESOURCE-IDS:{CAMERA},{ROOM},{CAMERA}",
-                ]
-            ]))
+        let again = try await fixture.run("values.ics", values)
         #expect(again.counts.unchanged == 1, "resources out of order and repeated, read again, change nothing")
 
         _ = try await fixture.run(

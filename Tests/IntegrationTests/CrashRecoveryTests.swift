@@ -370,7 +370,7 @@ import Testing
                 "v1: events, resources, files, jobs, reports", "v2: folder status", "v3: Kaltura event fields, series sources",
                 "v4: data version", "v5: listing index", "v6: next poll", "v7: pinned host keys",
                 "v8: owner, priority, resource lookups", "v9: partners, app tokens, ended sessions",
-                "v10: job runs cut off", "v11: resource links without rowid",
+                "v10: job runs cut off", "v11: resource links with their times, report texts",
             ])
         #expect(FileManager.default.fileExists(atPath: root.path + "/store/scheduledrop.sqlite"))
     }
