@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "ScheduleFeed",
             dependencies: [
-                "ICalendar", "Schedule", "ScheduleStore", "Sessions",
+                "ICalendar", "Schedule", "ScheduleStore", "Sessions", "Ingestion",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

@@ -41,7 +41,16 @@ struct ICalJob: FileJob {
     /// Reads the file at `path` (counting its bytes in `progress`) and applies every VEVENT; throws for a file that
     /// is not readable iCalendar.
     func ingest(path: String, progress: ReadProgress?, into transaction: any StoreTransaction) throws -> JobOutput {
-        var reader = CalendarReader(try FileByteSource(path: path, progress: progress))
+        try ingest(CalendarReader(try FileByteSource(path: path, progress: progress)), into: transaction)
+    }
+
+    /// Applies every VEVENT of a calendar already in memory (an API write's), as a file's.
+    func ingest(calendar: [UInt8], into transaction: any StoreTransaction) throws -> JobOutput {
+        try ingest(CalendarReader(BufferByteSource(calendar)), into: transaction)
+    }
+
+    private func ingest(_ calendarReader: CalendarReader, into transaction: any StoreTransaction) throws -> JobOutput {
+        var reader = calendarReader
         var zones = ZoneResolver()
         var timeZones: [String: Component] = [:]
         let writer = EventWriter(transaction: transaction)

@@ -90,7 +90,7 @@ struct ResourceJob: FileJob {
             let row = rows[index]!
             do {
                 let parentId = try resolveParent(of: row, resolved: resolved, adders: adders, lines: lines, transaction: transaction)
-                let (result, resource) = try apply(row, parentId: parentId, transaction: transaction)
+                let (result, resource) = try ResourceWriter(partnerId: partnerId, transaction: transaction).apply(row, parentId: parentId)
                 items[index] = ItemReport(
                     line: row.line, systemName: lines[index].systemName, action: row.action.name, result: result, id: resource.id,
                     warnings: row.warnings)
@@ -146,94 +146,6 @@ struct ResourceJob: FileJob {
                 .parentMissing, "no \(row.parentType.csvName) '\(row.parentSystemName)' exists for partner \(partnerId)\(rejectedAdder)")
         }
         return id
-    }
-
-    /// Applies one row and returns its result and the resource as it now stands.
-    private func apply(_ row: ResourceRow, parentId: Int64?, transaction: any StoreTransaction) throws -> (ItemResult, ScheduleResource) {
-        let existing = try find(row, transaction: transaction)
-        if row.action == .addOrUpdate, row.resourceId != nil, existing?.status == .deleted {
-            throw ValidationError(.notFound, "resource \(row.resourceId!) was deleted; add it anew without a resourceId")
-        }
-        switch row.action {
-        case .delete:
-            guard var resource = existing, resource.status != .deleted else {
-                guard let existing, existing.status == .deleted else { throw notFound(row) }
-                return (.unchanged, existing)
-            }
-            resource.status = .deleted
-            try transaction.update(resource)
-            return (.deleted, resource)
-        case .update:
-            guard let resource = existing, resource.status != .deleted else { throw notFound(row) }
-            return try change(resource, with: row, parentId: parentId, transaction: transaction)
-        case .addOrUpdate where existing != nil && existing?.status != .deleted:
-            return try change(existing!, with: row, parentId: parentId, transaction: transaction)
-        case .add, .addOrUpdate:
-            if let existing, existing.status != .deleted {
-                throw ValidationError(
-                    .duplicateSystemName, "\(row.type.csvName) '\(row.systemName)' already exists (resource \(existing.id ?? 0))")
-            }
-            var resource = ScheduleResource(
-                id: existing?.id, partnerId: partnerId, type: row.type, name: row.name ?? "", systemName: row.systemName,
-                description: row.description ?? "", tags: row.tags ?? "", parentId: parentId)
-            if existing != nil {
-                try transaction.update(resource)
-            } else {
-                resource.id = try transaction.insert(resource)
-            }
-            return (.added, resource)
-        }
-    }
-
-    /// The stored resource a row names: by resourceId when given (but never for an add, which is about
-    /// its type and system name), else by type and system name.
-    private func find(_ row: ResourceRow, transaction: any StoreTransaction) throws -> ScheduleResource? {
-        if let id = row.resourceId, row.action != .add { return try transaction.resource(partnerId: partnerId, id: id) }
-        guard !row.systemName.isEmpty else { return nil }
-        return try transaction.resource(partnerId: partnerId, type: row.type, systemName: row.systemName)
-    }
-
-    private func notFound(_ row: ResourceRow) -> ValidationError {
-        let key = row.resourceId.map { "resource \($0)" } ?? "\(row.type.csvName) '\(row.systemName)'"
-        return ValidationError(.notFound, "\(key) does not exist for partner \(partnerId)")
-    }
-
-    /// Updates `resource` with the row's non-empty cells; unchanged if nothing differs.
-    private func change(
-        _ resource: ScheduleResource, with row: ResourceRow, parentId: Int64?, transaction: any StoreTransaction
-    ) throws -> (ItemResult, ScheduleResource) {
-        var updated = resource
-        updated.name = row.name ?? resource.name
-        updated.description = row.description ?? resource.description
-        updated.tags = row.tags ?? resource.tags
-        if row.resourceId != nil, !row.systemName.isEmpty, row.systemName != resource.systemName {
-            if let other = try transaction.resource(partnerId: partnerId, type: resource.type, systemName: row.systemName),
-                other.id != resource.id
-            {
-                throw ValidationError(
-                    .duplicateSystemName, "\(resource.type.csvName) '\(row.systemName)' already exists (resource \(other.id ?? 0))")
-            }
-            updated.systemName = row.systemName
-        }
-        if let parentId, parentId != resource.parentId {
-            try checkNoCycle(resource: resource, newParent: parentId, transaction: transaction)
-            updated.parentId = parentId
-        }
-        guard updated != resource else { return (.unchanged, resource) }
-        try transaction.update(updated)
-        return (.updated, updated)
-    }
-
-    /// Throws `parentCycle` if `newParent` is `resource` or one of its descendants in the store.
-    private func checkNoCycle(resource: ScheduleResource, newParent: Int64, transaction: any StoreTransaction) throws {
-        var seen = Set<Int64>()
-        var current: Int64? = newParent
-        while let id = current, seen.insert(id).inserted {
-            if id == resource.id {
-                throw ValidationError(.parentCycle, "the new parent of \(resource.type.csvName) '\(resource.systemName)' descends from it")
-            }
-            current = try transaction.resource(partnerId: partnerId, id: id)?.parentId
-        }
     }
 
     /// The rows in an order where every row comes after its prerequisites, and the rows left blocked

@@ -34,6 +34,25 @@ public struct ResourceRow: Equatable, Sendable {
     public var parentSystemName: String
     /// Warnings about how the row was read.
     public var warnings: [ReportWarning]
+
+    /// Creates a row (an API call's is one with no line).
+    public init(
+        line: Int = 0, action: ResourceAction, resourceId: Int64? = nil, name: String? = nil, type: ResourceType = .location,
+        systemName: String = "", description: String? = nil, tags: String? = nil, parentType: ResourceType = .location,
+        parentSystemName: String = "", warnings: [ReportWarning] = []
+    ) {
+        self.line = line
+        self.action = action
+        self.resourceId = resourceId
+        self.name = name
+        self.type = type
+        self.systemName = systemName
+        self.description = description
+        self.tags = tags
+        self.parentType = parentType
+        self.parentSystemName = parentSystemName
+        self.warnings = warnings
+    }
 }
 
 /// A data line of a resource CSV: a valid row, or a row rejected with its reason.

@@ -61,6 +61,10 @@ public enum ResourceType: Int, Sendable, Codable, CaseIterable {
         }
     }
 
+    /// Whether a resource of this type may be a parent: a location holds locations (a building its rooms), cameras and
+    /// live entries; a camera or a live entry holds nothing.
+    public var holdsResources: Bool { self == .location }
+
     /// Reads a CSV cell: a name (any case) or Kaltura's numeric code.
     public init?(csvValue: String) {
         let lowered = csvValue.lowercased()

@@ -98,6 +98,8 @@ public struct ValidationError: Error, Equatable, Sendable {
         case duplicateSystemName = "resource.duplicateSystemName"
         /// No resource of the partner has the parent type and system name, in the store or the file.
         case parentMissing = "resource.parentMissing"
+        /// The parent is of a kind that cannot hold the resource (only a location holds resources).
+        case parentKind = "resource.parentKind"
         /// The parents lead back to the resource itself.
         case parentCycle = "resource.parentCycle"
         /// The resource to update or delete does not exist for the partner.

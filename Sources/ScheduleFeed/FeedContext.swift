@@ -1,13 +1,17 @@
 import Crypto
 import Foundation
+import ICalendar
+import Ingestion
 import Logging
 import Schedule
 import ScheduleStore
 import Sessions
 
-/// What the services share: the store, the upload inbox, the configured folders, the limits, the clock and the logger.
+/// What the services share: the store and its editor, the upload inbox, the configured folders, the limits, the clock
+/// and the logger.
 struct FeedContext: Sendable {
     let store: any FeedStore
+    let editor: ScheduleEditor
     let maximumUploadBytes: Int
     let limits: FeedLimits
     let submit: ScheduleFeed.Submit
@@ -76,5 +80,26 @@ struct FeedContext: Sendable {
         let jobId = try await submit(partnerId, kind, name, Data(file.bytes))
         guard let status = try await store.job(id: jobId) else { throw FeedError(.internalError, "job \(jobId) vanished") }
         return .object(BulkUploadObject.make(status))
+    }
+
+    /// Runs an API write of the caller's partner (`ScheduleEditor`), turns a rejected item into its Kaltura exception,
+    /// and logs the write with the partner, the KS's user, the action and the ids it touched.
+    func write<T: Sendable>(
+        _ call: ServiceCall, ids: (T) -> [Int64], _ body: @Sendable (ScheduleEditor) async throws -> T
+    ) async throws -> T {
+        let caller = try call.requireCaller()
+        let result: T
+        do {
+            result = try await body(editor)
+        } catch let rejection as EditRejection {
+            throw FeedError(rejectedItem: rejection.code, rejection.message)
+        }
+        logger.info(
+            "schedule written",
+            metadata: [
+                "partner": "\(caller.partnerId)", "user": "\(caller.session.userId.excerpt(FeedContext.loggedCharacters))",
+                "action": "\(call.service).\(call.action)", "ids": "\(ids(result).map(String.init).joined(separator: ","))",
+            ])
+        return result
     }
 }

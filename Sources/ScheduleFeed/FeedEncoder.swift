@@ -74,8 +74,8 @@ enum FeedEncoder {
                 case .success(.list(let list)): KalturaXML.inner(list)
                 case .success(.text(let text)): KalturaXML.escape(text)
                 case .success(.nothing): ""
-                case .success(.response): KalturaXML.innerError(code: unnestable.code.rawValue, message: unnestable.message)
-                case .failure(let failure): KalturaXML.innerError(code: failure.code.rawValue, message: failure.message)
+                case .success(.response): KalturaXML.innerError(code: unnestable.reportedCode, message: unnestable.message)
+                case .failure(let failure): KalturaXML.innerError(code: failure.reportedCode, message: failure.message)
                 }
             xml += "<item>" + inner + "</item>"
         }
@@ -91,16 +91,16 @@ enum FeedEncoder {
         switch format {
         case .json:
             return KalturaObject(
-                objectType: "KalturaAPIException", fields: ["code": .string(error.code.rawValue), "message": .string(error.message)]
+                objectType: "KalturaAPIException", fields: ["code": .string(error.reportedCode), "message": .string(error.message)]
             ).json()
         case .xml:
-            return Array(KalturaXML.error(code: error.code.rawValue, message: error.message).utf8)
+            return Array(KalturaXML.error(code: error.reportedCode, message: error.message).utf8)
         case .ical:
             var writer = CalendarWriter()
             let component = Component(
                 name: "VERROR",
                 properties: [
-                    ContentLine(name: "X-KALTURA-CODE", value: TextValue.escape(error.code.rawValue)),
+                    ContentLine(name: "X-KALTURA-CODE", value: TextValue.escape(error.reportedCode)),
                     ContentLine(name: "X-KALTURA-MESSAGE", value: TextValue.escape(error.message)),
                 ])
             try? writer.writeCalendar(

@@ -63,6 +63,17 @@ public struct FeedError: Error, Equatable, Sendable {
         case tooManyParameters = "feed.tooManyParameters"
         /// An upload that is not UTF-8 text.
         case uploadNotUTF8 = "feed.uploadNotUTF8"
+        /// A write refused by the rules a file's item is held to; the client gets the item's own code
+        /// (`event.endBeforeStart`, `resource.parentCycle` …, see `reportedCode`), as a file's report gives it.
+        case itemRejected = "feed.itemRejected"
+        /// `scheduleEvent.add` with a referenceId (UID) another event of the partner has.
+        case referenceIdTaken = "feed.referenceIdTaken"
+        /// No such schedule resource for the partner.
+        case resourceNotFound = "SCHEDULE_RESOURCE_ID_NOT_FOUND"
+        /// The event does not use the resource.
+        case eventResourceNotFound = "SCHEDULE_EVENT_RESOURCE_NOT_FOUND"
+        /// The event already uses the resource.
+        case eventResourceExists = "SCHEDULE_EVENT_RESOURCE_ALREADY_EXISTS"
         /// The store or the upload inbox failed.
         case internalError = "INTERNAL_SERVERL_ERROR"
 
@@ -75,6 +86,8 @@ public struct FeedError: Error, Equatable, Sendable {
 
     /// The stable code.
     public var code: Code
+    /// The code the client gets: `code`'s text, or for `itemRejected` the item's code.
+    public var reportedCode: String
     /// What went wrong and what to do, for people; never a credential.
     public var message: String
 
@@ -84,6 +97,13 @@ public struct FeedError: Error, Equatable, Sendable {
     /// Creates an error; a message over `messageLimit` characters is cut.
     public init(_ code: Code, _ message: String) {
         self.code = code
+        self.reportedCode = code.rawValue
         self.message = message.excerpt(Self.messageLimit)
+    }
+
+    /// The error of a write refused by the item rules: `itemRejected`, reported with the item's code.
+    public init(rejectedItem code: String, _ message: String) {
+        self.init(.itemRejected, message)
+        reportedCode = code
     }
 }

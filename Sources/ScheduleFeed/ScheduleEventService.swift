@@ -2,19 +2,55 @@ import Schedule
 import ScheduleStore
 
 /// `schedule_scheduleEvent`: events listed (with ETags), one event, the events that clash with one
-/// (`getConflicts`), and a calendar pushed as a bulk upload.
+/// (`getConflicts`), a calendar pushed as a bulk upload, and events added, updated, cancelled and deleted one call at a
+/// time (`EventEdits`, `EventFields`).
+///
+/// `cancel` and `delete` give the event as it then stands (cancelled, deleted), as Kaltura does; on a series they
+/// cancel or delete every occurrence with it, on an occurrence they detach it as a cancelled or deleted exception.
 struct ScheduleEventService: KalturaService {
     let context: FeedContext
     let name = "schedule_scheduleevent"
-    let actions: Set<String> = ["list", "get", "getconflicts", "addfrombulkupload"]
+    let actions: Set<String> = ["list", "get", "getconflicts", "addfrombulkupload", "add", "update", "cancel", "delete"]
 
     func perform(_ action: String, _ call: ServiceCall) async throws -> ServiceResult {
+        let edits = EventEdits(context: context)
         switch action {
-        case "list": try await list(call)
-        case "get": try await get(call)
-        case "getconflicts": try await conflicts(call)
-        default: try await context.upload(call, kind: .ical)
+        case "list": return try await list(call)
+        case "get": return try await get(call)
+        case "getconflicts": return try await conflicts(call)
+        case "add":
+            try FeedContext.refuseCalendar(call.format, for: "written events")
+            return .object(KalturaObject(try await edits.add(call)))
+        case "update":
+            try FeedContext.refuseCalendar(call.format, for: "written events")
+            let fields = EventFields(call.parameters)
+            return .object(
+                KalturaObject(
+                    try await edits.change(call, id: try eventId(call)) { vevent, stored in
+                        if let type = fields.type, type != stored.type {
+                            throw FeedError(.invalidParameter, "an event's type cannot change: event \(stored.id ?? 0) stays \(KalturaObject(stored).objectType)")
+                        }
+                        try fields.apply(to: &vevent, stored: stored, owner: nil)
+                    }))
+        case "cancel", "delete":
+            try FeedContext.refuseCalendar(call.format, for: "written events")
+            let status = action == "cancel" ? EventStatus.cancelled : .deleted
+            return .object(
+                KalturaObject(
+                    try await edits.change(call, id: try eventId(call)) { vevent, _ in
+                        if status == .cancelled { vevent.set("STATUS", "CANCELLED") }
+                        vevent.set("X-KALTURA-STATUS", String(status.rawValue))
+                    }))
+        default: return try await context.upload(call, kind: .ical)
         }
+    }
+
+    /// The `scheduleEventId` parameter.
+    private func eventId(_ call: ServiceCall) throws(FeedError) -> Int64 {
+        guard let id = Int64(try call.required("scheduleEventId")) else {
+            throw FeedError(.invalidParameter, "scheduleEventId must be an event id")
+        }
+        return id
     }
 
     private func list(_ call: ServiceCall) async throws -> ServiceResult {
@@ -37,8 +73,7 @@ struct ScheduleEventService: KalturaService {
 
     private func get(_ call: ServiceCall) async throws -> ServiceResult {
         let partnerId = try call.requireCaller().partnerId
-        let text = try call.required("scheduleEventId")
-        guard let id = Int64(text) else { throw FeedError(.invalidParameter, "scheduleEventId must be an event id") }
+        let id = try eventId(call)
         var filter = EventFilter()
         filter.idIn = [id]
         guard let event = try await context.store.events(partnerId: partnerId, filter: filter, pager: Pager()).events.first else {

@@ -1,4 +1,5 @@
 import Foundation
+import Ingestion
 import Logging
 import Metrics
 import Schedule
@@ -35,14 +36,16 @@ public struct ScheduleFeed: Sendable {
     /// `tokens` gives the pre-shared partner tokens in force and `folderPartners` the partner of each configured
     /// drop folder (for folder status), both asked at each request so a reload takes effect; `limits` bounds what a
     /// client may make the feed hold; `metrics` writes the Prometheus exposition; `now` is the time in seconds since 1970.
+    /// `jobSettings` gives a partner's settings for the writes made over the API, as for its uploads.
     public init(
         store: any FeedStore, tokens: @escaping @Sendable () -> TokenBook, maximumUploadBytes: Int, limits: FeedLimits = FeedLimits(),
-        submit: @escaping Submit, folderPartners: @escaping @Sendable () -> [String: Int],
+        submit: @escaping Submit, jobSettings: @escaping @Sendable (Int) -> JobSettings = { JobSettings(partnerId: $0) },
+        folderPartners: @escaping @Sendable () -> [String: Int],
         metrics: @escaping @Sendable () async -> [UInt8] = { [] }, logger: Logger,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         let context = FeedContext(
-            store: store, maximumUploadBytes: maximumUploadBytes, limits: limits, submit: submit, folderPartners: folderPartners, now: now,
+            store: store, editor: ScheduleEditor(store: store, settings: jobSettings, now: now), maximumUploadBytes: maximumUploadBytes, limits: limits, submit: submit, folderPartners: folderPartners, now: now,
             logger: logger)
         self.context = context
         self.metrics = metrics
@@ -50,7 +53,7 @@ public struct ScheduleFeed: Sendable {
         self.gate = gate
         let services: [any KalturaService] = [
             SessionService(context: context, gate: gate), AppTokenService(context: context), ScheduleEventService(context: context),
-            ScheduleResourceService(context: context), BulkUploadService(context: context), FolderService(context: context),
+            ScheduleResourceService(context: context), ScheduleEventResourceService(context: context), BulkUploadService(context: context), FolderService(context: context),
         ]
         self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.name, $0) })
     }
@@ -212,7 +215,7 @@ public struct ScheduleFeed: Sendable {
 
     private func failure(_ error: FeedError, format: FeedFormat) -> FeedResponse {
         FeedResponse(
-            status: error.code.httpStatus, headers: ["Content-Type": format.contentType, "X-Kaltura": "error-" + error.code.rawValue],
+            status: error.code.httpStatus, headers: ["Content-Type": format.contentType, "X-Kaltura": "error-" + error.reportedCode],
             body: FeedEncoder.error(error, format: format))
     }
 }

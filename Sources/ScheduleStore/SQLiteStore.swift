@@ -388,6 +388,35 @@ public final class SQLiteStore: ScheduleStore {
         }
     }
 
+    /// Counts and reads the page in one read transaction.
+    public func eventResources(
+        partnerId: Int, filter: EventResourceFilter, pager: Pager
+    ) async throws -> (links: [EventResourceLink], totalCount: Int) {
+        var conditions = "events.partner_id = ? AND events.status != \(EventStatus.deleted.rawValue)"
+        var ids: [Int64] = [Int64(partnerId)]
+        for (column, selected) in [("event_resources.event_id", filter.eventIds), ("event_resources.resource_id", filter.resourceIds)] {
+            guard let selected else { continue }
+            conditions += " AND \(column) IN (\(Array(repeating: "?", count: selected.count).joined(separator: ",")))"
+            ids += selected
+        }
+        let from = "FROM event_resources JOIN events ON events.id = event_resources.event_id WHERE \(conditions)"
+        let arguments = ids
+        return try await pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: StatementArguments(arguments)) ?? 0
+            let links = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT event_resources.event_id, event_resources.resource_id, events.created_at, events.updated_at \(from) \
+                    ORDER BY event_resources.event_id, event_resources.resource_id LIMIT ? OFFSET ?
+                    """,
+                arguments: StatementArguments(arguments + [Int64(pager.pageSize), Int64(pager.offset)])
+            ).map { row in
+                EventResourceLink(eventId: row[0], resourceId: row[1], partnerId: partnerId, createdAt: row[2], updatedAt: row[3])
+            }
+            return (links, total)
+        }
+    }
+
     /// The partner's resource rows ordered by id.
     public func resources(partnerId: Int) async throws -> [ScheduleResource] {
         try await pool.read { db in

@@ -4,7 +4,8 @@
 /// - `setrole:CAPTURE_DEVICE_ROLE` gets what Kaltura's `deployment/permissions` grant that role on the schedule:
 ///   `scheduleEvent.list/add/update` and `scheduleResource.list/get/add/update` (the upload actions it also has in
 ///   Kaltura do not exist here).
-/// - A user KS without `setrole` may read the schedule: events (`list`, `get`, `getConflicts`) and resources.
+/// - A user KS without `setrole` may read the schedule: events (`list`, `get`, `getConflicts`), resources and the
+///   events' resources (`scheduleEventResource.list`, `get`); only an admin KS writes it (or a role that allows the write).
 /// - A widget KS (`session.startWidgetSession`) may only start a session with an app token.
 /// - `setrole` with a role we do not know gives no schedule access at all.
 ///
@@ -31,7 +32,8 @@ public struct Role: Equatable, Sendable {
         name: "user",
         actions: [
             "schedule_scheduleevent.list", "schedule_scheduleevent.get", "schedule_scheduleevent.getconflicts",
-            "schedule_scheduleresource.list", "schedule_scheduleresource.get",
+            "schedule_scheduleresource.list", "schedule_scheduleresource.get", "schedule_scheduleeventresource.list",
+            "schedule_scheduleeventresource.get",
         ])
     /// Kaltura's capture-device role.
     public static let captureDevice = Role(

@@ -64,13 +64,14 @@ struct Run: AsyncParsableCommand {
         ]
         if configuration.feed.enabled {
             let limits = configuration.events.limits
+            let uploadSettings: @Sendable (Int) -> JobSettings = { partner in JobSettings(partnerId: partner, limits: limits) }
             let inbox = UploadInbox(
-                store: store, runner: runner, directory: configuration.uploadsPath,
-                settings: { partner in JobSettings(partnerId: partner, limits: limits) }, logger: logger)
+                store: store, runner: runner, directory: configuration.uploadsPath, settings: uploadSettings, logger: logger)
             let feed = ScheduleFeed(
                 store: store, tokens: { feedSettings.tokens }, maximumUploadBytes: configuration.feed.maximumUploadBytes,
                 limits: configuration.feed.limits,
                 submit: { partner, kind, name, bytes in try await inbox.submit(partnerId: partner, kind: kind, name: name, bytes: bytes) },
+                jobSettings: uploadSettings,
                 folderPartners: { feedSettings.folderPartners },
                 metrics: {
                     for partner in Set(feedSettings.folderPartners.values).union(feedSettings.tokens.partners) {

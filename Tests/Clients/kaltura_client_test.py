@@ -38,7 +38,7 @@ def check(condition, what):
         raise SystemExit(f"FAILED: {what}")
 
 
-def start(binary, work):
+def start(binary, work, extra=""):
     tokens = {"five": "client-token-partner-5", "nine": "client-token-partner-9"}
     with open(os.path.join(work, "config.yaml"), "w") as handle:
         handle.write(
@@ -46,7 +46,7 @@ def start(binary, work):
             f"folders:\n  - id: drop\n    path: {work}/drop\n    partnerId: 5\n"
             "feed:\n  port: 0\n  tokens:\n"
             f"    - partnerId: 5\n      sha256: {hashlib.sha256(tokens['five'].encode()).hexdigest()}\n"
-            f"    - partnerId: 9\n      sha256: {hashlib.sha256(tokens['nine'].encode()).hexdigest()}\n"
+            f"    - partnerId: 9\n      sha256: {hashlib.sha256(tokens['nine'].encode()).hexdigest()}\n" + extra
         )
     log = open(os.path.join(work, "daemon.log"), "w")
     process = subprocess.Popen([binary, "run", "--config", os.path.join(work, "config.yaml")], stdout=log, stderr=log, cwd=work)
