@@ -70,7 +70,8 @@ public struct ScheduleEditor: Sendable {
             if component.name == "VEVENT" { vevent = component } else { zones.append(component) }
         }
         guard let vevent else {
-            throw EditRejection(code: ValidationError.Code.unreadable.rawValue, message: "event \(event.id ?? 0) cannot be written as iCalendar")
+            throw EditRejection(
+                code: ValidationError.Code.unreadable.rawValue, message: "event \(event.id ?? 0) cannot be written as iCalendar")
         }
         guard event.recurrenceType == .recurring, let source = event.source, let kept = try? SeriesSource(source) else {
             return StoredCalendar(zones: zones, event: vevent, overrides: [])

@@ -78,7 +78,8 @@ struct EventFields {
         }
         if nulled.contains("classificationType") { vevent.remove("CLASS") }
         if values["geoLatitude"] != nil || values["geoLongitude"] != nil {
-            guard let latitude = values["geoLatitude"].flatMap(Double.init), let longitude = values["geoLongitude"].flatMap(Double.init) else {
+            guard let latitude = values["geoLatitude"].flatMap(Double.init), let longitude = values["geoLongitude"].flatMap(Double.init)
+            else {
                 throw FeedError(.invalidParameter, "geoLatitude and geoLongitude go together, each a number")
             }
             vevent.set("GEO", "\(latitude);\(longitude)")
@@ -142,7 +143,9 @@ struct EventFields {
     }
 
     private func applyRecurrence(to vevent: inout Component, stored: ScheduleEvent?) throws(FeedError) {
-        let ruleFields = values.keys.filter { $0.hasPrefix("recurrence:") && !["recurrence:objectType", "recurrence:name", "recurrence:timeZone"].contains($0) }
+        let ruleFields = values.keys.filter {
+            $0.hasPrefix("recurrence:") && !["recurrence:objectType", "recurrence:name", "recurrence:timeZone"].contains($0)
+        }
         let recurrenceType = try number("recurrenceType").map { code throws(FeedError) in
             guard let type = RecurrenceType(rawValue: Int(code)), type != .recurrence else {
                 throw FeedError(.invalidParameter, "recurrenceType is \(code): 0 for a single event or 1 for a series")
@@ -150,7 +153,8 @@ struct EventFields {
             return type
         }
         if stored?.recurrenceType == .recurrence, recurrenceType != nil || !ruleFields.isEmpty {
-            throw FeedError(.invalidParameter, "an occurrence repeats as its series does: change the series \(stored?.parentId ?? 0) instead")
+            throw FeedError(
+                .invalidParameter, "an occurrence repeats as its series does: change the series \(stored?.parentId ?? 0) instead")
         }
         if recurrenceType == RecurrenceType.none {
             for name in ["RRULE", "RDATE", "EXDATE"] { vevent.remove(name) }
@@ -193,7 +197,8 @@ struct EventFields {
     private func number(_ name: String) throws(FeedError) -> Int64? {
         guard let text = values[name], !text.isEmpty else { return nil }
         guard let number = Int64(text) ?? Double(text).flatMap({ $0 == $0.rounded() ? Int64(exactly: $0) : nil }) else {
-            throw FeedError(.invalidParameter, "\(name.replacingOccurrences(of: ":", with: ".")) is '\(text.prefix(40))', not a whole number")
+            throw FeedError(
+                .invalidParameter, "\(name.replacingOccurrences(of: ":", with: ".")) is '\(text.prefix(40))', not a whole number")
         }
         return number
     }
@@ -208,7 +213,9 @@ struct EventFields {
 
     /// A part of the RRULE: letters, digits, `,`, `+` and `-` only.
     private static func rulePart(_ value: String, _ field: String) throws(FeedError) -> String {
-        guard value.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ",+-".unicodeScalars.contains($0)) })
+        guard
+            value.unicodeScalars.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || ",+-".unicodeScalars.contains($0)) }
+            )
         else { throw FeedError(.invalidParameter, "recurrence.\(field) '\(value.prefix(40))' holds characters no RRULE part has") }
         return value
     }

@@ -44,11 +44,13 @@ struct ScheduleEventResourceService: KalturaService {
             let (eventId, resourceId) = try Self.key(call)
             let fields = call.parameters.fields(of: "scheduleEventResource")
             if let other = fields["eventId"], !other.isEmpty, other != String(eventId) {
-                throw FeedError(.invalidParameter, "a link cannot move to another event; delete it and add one to event \(other.excerpt(20))")
+                throw FeedError(
+                    .invalidParameter, "a link cannot move to another event; delete it and add one to event \(other.excerpt(20))")
             }
-            let target = try fields["resourceId"].flatMap { $0.isEmpty ? nil : $0 }.map { text throws(FeedError) in
-                try Self.id(text, "scheduleEventResource:resourceId")
-            } ?? resourceId
+            let target =
+                try fields["resourceId"].flatMap { $0.isEmpty ? nil : $0 }.map { text throws(FeedError) in
+                    try Self.id(text, "scheduleEventResource:resourceId")
+                } ?? resourceId
             let event = try await relink(call, eventId: eventId) { resourceIds in
                 guard resourceIds.contains(resourceId) else { throw Self.notFound(eventId, resourceId) }
                 guard target != resourceId else { return resourceIds }
@@ -74,7 +76,8 @@ struct ScheduleEventResourceService: KalturaService {
             let resourceIds = try change(stored.resourceIds)
             vevent.remove("X-KALTURA-RESOURCE-IDS")
             if !resourceIds.isEmpty {
-                vevent.properties.append(ContentLine(name: "X-KALTURA-RESOURCE-IDS", value: resourceIds.map(String.init).joined(separator: ",")))
+                vevent.properties.append(
+                    ContentLine(name: "X-KALTURA-RESOURCE-IDS", value: resourceIds.map(String.init).joined(separator: ",")))
             }
         }
     }
@@ -95,7 +98,10 @@ struct ScheduleEventResourceService: KalturaService {
 
     /// The `scheduleEventId` and `scheduleResourceId` parameters.
     private static func key(_ call: ServiceCall) throws(FeedError) -> (Int64, Int64) {
-        (try id(try call.required("scheduleEventId"), "scheduleEventId"), try id(try call.required("scheduleResourceId"), "scheduleResourceId"))
+        (
+            try id(try call.required("scheduleEventId"), "scheduleEventId"),
+            try id(try call.required("scheduleResourceId"), "scheduleResourceId")
+        )
     }
 
     private static func id(_ text: String?, _ name: String) throws(FeedError) -> Int64 {

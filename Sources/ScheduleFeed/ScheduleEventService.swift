@@ -28,7 +28,9 @@ struct ScheduleEventService: KalturaService {
                 KalturaObject(
                     try await edits.change(call, id: try eventId(call)) { vevent, stored in
                         if let type = fields.type, type != stored.type {
-                            throw FeedError(.invalidParameter, "an event's type cannot change: event \(stored.id ?? 0) stays \(KalturaObject(stored).objectType)")
+                            throw FeedError(
+                                .invalidParameter,
+                                "an event's type cannot change: event \(stored.id ?? 0) stays \(KalturaObject(stored).objectType)")
                         }
                         try fields.apply(to: &vevent, stored: stored, owner: nil)
                     }))

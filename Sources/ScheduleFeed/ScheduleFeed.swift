@@ -45,7 +45,8 @@ public struct ScheduleFeed: Sendable {
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         let context = FeedContext(
-            store: store, editor: ScheduleEditor(store: store, settings: jobSettings, now: now), maximumUploadBytes: maximumUploadBytes, limits: limits, submit: submit, folderPartners: folderPartners, now: now,
+            store: store, editor: ScheduleEditor(store: store, settings: jobSettings, now: now), maximumUploadBytes: maximumUploadBytes,
+            limits: limits, submit: submit, folderPartners: folderPartners, now: now,
             logger: logger)
         self.context = context
         self.metrics = metrics
@@ -53,7 +54,8 @@ public struct ScheduleFeed: Sendable {
         self.gate = gate
         let services: [any KalturaService] = [
             SessionService(context: context, gate: gate), AppTokenService(context: context), ScheduleEventService(context: context),
-            ScheduleResourceService(context: context), ScheduleEventResourceService(context: context), BulkUploadService(context: context), FolderService(context: context),
+            ScheduleResourceService(context: context), ScheduleEventResourceService(context: context), BulkUploadService(context: context),
+            FolderService(context: context),
         ]
         self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.name, $0) })
     }

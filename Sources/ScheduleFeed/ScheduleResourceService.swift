@@ -28,7 +28,9 @@ struct ScheduleResourceService: KalturaService {
         case "get":
             try FeedContext.refuseCalendar(call.format, for: "resources")
             let id = try resourceId(call)
-            guard let resource = try await context.store.resources(partnerId: try call.requireCaller().partnerId).first(where: { $0.id == id }),
+            guard
+                let resource = try await context.store.resources(partnerId: try call.requireCaller().partnerId).first(where: { $0.id == id }
+                ),
                 resource.status != .deleted
             else { throw Self.notFound(id) }
             return .object(KalturaObject(resource))

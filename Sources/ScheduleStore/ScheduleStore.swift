@@ -65,7 +65,9 @@ public protocol ScheduleStore: Sendable {
     ) async throws -> [ScheduleEvent]
     /// One page of the partner's event–resource links that `filter` selects, of events not deleted, by event then
     /// resource id, with how many it selects in all.
-    func eventResources(partnerId: Int, filter: EventResourceFilter, pager: Pager) async throws -> (links: [EventResourceLink], totalCount: Int)
+    func eventResources(partnerId: Int, filter: EventResourceFilter, pager: Pager) async throws -> (
+        links: [EventResourceLink], totalCount: Int
+    )
     /// The resources of a partner (deleted ones too), by id.
     func resources(partnerId: Int) async throws -> [ScheduleResource]
     /// How many events a partner has.

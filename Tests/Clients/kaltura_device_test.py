@@ -7,7 +7,8 @@ setrole:CAPTURE_DEVICE_ROLE); the admin pushes the sample rooms and semester; th
 then appToken.startSession with the SHA-256 of the widget KS followed by the token, and lists its own camera's
 recordings with a KalturaRecordScheduleEventFilter and resourceIdsLike; the device's KS is refused appToken.add;
 KSs made locally with generateSession (v1) and generateSessionV2 work; a wrong secret, an expired KS and an
-ended KS get Kaltura's codes; a multirequest chains a widget session into the next call with {1:result:ks}.
+ended KS get Kaltura's codes; the device registers a camera and adds and extends an ad-hoc recording but may
+delete neither; a multirequest chains a widget session into the next call with {1:result:ks}.
 Exits non-zero on the first failed check.
 """
 import hashlib
@@ -23,7 +24,12 @@ from KalturaClient import KalturaClient, KalturaConfiguration
 from KalturaClient.exceptions import KalturaException
 from KalturaClient.Plugins.BulkUpload import KalturaBulkUploadFilter  # noqa: F401 (registers the bulk service)
 from KalturaClient.Plugins.Core import KalturaAppToken, KalturaAppTokenHashType, KalturaFilterPager, KalturaSessionType
-from KalturaClient.Plugins.Schedule import KalturaRecordScheduleEventFilter, KalturaScheduleResourceFilter
+from KalturaClient.Plugins.Schedule import (
+    KalturaCameraScheduleResource,
+    KalturaRecordScheduleEvent,
+    KalturaRecordScheduleEventFilter,
+    KalturaScheduleResourceFilter,
+)
 
 from kaltura_client_test import REPO, check, finished, start
 import kaltura_client_test
@@ -149,6 +155,17 @@ def main():
         ending = client_for(port, admin.session.start(secrets["adminSecret"], "x", KalturaSessionType.ADMIN, PARTNER))
         ending.session.end()
         refused("INVALID_KS", "an ended KS", lambda: ending.schedule.scheduleEvent.list())
+
+        # What CAPTURE_DEVICE_ROLE writes: the device registers itself, adds an ad-hoc recording and extends it.
+        registered = device.schedule.scheduleResource.add(KalturaCameraScheduleResource(name="Portable", systemName="portable-1"))
+        check(device.schedule.scheduleResource.get(registered.id).systemName == "portable-1", "the device registers itself")
+        device.schedule.scheduleResource.update(registered.id, KalturaCameraScheduleResource(description="cart 3"))
+        now = int(time.time())
+        adhoc = device.schedule.scheduleEvent.add(KalturaRecordScheduleEvent(summary="Ad hoc", startDate=now + 60, endDate=now + 1860))
+        extended = device.schedule.scheduleEvent.update(adhoc.id, KalturaRecordScheduleEvent(endDate=now + 3660))
+        check(extended.endDate == now + 3660 and extended.summary == "Ad hoc", "the device extends its ad-hoc recording")
+        refused("SERVICE_FORBIDDEN", "the device may not delete events", lambda: device.schedule.scheduleEvent.delete(adhoc.id))
+        refused("SERVICE_FORBIDDEN", "nor resources", lambda: device.schedule.scheduleResource.delete(registered.id))
 
         log = open(os.path.join(work, "daemon.log")).read()
         check(

@@ -377,7 +377,7 @@ struct FeedListTests {
         #expect(try value.json()["code"] as? String == "feed.invalidParameter")
         let format = try await harness.get(path + "format=7")
         #expect(format.errorCode == "feed.invalidParameter")
-        let action = try await harness.get("/api_v3/service/schedule_scheduleevent/action/delete?ks=token-five&format=1")
+        let action = try await harness.get("/api_v3/service/schedule_scheduleevent/action/clone?ks=token-five&format=1")
         #expect(action.errorCode == "ACTION_DOES_NOT_EXISTS")
         #expect(try action.json()["code"] as? String == "ACTION_DOES_NOT_EXISTS")
         let service = try await harness.get("/api_v3/service/nothing/action/list?ks=token-five&format=1")
