@@ -67,6 +67,8 @@ struct EventEdits {
                     // The type is the stored one, given to the job: a file may not state a blackout's.
                     calendar.event.remove("X-KALTURA-TYPE")
                     try edit(&calendar.event, stored)
+                    // A VEVENT that no longer repeats has no instances to override: the event is single again.
+                    if calendar.event.property("RRULE") == nil && calendar.event.property("RDATE") == nil { calendar.overrides = [] }
                     return (stored.type, calendar.components)
                 },
                 then: { transaction, _ in try Self.stored(id, partnerId: partnerId, transaction, orDeleted: true) })

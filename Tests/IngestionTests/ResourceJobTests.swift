@@ -85,13 +85,15 @@ import Testing
             1,Orphan camera,camera,orphan,,,location,nowhere
             1,Under the loop,camera,below,,,location,loop-1
             1,Good camera,camera,good-cam,,,location,good
+            1,Room on a camera,location,on-cam,,,camera,good-cam
+            1,Camera on a camera,camera,cam-on-cam,,,camera,good-cam
             """
         let report = try await ingest(harness, "mixed.csv", text, modified: 1)
         #expect(report.status == .handled)
         let expected: [(Int, String?)] = [
             (1, nil), (2, "resource.missingName"), (3, "resource.unknownAction"), (4, "resource.unknownType"),
             (5, "resource.parentCycle"), (6, "resource.parentCycle"), (7, "resource.parentMissing"), (8, "resource.parentMissing"),
-            (9, nil),
+            (9, nil), (10, "resource.parentKind"), (11, "resource.parentKind"),
         ]
         #expect(report.items.map(\.line) == expected.map(\.0))
         #expect(report.items.map(\.code) == expected.map(\.1))

@@ -232,4 +232,73 @@ import Testing
         #expect(stored.tags == "round-\(seen.count)", "nor the last write by the job")
         #expect(try await feed.storedEvents().count == 3001)
     }
+
+    /// The occurrences of series `id`, in order of start.
+    static func occurrences(_ feed: FeedHarness, seriesId id: Int) async throws -> [ScheduleEvent] {
+        try await feed.store.events(partnerId: 5).filter { $0.parentId == Int64(id) }.sorted { $0.startDate < $1.startDate }
+    }
+
+    @Test func occurrencesAreDetachedAsExceptionsAndASeriesCanBecomeSingleAgain() async throws {
+        let feed = try await FeedHarness()
+        defer { Task { await feed.stop() } }
+        let start = (Int64(Date().timeIntervalSince1970) / 86_400 + 7) * 86_400 + 9 * 3600
+        let added = try await Self.call(
+            feed, "schedule_scheduleevent", "add",
+            [
+                "scheduleEvent": [
+                    "objectType": "KalturaBlackoutScheduleEvent", "summary": "Exams", "startDate": start, "endDate": start + 7200,
+                    "recurrenceType": 1, "recurrence": ["frequency": "days", "count": 5],
+                ] as [String: Any]
+            ])
+        let series = try added.json()
+        let id = try #require(series["id"] as? Int)
+        #expect(series["objectType"] as? String == "KalturaBlackoutScheduleEvent")
+        var occurrences = try await Self.occurrences(feed, seriesId: id)
+        #expect(occurrences.count == 5 && occurrences.allSatisfy { $0.type == .blackout && $0.status == .active })
+        let (second, third) = (try #require(occurrences[1].id), try #require(occurrences[2].id))
+        let renamed = try await Self.call(
+            feed, "schedule_scheduleevent", "update",
+            ["scheduleEventId": second, "scheduleEvent": ["summary": "Resit", "endDate": occurrences[1].startDate + 3600]])
+        #expect(try renamed.json()["summary"] as? String == "Resit")
+        let deleted = try await Self.call(feed, "schedule_scheduleevent", "delete", ["scheduleEventId": third])
+        #expect(try deleted.json()["status"] as? Int == EventStatus.deleted.rawValue)
+        // The series changes again: its exceptions stay as they were made.
+        let moved = try await Self.call(
+            feed, "schedule_scheduleevent", "update",
+            [
+                "scheduleEventId": id,
+                "scheduleEvent": ["objectType": "KalturaBlackoutScheduleEvent", "summary": "Exams (hall B)", "description__null": ""],
+            ])
+        #expect(moved.errorCode == nil, "\(moved.text)")
+        occurrences = try await Self.occurrences(feed, seriesId: id)
+        // The deleted one keeps what it had when it was deleted.
+        #expect(occurrences.map(\.summary) == ["Exams (hall B)", "Resit", "Exams", "Exams (hall B)", "Exams (hall B)"])
+        #expect(occurrences[1].duration == 3600 && occurrences[0].duration == 7200)
+        #expect(occurrences.map(\.status) == [.active, .active, .deleted, .active, .active])
+        #expect(occurrences.allSatisfy { $0.type == .blackout })
+        let retyped = try await Self.call(
+            feed, "schedule_scheduleevent", "update",
+            ["scheduleEventId": id, "scheduleEvent": ["objectType": "KalturaRecordScheduleEvent"]])
+        #expect(retyped.errorCode == "feed.invalidParameter")
+        let recurring = try await Self.call(
+            feed, "schedule_scheduleevent", "update", ["scheduleEventId": second, "scheduleEvent": ["recurrence": ["frequency": "weeks"]]])
+        #expect(recurring.errorCode == "feed.invalidParameter", "an occurrence repeats as its series does")
+        // A stale SEQUENCE is refused, as a file's is not applied; a field sent as null is removed.
+        let stale = try await Self.call(
+            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["sequence": 0, "summary": "x"]])
+        #expect(stale.errorCode == nil)
+        _ = try await Self.call(feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["sequence": 3]])
+        let lower = try await Self.call(
+            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["sequence": 2]])
+        #expect(lower.errorCode == "event.staleSequence")
+        let cleared = try await Self.call(
+            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["summary__null": ""]])
+        #expect(try cleared.json()["summary"] == nil)
+        // A single event again: the occurrences are cancelled, the deleted one stays deleted.
+        let single = try await Self.call(
+            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["recurrenceType": 0]])
+        #expect(try single.json()["recurrenceType"] as? Int == RecurrenceType.none.rawValue)
+        occurrences = try await Self.occurrences(feed, seriesId: id)
+        #expect(occurrences.map(\.status) == [.cancelled, .cancelled, .deleted, .cancelled, .cancelled])
+    }
 }
