@@ -9,9 +9,10 @@ import ScheduleStore
 /// adds its parent (anywhere in the file), and for the previous row about the same resource, so rows
 /// about one resource keep their file order. A parent not added by the file is looked up in the
 /// store, as it is when the row adding it was rejected. Rows whose parents lead back to themselves
-/// are rejected as a cycle, and rows waiting on them as missing their parent. Update changes only the
-/// fields whose cells are not empty, and never a resource's type (type and system name identify a
-/// resource); delete is soft. Each row is one item, reported in file order with its line. Linear in
+/// are rejected as a cycle, and rows waiting on them as missing their parent. Each row is applied by
+/// `ResourceWriter`, whose rules the API's resource writes share: update changes only the fields whose
+/// cells are not empty, and never a resource's type (type and system name identify a resource); only a
+/// location is a parent; delete is soft. Each row is one item, reported in file order with its line. Linear in
 /// the rows, apart from the store lookups each row makes.
 struct ResourceJob: FileJob {
     /// The partner that owns the resources.
