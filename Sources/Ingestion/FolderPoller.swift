@@ -8,7 +8,7 @@ import ScheduleStore
 struct FolderPoller: Sendable {
     let source: any FolderSource
     let folderId: String
-    let store: any ScheduleStore
+    let store: any FileLedger
     let logger: Logger
 
     /// Lists the folder; the error, if it failed, as a `FolderError`.

@@ -21,7 +21,7 @@ public struct FolderWatcher: Service {
     /// The folder's settings.
     public let settings: FolderSettings
     /// The store of file states.
-    public let store: any ScheduleStore
+    public let store: any FileLedger & ReportReading
     /// Where folder-level events go.
     public let logger: Logger
     /// Stops this watcher alone (a folder removed or changed by a reload).
@@ -35,7 +35,7 @@ public struct FolderWatcher: Service {
 
     /// Creates a watcher whose waits are on `clock` and whose jitter is drawn from `random`.
     public init(
-        source: any FolderSource, settings: FolderSettings, store: any ScheduleStore, runner: JobRunner, stagingDirectory: String,
+        source: any FolderSource, settings: FolderSettings, store: any FileLedger & ReportReading, runner: JobRunner, stagingDirectory: String,
         logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
     ) {

@@ -17,7 +17,7 @@ import ServiceLifecycle
 /// occurrences) is left as it is, with a warning in the log.
 public struct HorizonExtender: Service {
     /// The store whose series are extended.
-    public let store: any ScheduleStore
+    public let store: any ScheduleWriting
     /// The limits and the horizon.
     public let limits: EventLimits
     /// How often the extension runs.
@@ -39,7 +39,7 @@ public struct HorizonExtender: Service {
 
     /// Creates an extender that waits `interval` on `clock` between passes.
     public init(
-        store: any ScheduleStore, limits: EventLimits, interval: Duration, logger: Logger, clock: some Clock<Duration> = ContinuousClock()
+        store: any ScheduleWriting, limits: EventLimits, interval: Duration, logger: Logger, clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.store = store
         self.limits = limits

@@ -25,7 +25,7 @@ public struct JobRunner: Sendable {
     public static let processRun = UUID().uuidString
 
     /// The store jobs commit to.
-    public let store: any ScheduleStore
+    public let store: any FileLedger & ScheduleWriting
     /// Where reports are written.
     public let reports: ReportWriter
     /// Where the one line per file outcome goes.
@@ -40,7 +40,7 @@ public struct JobRunner: Sendable {
     /// Creates a job runner whose jobs are timed on `clock` and recorded as started by `run` (by default this process);
     /// a job cut off `cutOffLimit` times fails its file.
     public init(
-        store: any ScheduleStore, reports: ReportWriter, logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
+        store: any FileLedger & ScheduleWriting, reports: ReportWriter, logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
         run: String = JobRunner.processRun, cutOffLimit: Int = JobRunner.defaultCutOffLimit
     ) {
         self.cutOffLimit = cutOffLimit

@@ -13,13 +13,13 @@ import ScheduleStore
 /// item rejected, or left unapplied because the store holds a higher SEQUENCE, rolls the write back and is thrown as an
 /// `EditRejection` with its code. A write that changes the schedule moves the store's data version.
 public struct ScheduleEditor: Sendable {
-    private let store: any ScheduleStore
+    private let store: any ScheduleWriting
     private let settings: @Sendable (Int) -> JobSettings
     private let now: @Sendable () -> Int64
 
     /// An editor over `store`; `settings` gives a partner's job settings, `now` the time in seconds since 1970.
     public init(
-        store: any ScheduleStore, settings: @escaping @Sendable (Int) -> JobSettings,
+        store: any ScheduleWriting, settings: @escaping @Sendable (Int) -> JobSettings,
         now: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
     ) {
         self.store = store

@@ -16,7 +16,7 @@ import ServiceLifecycle
 /// The inbox never waits on time, so it takes no clock: jobs run as they are submitted, and their durations are
 /// timed on the job runner's clock.
 public actor UploadInbox: Service {
-    private let store: any ScheduleStore
+    private let store: any FileLedger
     private let runner: JobRunner
     private let directory: String
     private let settings: @Sendable (Int) -> JobSettings
@@ -36,7 +36,7 @@ public actor UploadInbox: Service {
 
     /// Creates an inbox over `directory` (created if missing); `settings` gives a partner's job settings.
     public init(
-        store: any ScheduleStore, runner: JobRunner, directory: String, settings: @escaping @Sendable (Int) -> JobSettings,
+        store: any FileLedger, runner: JobRunner, directory: String, settings: @escaping @Sendable (Int) -> JobSettings,
         logger: Logger
     ) {
         self.store = store

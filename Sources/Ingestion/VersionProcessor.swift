@@ -23,7 +23,7 @@ struct VersionProcessor: Sendable {
 
     let source: any FolderSource
     let settings: FolderSettings
-    let store: any ScheduleStore
+    let store: any FileLedger & ReportReading
     let runner: JobRunner
     let stagingDirectory: String
     let logger: Logger

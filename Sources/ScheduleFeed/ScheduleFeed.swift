@@ -7,7 +7,7 @@ import ScheduleStore
 import Sessions
 
 /// What the feed reads and writes: the schedule, and the partners' secrets, app tokens and ended sessions.
-public typealias FeedStore = CredentialStore & ScheduleStore
+public typealias FeedStore = CredentialStore & ScheduleWriting & ScheduleReading & ReportReading & FolderStatusReading
 
 /// The schedule served back over HTTP the way Kaltura's API serves it (SPEC §6), independent of any HTTP server.
 ///

@@ -102,25 +102,28 @@ struct ConflictSearch {
     /// The conflict candidates linked to one resource that may overlap a time.
     static let candidatesOnResource = """
         SELECT event_id, start_date, end_date FROM event_resources INDEXED BY event_resources_by_resource_start
-        WHERE resource_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND candidate = 1 ORDER BY start_date, event_id
+        WHERE resource_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND candidate ORDER BY start_date, event_id
         """
     /// The partner's active non-blackout events that overlap a time, but an ignored one and its occurrences.
     static let eventsDuring = """
         SELECT id, start_date, end_date FROM events
         WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ? AND coalesce(parent_id, 0) != ?
-        AND type != 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
+        AND type != \(EventType.blackout.rawValue) AND status = \(EventStatus.active.rawValue) \
+        AND recurrence_type != \(RecurrenceType.recurring.rawValue) ORDER BY start_date, id
         """
     /// The partner's active blackouts that overlap a time, but an ignored one and its occurrences, through their partial index.
     static let blackoutsDuring = """
         SELECT id, start_date, end_date FROM events INDEXED BY events_blackouts
         WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ? AND coalesce(parent_id, 0) != ?
-        AND type = 3 AND status = 2 AND recurrence_type != 1 ORDER BY start_date, id
+        AND type = \(EventType.blackout.rawValue) AND status = \(EventStatus.active.rawValue) \
+        AND recurrence_type != \(RecurrenceType.recurring.rawValue) ORDER BY start_date, id
         """
     /// The partner's active non-blackout events on one resource that overlap a time, but an ignored one and its
     /// occurrences, through the links by resource and start.
     static let eventsOnResourceDuring = """
         SELECT e.id, e.start_date, e.end_date FROM event_resources l JOIN events e ON e.id = l.event_id
         WHERE l.resource_id = ? AND e.partner_id = ? AND l.start_date >= ? AND l.start_date < ? AND e.end_date > ? AND e.id != ?
-        AND coalesce(e.parent_id, 0) != ? AND e.type != 3 AND e.status = 2 AND e.recurrence_type != 1 ORDER BY e.start_date, e.id
+        AND coalesce(e.parent_id, 0) != ? AND e.type != \(EventType.blackout.rawValue) AND e.status = \(EventStatus.active.rawValue) \
+        AND e.recurrence_type != \(RecurrenceType.recurring.rawValue) ORDER BY e.start_date, e.id
         """
 }

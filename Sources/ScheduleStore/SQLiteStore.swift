@@ -116,7 +116,7 @@ public final class SQLiteStore: ScheduleStore {
             try db.execute(
                 sql: """
                     UPDATE files SET size = ?, modified = ?, etag = ?, updated_at = ?
-                    WHERE folder_id = ? AND path = ? AND state = 'uploading'
+                    WHERE folder_id = ? AND path = ? AND state = '\(FileState.uploading.rawValue)'
                     """,
                 arguments: [identity.size, identity.modified, identity.etag, now, identity.folderId, identity.path]
             )
@@ -140,11 +140,11 @@ public final class SQLiteStore: ScheduleStore {
     public func markPurged(folderId: String, path: String) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = 'uploading'", arguments: [folderId, path])
+                sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = '\(FileState.uploading.rawValue)'", arguments: [folderId, path])
             try db.execute(
                 sql: """
-                    UPDATE files SET state = 'purged', updated_at = ?
-                    WHERE folder_id = ? AND path = ? AND state IN ('handled', 'error', 'ignored')
+                    UPDATE files SET state = '\(FileState.purged.rawValue)', updated_at = ?
+                    WHERE folder_id = ? AND path = ? AND state IN ('\(FileState.handled.rawValue)', '\(FileState.error.rawValue)', '\(FileState.ignored.rawValue)')
                     """,
                 arguments: [Self.now(), folderId, path]
             )
@@ -178,7 +178,7 @@ public final class SQLiteStore: ScheduleStore {
         try await pool.write { db in
             let fileId = try Self.fileId(db, identity) ?? Self.insertFile(db, identity, state: .pending)
             try db.execute(
-                sql: "UPDATE files SET state = 'pending', error_code = NULL, error_message = NULL WHERE id = ?", arguments: [fileId])
+                sql: "UPDATE files SET state = '\(FileState.pending.rawValue)', error_code = NULL, error_message = NULL WHERE id = ?", arguments: [fileId])
             return try Self.insertJob(db, fileId: fileId, kind: kind, identity: identity, state: .pending)
         }
     }
@@ -293,7 +293,7 @@ public final class SQLiteStore: ScheduleStore {
     ) async throws -> [ScheduleEvent] {
         try await pool.read { db in
             let longest = try Int64.fetchOne(
-                db, sql: "SELECT coalesce(max(end_date - start_date), 0) FROM events WHERE partner_id = ? AND status = 2",
+                db, sql: "SELECT coalesce(max(end_date - start_date), 0) FROM events WHERE partner_id = ? AND status = \(EventStatus.active.rawValue)",
                 arguments: [partnerId])
             let search = ConflictSearch(db: db, partnerId: partnerId, lookBehind: longest ?? 0, ignoring: ignoring)
             var overlaps: [ConflictSearch.Overlap] = []
@@ -455,7 +455,7 @@ public final class SQLiteStore: ScheduleStore {
     public func reportSummaries(_ filter: ReportFilter) async throws -> [ReportSummary] {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        if filter.failedOnly { conditions.append("(reports.status = 'error' OR reports.rejected > 0)") }
+        if filter.failedOnly { conditions.append("(reports.status = '\(ReportStatus.error.rawValue)' OR reports.rejected > 0)") }
         if let since = filter.since {
             conditions.append("reports.created_at >= ?")
             arguments += [since]
@@ -565,7 +565,7 @@ public final class SQLiteStore: ScheduleStore {
             db,
             sql: """
                 SELECT id FROM files WHERE folder_id = ? AND path = ? AND size = ? AND modified = ? AND etag = ?
-                AND state != 'uploading'
+                AND state != '\(FileState.uploading.rawValue)'
                 """,
             arguments: [identity.folderId, identity.path, identity.size, identity.modified, identity.etag]
         )
@@ -573,7 +573,7 @@ public final class SQLiteStore: ScheduleStore {
 
     private static func deleteUploadingRow(_ db: Database, _ identity: FileIdentity) throws {
         try db.execute(
-            sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = 'uploading'",
+            sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = '\(FileState.uploading.rawValue)'",
             arguments: [identity.folderId, identity.path]
         )
     }

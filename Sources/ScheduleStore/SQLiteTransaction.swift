@@ -100,7 +100,7 @@ final class SQLiteTransaction: StoreTransaction {
             db.cachedStatement(
                 sql: """
                     SELECT \(Self.eventColumns) FROM events
-                    WHERE recurrence_type = 1 AND id > ? AND status = 2 AND source IS NOT NULL ORDER BY id LIMIT ?
+                    WHERE recurrence_type = \(RecurrenceType.recurring.rawValue) AND id > ? AND status = \(EventStatus.active.rawValue) AND source IS NOT NULL ORDER BY id LIMIT ?
                     """),
             arguments: [id, limit]
         ).map(Self.event)

@@ -1,11 +1,15 @@
 import Foundation
 import Schedule
 
-/// The persistent store of events, resources, drop-folder files, jobs and reports.
+/// The persistent store of events, resources, drop-folder files, jobs and reports: every role at once.
 ///
-/// Every query of the daemon goes through this protocol, so another backend (PostgreSQL
-/// with row leases) is one new type. Methods are safe to call from any task.
-public protocol ScheduleStore: Sendable {
+/// Every query of the daemon goes through these role protocols, so another backend (PostgreSQL with row leases) is
+/// one new type; each part of the daemon names only the roles it uses. Methods are safe to call from any task.
+public typealias ScheduleStore = FileLedger & ScheduleWriting & ScheduleReading & ReportReading & FolderStatusReading
+
+/// The drop folders' ledger: file versions, their claims and jobs, listings and pinned host keys (the watchers', the
+/// upload inbox's and the commands').
+public protocol FileLedger: Sendable {
     /// The newest version of every path of a folder, whatever its state.
     func latestFiles(folderId: String) async throws -> [StoredFile]
     /// Every version of one path, oldest first.
@@ -37,17 +41,26 @@ public protocol ScheduleStore: Sendable {
     func startJob(_ ticket: JobTicket, run: String) async throws -> Int
     /// Sets a version's state outside any job transaction (downloading, processing, error, deleted …).
     func setFileState(fileId: Int64, _ state: FileState, code: String?, message: String?) async throws
-    /// Runs `body` in one transaction: everything it writes commits together, or nothing if it throws.
-    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
 
     /// Records a listing of a folder: when, the error if it failed, the failures in a row, and when the next is due.
     func recordPoll(_ poll: FolderPoll) async throws
-    /// Every folder the store knows (by status or files), by id, with its files by state and the error codes they carry.
-    func folderStatuses() async throws -> [FolderStatus]
     /// The SSH host key pinned for a folder's server (`name:port`), as known_hosts writes it; nil if none.
     func pinnedHostKey(folderId: String, host: String) async throws -> String?
     /// Pins a folder server's SSH host key; a key pinned before is kept (the first one wins).
     func pinHostKey(folderId: String, host: String, key: String, fingerprint: String) async throws
+}
+
+/// The writes of the schedule (and of a job's file state and report): one transaction per job.
+public protocol ScheduleWriting: Sendable {
+    /// Runs `body` in one transaction: everything it writes commits together, or nothing if it throws.
+    ///
+    /// The body is synchronous and may wait on the store: a backend runs it off Swift's cooperative pool (SQLite on
+    /// its writer's own queue), so a job's transaction never holds a thread other tasks need.
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreTransaction) throws -> T) async throws -> T
+}
+
+/// The schedule read back: the feed's listings and the commands'.
+public protocol ScheduleReading: Sendable {
 
     /// The events of a partner, by id.
     func events(partnerId: Int) async throws -> [ScheduleEvent]
@@ -72,6 +85,12 @@ public protocol ScheduleStore: Sendable {
     func resources(partnerId: Int) async throws -> [ScheduleResource]
     /// How many events a partner has.
     func eventCount(partnerId: Int) async throws -> Int
+    /// A number that grows with every committed write of events or resources: equal numbers mean the same schedule.
+    func dataVersion() async throws -> Int64
+}
+
+/// Jobs and their reports read back.
+public protocol ReportReading: Sendable {
     /// The reports of a file version, oldest first.
     func reports(fileId: Int64) async throws -> [IngestionReport]
     /// The newest report of a file version with its job's id; nil if no job of it committed one.
@@ -84,8 +103,12 @@ public protocol ScheduleStore: Sendable {
     func finishedJobCount(fileId: Int64) async throws -> Int
     /// One job with its file's state and, once it committed, its report.
     func job(id: Int64) async throws -> JobStatus?
-    /// A number that grows with every committed write of events or resources: equal numbers mean the same schedule.
-    func dataVersion() async throws -> Int64
+}
+
+/// How the folders are doing, for `status` and the feed.
+public protocol FolderStatusReading: Sendable {
+    /// Every folder the store knows (by status or files), by id, with its files by state and the error codes they carry.
+    func folderStatuses() async throws -> [FolderStatus]
 }
 
 /// The writes of one job, inside the job's transaction.

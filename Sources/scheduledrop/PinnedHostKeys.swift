@@ -4,7 +4,7 @@ import ScheduleStore
 
 /// SSH host keys trusted on first use, pinned in the store; each new pin is logged with its fingerprint.
 struct PinnedHostKeys: HostKeyPins {
-    let store: any ScheduleStore
+    let store: any FileLedger
     let logger: Logger
 
     func pinnedHostKey(folderId: String, host: String) async throws -> String? {
