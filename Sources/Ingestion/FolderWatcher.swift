@@ -35,7 +35,8 @@ public struct FolderWatcher: Service {
 
     /// Creates a watcher whose waits are on `clock` and whose jitter is drawn from `random`.
     public init(
-        source: any FolderSource, settings: FolderSettings, store: any FileLedger & ReportReading, runner: JobRunner, stagingDirectory: String,
+        source: any FolderSource, settings: FolderSettings, store: any FileLedger & ReportReading, runner: JobRunner,
+        stagingDirectory: String,
         logger: Logger, clock: some Clock<Duration> = ContinuousClock(),
         random: any RandomNumberGenerator & Sendable = SystemRandomNumberGenerator()
     ) {

@@ -1,6 +1,6 @@
 import GRDB
 
-extension SQLiteStore: CredentialStore {
+extension SQLiteStore {
     /// Adds a partner; false when the id is taken.
     public func addPartner(_ partner: Partner) async throws -> Bool {
         try await pool.write { db in

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// Readers run concurrently; writes are serialized on one writer, which is what a job's
 /// one-transaction commit needs.
-public final class SQLiteStore: ScheduleStore {
+public final class SQLiteStore: StoreBackend {
     let pool: DatabasePool
     /// Listing totals by partner, filter and the data version they were counted at: a device paging through
     /// an unchanged schedule has its total counted once, not once per page.
@@ -140,7 +140,8 @@ public final class SQLiteStore: ScheduleStore {
     public func markPurged(folderId: String, path: String) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = '\(FileState.uploading.rawValue)'", arguments: [folderId, path])
+                sql: "DELETE FROM files WHERE folder_id = ? AND path = ? AND state = '\(FileState.uploading.rawValue)'",
+                arguments: [folderId, path])
             try db.execute(
                 sql: """
                     UPDATE files SET state = '\(FileState.purged.rawValue)', updated_at = ?
@@ -178,7 +179,8 @@ public final class SQLiteStore: ScheduleStore {
         try await pool.write { db in
             let fileId = try Self.fileId(db, identity) ?? Self.insertFile(db, identity, state: .pending)
             try db.execute(
-                sql: "UPDATE files SET state = '\(FileState.pending.rawValue)', error_code = NULL, error_message = NULL WHERE id = ?", arguments: [fileId])
+                sql: "UPDATE files SET state = '\(FileState.pending.rawValue)', error_code = NULL, error_message = NULL WHERE id = ?",
+                arguments: [fileId])
             return try Self.insertJob(db, fileId: fileId, kind: kind, identity: identity, state: .pending)
         }
     }
@@ -293,7 +295,9 @@ public final class SQLiteStore: ScheduleStore {
     ) async throws -> [ScheduleEvent] {
         try await pool.read { db in
             let longest = try Int64.fetchOne(
-                db, sql: "SELECT coalesce(max(end_date - start_date), 0) FROM events WHERE partner_id = ? AND status = \(EventStatus.active.rawValue)",
+                db,
+                sql:
+                    "SELECT coalesce(max(end_date - start_date), 0) FROM events WHERE partner_id = ? AND status = \(EventStatus.active.rawValue)",
                 arguments: [partnerId])
             let search = ConflictSearch(db: db, partnerId: partnerId, lookBehind: longest ?? 0, ignoring: ignoring)
             var overlaps: [ConflictSearch.Overlap] = []

@@ -158,3 +158,11 @@ public struct EventPage: Equatable, Sendable {
         self.dataVersion = dataVersion
     }
 }
+
+/// A whole store backend, as the daemon and its commands open it: every role, the partners' credentials, and its
+/// schema's migrations. A backend is one type conforming here, and its line in the factory that opens the configured
+/// store (`Configuration.openStore`).
+public protocol StoreBackend: ScheduleStore, CredentialStore {
+    /// The identifiers of the schema migrations applied to the store, oldest first.
+    func appliedMigrations() async throws -> [String]
+}

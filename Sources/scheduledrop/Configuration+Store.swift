@@ -6,7 +6,7 @@ extension Configuration {
     /// and `migrate` do.
     ///
     /// Throws `StoreUnavailable`, which says why in words, when the file cannot be opened.
-    func openStore() throws -> SQLiteStore {
+    func openStore() throws -> any StoreBackend {
         let path = databasePath
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -27,7 +27,7 @@ extension Configuration {
     /// when there is none yet: then a note on standard error says so, and the command shows an empty result.
     ///
     /// A reading command never creates the store. Throws `StoreUnavailable` when the file is there but cannot be opened.
-    func existingStore() throws -> SQLiteStore? {
+    func existingStore() throws -> (any StoreBackend)? {
         guard FileManager.default.fileExists(atPath: databasePath) else {
             FileHandle.standardError.write(
                 Data(

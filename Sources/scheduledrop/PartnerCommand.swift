@@ -106,7 +106,7 @@ private func printSecrets(_ partner: Partner, json: Bool) {
 
 extension StoreOptions {
     /// The store of the configuration, created (with its data folder) if there is none yet.
-    func openCreatingStore() throws -> SQLiteStore {
+    func openCreatingStore() throws -> any StoreBackend {
         let configuration = try load()
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
         return try configuration.openStore()

@@ -101,7 +101,7 @@ struct Run: AsyncParsableCommand {
 
 /// Makes the watchers of a configuration's folders over one store and job runner.
 struct Folders: Sendable {
-    let store: SQLiteStore
+    let store: any StoreBackend
     let runner: JobRunner
     let stagingPath: String
     let logger: Logger
