@@ -143,9 +143,7 @@ struct EventFields {
     }
 
     private func applyRecurrence(to vevent: inout Component, stored: ScheduleEvent?) throws(FeedError) {
-        let ruleFields = values.keys.filter {
-            $0.hasPrefix("recurrence:") && !["recurrence:objectType", "recurrence:name", "recurrence:timeZone"].contains($0)
-        }
+        let ruleFields = Self.ruleParts.map { "recurrence:" + $0.0 }.filter { values[$0] != nil || nulled.contains($0) }
         let recurrenceType = try number("recurrenceType").map { code throws(FeedError) in
             guard let type = RecurrenceType(rawValue: Int(code)), type != .recurrence else {
                 throw FeedError(.invalidParameter, "recurrenceType is \(code): 0 for a single event or 1 for a series")
@@ -166,31 +164,56 @@ struct EventFields {
             }
             return
         }
+        let rule = try rule(over: vevent.property("RRULE")?.value)
         vevent.remove("RRULE")
-        vevent.properties.append(ContentLine(name: "RRULE", value: try rule()))
+        vevent.properties.append(ContentLine(name: "RRULE", value: rule))
     }
 
-    /// The RRULE text of the recurrence sent.
-    private func rule() throws(FeedError) -> String {
+    /// The RRULE parts each recurrence field writes.
+    private static let ruleParts = [
+        ("count", "COUNT"), ("interval", "INTERVAL"), ("bySecond", "BYSECOND"), ("byMinute", "BYMINUTE"), ("byHour", "BYHOUR"),
+        ("byDay", "BYDAY"), ("byMonthDay", "BYMONTHDAY"), ("byYearDay", "BYYEARDAY"), ("byWeekNumber", "BYWEEKNO"),
+        ("byMonth", "BYMONTH"), ("byOffset", "BYSETPOS"), ("weekStartDay", "WKST"), ("frequency", "FREQ"), ("until", "UNTIL"),
+    ]
+
+    /// The RRULE text of the recurrence sent, laid over the event's rule `existing` (as Kaltura fills a stored object
+    /// with the fields an update sends): a field sent replaces its part, a field sent as null removes it, and an
+    /// `until` sent without a `count` removes the rule's COUNT (and the reverse), which RFC 5545 never allows together.
+    private func rule(over existing: String?) throws(FeedError) -> String {
+        var parts: [(name: String, value: String)] =
+            existing?.split(separator: ";").compactMap { item in
+                let pair = item.split(separator: "=", maxSplits: 1)
+                return pair.count == 2 ? (String(pair[0]).uppercased(), String(pair[1])) : nil
+            } ?? []
+        func set(_ name: String, _ value: String?) {
+            if let index = parts.firstIndex(where: { $0.name == name }) {
+                if let value { parts[index].value = value } else { parts.remove(at: index) }
+            } else if let value {
+                parts.append((name, value))
+            }
+        }
         let frequencies = [
             "seconds": "SECONDLY", "minutes": "MINUTELY", "hours": "HOURLY", "days": "DAILY", "weeks": "WEEKLY", "months": "MONTHLY",
             "years": "YEARLY",
         ]
-        var parts: [String] = []
         if let frequency = values["recurrence:frequency"] {
-            let name: String
-            if let known = frequencies[frequency] { name = known } else { name = try Self.rulePart(frequency, "frequency").uppercased() }
-            parts.append("FREQ=" + name)
+            if let known = frequencies[frequency] {
+                set("FREQ", known)
+            } else {
+                set("FREQ", try Self.rulePart(frequency, "frequency").uppercased())
+            }
         }
-        if let until = try number("recurrence:until") { parts.append("UNTIL=" + LocalDateTime(wallSeconds: until).description + "Z") }
-        for (field, part) in [
-            ("count", "COUNT"), ("interval", "INTERVAL"), ("bySecond", "BYSECOND"), ("byMinute", "BYMINUTE"), ("byHour", "BYHOUR"),
-            ("byDay", "BYDAY"), ("byMonthDay", "BYMONTHDAY"), ("byYearDay", "BYYEARDAY"), ("byWeekNumber", "BYWEEKNO"),
-            ("byMonth", "BYMONTH"), ("byOffset", "BYSETPOS"), ("weekStartDay", "WKST"),
-        ] {
-            if let value = values["recurrence:" + field], !value.isEmpty { parts.append(part + "=" + (try Self.rulePart(value, field))) }
+        if let until = try number("recurrence:until") {
+            set("UNTIL", LocalDateTime(wallSeconds: until).description + "Z")
+            if values["recurrence:count"] == nil { set("COUNT", nil) }
         }
-        return parts.joined(separator: ";")
+        for (field, part) in Self.ruleParts where !["frequency", "until"].contains(field) {
+            guard let value = values["recurrence:" + field], !value.isEmpty else { continue }
+            set(part, try Self.rulePart(value, field))
+            if part == "COUNT", values["recurrence:until"] == nil { set("UNTIL", nil) }
+        }
+        for (field, part) in Self.ruleParts where nulled.contains("recurrence:" + field) { set(part, nil) }
+        return parts.map { $0.name + "=" + $0.value }.joined(separator: ";")
     }
 
     /// A whole-number field, nil when not sent.

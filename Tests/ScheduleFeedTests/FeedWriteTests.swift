@@ -301,4 +301,32 @@ import Testing
         occurrences = try await Self.occurrences(feed, seriesId: id)
         #expect(occurrences.map(\.status) == [.cancelled, .cancelled, .deleted, .cancelled, .cancelled])
     }
+
+    @Test func anUpdatesRecurrenceIsLaidOverTheSeriesRuleFieldByField() async throws {
+        let feed = try await FeedHarness()
+        defer { Task { await feed.stop() } }
+        let start = (Int64(Date().timeIntervalSince1970) / 86_400 + 7) * 86_400 + 9 * 3600
+        let added = try await Self.call(
+            feed, "schedule_scheduleevent", "add",
+            [
+                "scheduleEvent": [
+                    "objectType": "KalturaRecordScheduleEvent", "startDate": start, "endDate": start + 3600, "recurrenceType": 1,
+                    "recurrence": ["frequency": "weeks", "count": 10, "byDay": "MO,TH", "timeZone": "Europe/Paris"] as [String: Any],
+                ] as [String: Any]
+            ])
+        let id = try #require(try added.json()["id"] as? Int)
+        func rule() async throws -> String? {
+            try await feed.store.events(partnerId: 5).first { $0.id == Int64(id) }?.recurrenceRule
+        }
+        #expect(try await rule() == "FREQ=WEEKLY;COUNT=10;BYDAY=MO,TH")
+        _ = try await Self.call(
+            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["recurrence": ["count": 4]]])
+        #expect(try await rule() == "FREQ=WEEKLY;COUNT=4;BYDAY=MO,TH", "only the count changes")
+        #expect(try await Self.occurrences(feed, seriesId: id).filter { $0.status == .active }.count == 4)
+        let until = start + 21 * 86_400
+        _ = try await Self.call(
+            feed, "schedule_scheduleevent", "update",
+            ["scheduleEventId": id, "scheduleEvent": ["recurrence": ["until": until, "byDay__null": ""] as [String: Any]]])
+        #expect(try await rule() == "FREQ=WEEKLY;UNTIL=\(utc(until))", "an until replaces the count; a part sent as null goes")
+    }
 }
