@@ -6,18 +6,6 @@ import Testing
 
 @testable import ScheduleStore
 
-private func identity(_ path: String = "a.ics", size: Int64 = 10, modified: Int64 = 1) -> FileIdentity {
-    FileIdentity(folderId: "f", path: path, size: size, modified: modified)
-}
-
-private struct Boom: Error {}
-
-private func report(partner: Int = 1) -> IngestionReport {
-    IngestionReport(
-        file: FileReport(folderId: "f", path: "a.ics", size: 10, mtime: nil, sha256: nil), partnerId: partner, kind: .ical,
-        startedAt: "s", finishedAt: "e", status: .handled, items: [])
-}
-
 @Suite struct SQLiteStoreTests {
     @Test func aVersionIsClaimedOnceEvenAfterReopening() async throws {
         let directory = try TemporaryDirectory()
@@ -29,54 +17,6 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(try await reopened.claim(identity(), kind: .ical) == nil)
         #expect(try await reopened.claim(identity(modified: 2), kind: .ical) != nil, "a new mtime is a new version")
         #expect(try await reopened.versions(folderId: "f", path: "a.ics").count == 2)
-    }
-
-    @Test func uploadingRowFollowsTheFileUntilClaimed() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        try await store.recordUploading(identity(size: 1))
-        try await store.recordUploading(identity(size: 5))
-        var versions = try await store.versions(folderId: "f", path: "a.ics")
-        #expect(versions.map(\.state) == [.uploading])
-        #expect(versions.first?.identity.size == 5)
-        _ = try await store.claim(identity(size: 9), kind: .ical)
-        versions = try await store.versions(folderId: "f", path: "a.ics")
-        #expect(versions.map(\.state) == [.pending])
-        #expect(versions.first?.identity.size == 9)
-    }
-
-    @Test func aThrowingTransactionCommitsNothing() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        let ticket = try #require(try await store.claim(identity(), kind: .ical))
-        await #expect(throws: Boom.self) {
-            try await store.write { transaction in
-                _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", startDate: 0, endDate: 1))
-                try transaction.finish(ticket, report: report(), json: report().json(), fileState: .handled, sha256: nil)
-                throw Boom()
-            }
-        }
-        #expect(try await store.eventCount(partnerId: 1) == 0)
-        #expect(try await store.finishedJobCount(fileId: ticket.file.id) == 0)
-        #expect(try await store.unfinishedJobs(folderId: "f") == [ticket])
-    }
-
-    @Test func finishingAJobCommitsItsStateAndReport() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        let ticket = try #require(try await store.claim(identity(), kind: .ical))
-        let id = try await store.write { transaction in
-            let id = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", summary: "x", startDate: 0, endDate: 1))
-            try transaction.finish(ticket, report: report(), json: report().json(), fileState: .handled, sha256: "ab")
-            return id
-        }
-        #expect(try await store.unfinishedJobs(folderId: "f").isEmpty)
-        #expect(try await store.reports(fileId: ticket.file.id) == [report()])
-        #expect(try await store.versions(folderId: "f", path: "a.ics").map(\.state) == [.handled])
-        let stored = try #require(try await store.events(partnerId: 1).first)
-        #expect(stored.id == id)
-        #expect(stored.hasSameContent(as: ScheduleEvent(partnerId: 1, referenceId: "u", summary: "x", startDate: 0, endDate: 1)))
-        #expect(stored.createdAt != nil && stored.createdAt == stored.updatedAt)
     }
 
     @Test func aReportOfManyMegabytesIsStoredWholeAndReadBackAsText() async throws {
@@ -99,43 +39,6 @@ private func report(partner: Int = 1) -> IngestionReport {
         #expect(text.map { Data($0.utf8) } == json)
     }
 
-    @Test func eventsAreFoundByPartnerAndUIDAndUpdatedInPlace() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        try await store.write { transaction in
-            _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", startDate: 0, endDate: 1))
-            _ = try transaction.insert(ScheduleEvent(partnerId: 2, referenceId: "u", startDate: 5, endDate: 6))
-            var event = try #require(try transaction.event(partnerId: 2, referenceId: "u"))
-            #expect(event.startDate == 5)
-            event.summary = "changed"
-            try transaction.update(event)
-            #expect(try transaction.event(partnerId: 2, referenceId: "u")?.summary == "changed")
-            #expect(try transaction.event(partnerId: 3, referenceId: "u") == nil)
-        }
-        #expect(try await store.eventCount(partnerId: 1) == 1)
-        #expect(try await store.eventCount(partnerId: 2) == 1)
-    }
-
-    @Test func purgeAndIgnoreAreRecorded() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        try await store.recordIgnored(identity(".x.ics"), code: "file.ignoredName", message: "m")
-        try await store.recordIgnored(identity(".x.ics"), code: "file.ignoredName", message: "m")
-        #expect(try await store.versions(folderId: "f", path: ".x.ics").map(\.state) == [.ignored])
-        #expect(try await store.claim(identity(".x.ics"), kind: .ical) == nil, "an ignored version is never claimed")
-        try await store.markPurged(folderId: "f", path: ".x.ics")
-        #expect(try await store.latestFiles(folderId: "f").map(\.state) == [.purged])
-    }
-
-    @Test func aVersionThatVanishedWhileUploadingCanStillBeClaimed() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        try await store.recordUploading(identity())
-        try await store.markPurged(folderId: "f", path: "a.ics")
-        #expect(try await store.versions(folderId: "f", path: "a.ics").isEmpty)
-        #expect(try await store.claim(identity(), kind: .ical) != nil, "the same bytes and mtime uploaded again")
-    }
-
     @Test func perItemLookupsSearchAnIndexInsteadOfScanning() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
@@ -144,34 +47,6 @@ private func report(partner: Int = 1) -> IngestionReport {
         let eventPlan = try await store.queryPlan(SQLiteTransaction.eventByReference, arguments: [1, "uid"])
         #expect(eventPlan.contains("USING COVERING INDEX") || eventPlan.contains("USING INDEX"), "\(eventPlan)")
         #expect(!resourcePlan.contains("SCAN") && !eventPlan.contains("SCAN"))
-    }
-
-    @Test func theDataVersionAndListingTotalsFollowEveryWriteOfEvents() async throws {
-        let directory = try TemporaryDirectory()
-        let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        func total() async throws -> (Int, Int64) {
-            let page = try await store.events(partnerId: 1, filter: EventFilter(), pager: Pager(pageSize: 1))
-            return (page.totalCount, page.dataVersion)
-        }
-        let id = try await store.write { transaction in
-            _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "a", startDate: 0, endDate: 1))
-            return try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "b", startDate: 5, endDate: 6))
-        }
-        let (first, version) = try await total()
-        #expect(first == 2)
-        #expect(try await total() == (2, version), "read again at the same version")
-        try await store.recordPoll(FolderPoll(folderId: "f", kind: "local", nextPollIn: 30))
-        #expect(try await store.dataVersion() == version, "a write of no event or resource keeps the version")
-        _ = try await store.write { transaction in
-            try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "c", startDate: 9, endDate: 10))
-        }
-        #expect(try await total() == (3, version + 1))
-        try await store.write { transaction in
-            var event = try #require(try transaction.event(partnerId: 1, id: id))
-            event.status = .deleted
-            try transaction.update(event)
-        }
-        #expect(try await total() == (2, version + 2))
     }
 
     @Test func listingsCountFromTheListingIndexAndReadItInOrder() async throws {
