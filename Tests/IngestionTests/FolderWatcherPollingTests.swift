@@ -221,8 +221,12 @@ func gaps(_ instants: [TestClock<Duration>.Instant]) -> [Duration] {
         for index in 1...3 { try await harness.waitForState("f\(index).ics", .handled) }
         try await harness.waitForState("g.ics", .handled)
         let history = folder.history.filter { $0.hasPrefix("fetch") || $0 == "stat g.ics" }
+        // g.ics may be looked at twice before f2.ics starts: when the test clock moves on meanwhile, its stability
+        // check falls due too, and checks go before new files.
+        let beforeF2 = history.prefix { $0 != "fetch f2.ics" }
         #expect(
-            Array(history.prefix(3)) == ["fetch f1.ics", "stat g.ics", "fetch f2.ics"],
+            beforeF2.first == "fetch f1.ics" && beforeF2.count >= 2 && beforeF2.dropFirst().allSatisfy { $0 == "stat g.ics" }
+                && history.contains("fetch f2.ics"),
             "one file per pass, and the change told during it is looked at before the next starts: \(history)")
     }
 
