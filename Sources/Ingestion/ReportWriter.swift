@@ -35,7 +35,7 @@ public struct ReportWriter: Sendable {
     /// Writes `<base>.json` and the `<base>.txt` summary.
     private static func write(_ report: IngestionReport, json: Data, jobId: Int64, base: String) throws {
         try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
-        try Data(report.summary(jobId: jobId).utf8).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
+        try report.summary(jobId: jobId).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
     }
 
     /// Writes the report files inside a job's transaction; a failure is logged and does not fail the job.

@@ -20,7 +20,7 @@ struct BulkUploadService: KalturaService {
             return .response(
                 FeedResponse(
                     status: 200, headers: ["Content-Type": "text/plain; charset=utf-8"],
-                    body: Array(report.summary(jobId: status.jobId).utf8)))
+                    body: Array(report.summary(jobId: status.jobId))))
         default:
             try FeedContext.refuseCalendar(call.format, for: "bulk uploads")
             let pager = try Pager(call.parameters, maximumListValues: context.limits.maximumListValues)

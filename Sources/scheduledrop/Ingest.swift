@@ -72,7 +72,7 @@ struct Ingest: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             for (jobId, report) in reports {
-                FileHandle.standardOutput.write(Data(report.summary(jobId: jobId).utf8))
+                FileHandle.standardOutput.write(report.summary(jobId: jobId))
             }
         }
         if reports.contains(where: { $0.1.status == .error }) { throw ExitCode(1) }

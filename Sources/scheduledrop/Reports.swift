@@ -133,7 +133,7 @@ struct Reports: AsyncParsableCommand {
             if json {
                 FileHandle.standardOutput.write(report.json() + Data("\n".utf8))
             } else {
-                FileHandle.standardOutput.write(Data(report.summary(jobId: jobId).utf8))
+                FileHandle.standardOutput.write(report.summary(jobId: jobId))
             }
         }
     }

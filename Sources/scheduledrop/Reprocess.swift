@@ -72,7 +72,7 @@ struct Reprocess: AsyncParsableCommand {
         let ticket = try await store.openJob(for: identity, kind: FileKind(path: identity.path))
         let report = try await runner.run(ticket, stagedFile: found, settings: settings)
         FileHandle.standardOutput.write(
-            json ? report.json() + Data("\n".utf8) : Data(report.summary(jobId: ticket.jobId).utf8))
+            json ? report.json() + Data("\n".utf8) : report.summary(jobId: ticket.jobId))
         if report.status == .error { throw ExitCode(1) }
     }
 }
