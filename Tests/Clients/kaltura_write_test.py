@@ -152,6 +152,15 @@ def main():
         check(five.schedule.scheduleEventResource.list(KalturaScheduleEventResourceFilter(resourceIdEqual=camera.id)).totalCount == 0, "removed")
         refused("SCHEDULE_EVENT_RESOURCE_NOT_FOUND", "a removed link", lambda: five.schedule.scheduleEventResource.get(series.id, camera.id))
 
+        # A multirequest adds an event and links it to the room with the new event's id.
+        five.startMultiRequest()
+        five.schedule.scheduleEvent.add(KalturaRecordScheduleEvent(summary="Seminar", startDate=start_date, endDate=start_date + 3600))
+        five.schedule.scheduleEventResource.add(KalturaScheduleEventResource(eventId="{1:result:id}", resourceId=room.id))
+        seminar, seminar_link = five.doMultiRequest()
+        check(seminar_link.eventId == seminar.id and seminar_link.resourceId == room.id, f"a multirequest chains an add into a link: {seminar_link}")
+        listed_links = five.schedule.scheduleEventResource.list(KalturaScheduleEventResourceFilter(eventIdEqual=seminar.id)).objects
+        check([l.resourceId for l in listed_links] == [room.id], "the event uses the room")
+
         # Invalid events get the codes a file's items get.
         refused(
             "event.endBeforeStart", "an event that ends before it starts",
