@@ -17,7 +17,7 @@ import Schedule
 ///   the event's own zone, else UTC, so that a series repeats on that zone's wall clock across DST changes; an update
 ///   that moves the start without an end keeps the event's length;
 /// - recurrenceType and `recurrence` the RRULE (frequency `days` → `FREQ=DAILY` …, until in UTC, count, interval,
-///   the BY… parts, byWeekNumber BYWEEKNO, byOffset BYSETPOS, weekStartDay WKST). A recurrence sent replaces the
+///   the BY… parts, byWeekNumber BYWEEKNO, byOffset (or bySetPos) BYSETPOS, weekStartDay WKST). A recurrence sent replaces the
 ///   event's whole rule; `recurrenceType` 0 (none) makes a series a single event again.
 ///
 /// A field sent as null (the client's `field__null`) removes its property. Fields the store sets (id, partnerId,
@@ -173,7 +173,8 @@ struct EventFields {
     private static let ruleParts = [
         ("count", "COUNT"), ("interval", "INTERVAL"), ("bySecond", "BYSECOND"), ("byMinute", "BYMINUTE"), ("byHour", "BYHOUR"),
         ("byDay", "BYDAY"), ("byMonthDay", "BYMONTHDAY"), ("byYearDay", "BYYEARDAY"), ("byWeekNumber", "BYWEEKNO"),
-        ("byMonth", "BYMONTH"), ("byOffset", "BYSETPOS"), ("weekStartDay", "WKST"), ("frequency", "FREQ"), ("until", "UNTIL"),
+        ("byMonth", "BYMONTH"), ("byOffset", "BYSETPOS"), ("bySetPos", "BYSETPOS"), ("weekStartDay", "WKST"), ("frequency", "FREQ"),
+        ("until", "UNTIL"),
     ]
 
     /// The RRULE text of the recurrence sent, laid over the event's rule `existing` (as Kaltura fills a stored object

@@ -6,7 +6,7 @@ and 9, then as partner 5: registers a room and a camera under it and reads them 
 series in Europe/Berlin with COUNT=6 across the March DST change and checks every occurrence starts at 09:00 Berlin
 time; moves the series by an hour and checks the occurrences follow (same ids, 10:00 Berlin); cancels one occurrence
 (detached as an exception; the series keeps it cancelled when updated again); links the camera to the series, lists,
-reads and removes the link; refuses an event that ends before it starts and one on an unknown resource with the
+reads and removes the link; adds an event and links it in one multirequest ({1:result:id}); refuses an event that ends before it starts and one on an unknown resource with the
 codes a file's report gives; then as partner 9 finds none of it (get, update, cancel, delete, links); finally deletes
 the series and finds its occurrences gone from the listing. Exits non-zero on the first failed check.
 """
@@ -21,6 +21,7 @@ from KalturaClient.exceptions import KalturaException
 from KalturaClient.Plugins.Core import KalturaFilterPager
 from KalturaClient.Plugins.Schedule import (
     KalturaCameraScheduleResource,
+    KalturaLiveEntryScheduleResource,
     KalturaLocationScheduleResource,
     KalturaRecordScheduleEvent,
     KalturaScheduleEventFilter,
@@ -83,6 +84,8 @@ def main():
         read = five.schedule.scheduleResource.get(camera.id)
         check(isinstance(read, KalturaCameraScheduleResource) and read.name == "Hall 1 front", "the camera reads back as a camera")
         check(isinstance(five.schedule.scheduleResource.get(room.id), KalturaLocationScheduleResource), "the room reads back as a location")
+        stream = five.schedule.scheduleResource.add(KalturaLiveEntryScheduleResource(name="Hall 1 stream", systemName="hall-1-live", parentId=room.id))
+        check(isinstance(five.schedule.scheduleResource.get(stream.id), KalturaLiveEntryScheduleResource), "a live entry reads back as one")
         renamed = five.schedule.scheduleResource.update(camera.id, KalturaCameraScheduleResource(name="Hall 1 lectern"))
         check(renamed.name == "Hall 1 lectern" and renamed.parentId == room.id, "an update changes only what it sends")
         refused(
