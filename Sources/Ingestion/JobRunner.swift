@@ -114,9 +114,8 @@ public struct JobRunner: Sendable {
                 }
                 let done = report(.handled, items, conflicts: output.conflicts)
                 guard let ticket else { throw DryRunRollback(report: done) }
-                let json = done.json()
-                reports.writeLoggingFailure(done, json: json, kalturaLog: output.kalturaLog, jobId: ticket.jobId, logger: logger)
-                try transaction.finish(ticket, report: done, json: json, fileState: .handled, sha256: sha256)
+                let file = reports.writeLoggingFailure(done, kalturaLog: output.kalturaLog, jobId: ticket.jobId, logger: logger)
+                try transaction.finish(ticket, report: done, json: Self.text(of: done, in: file), fileState: .handled, sha256: sha256)
                 return done
             }
         } catch let rollback as DryRunRollback {
@@ -126,15 +125,20 @@ public struct JobRunner: Sendable {
             outcome = report(.error, failure.items, code: failure.code, message: failure.message)
             if let ticket {
                 let failed = outcome
-                let json = failed.json()
                 try await store.write { transaction in
-                    reports.writeLoggingFailure(failed, json: json, jobId: ticket.jobId, logger: logger)
-                    try transaction.finish(ticket, report: failed, json: json, fileState: .error, sha256: sha256)
+                    let file = reports.writeLoggingFailure(failed, jobId: ticket.jobId, logger: logger)
+                    try transaction.finish(ticket, report: failed, json: Self.text(of: failed, in: file), fileState: .error, sha256: sha256)
                 }
             }
         }
         log(outcome, jobId: ticket?.jobId, duration: began.duration(to: clock.now))
         return outcome
+    }
+
+    /// The report's JSON for the store: the report file it was streamed to, or, when that could not be written, the
+    /// text itself.
+    private static func text(of report: IngestionReport, in file: String?) -> ReportJSON {
+        file.map { .file(path: $0) } ?? .bytes(report.json())
     }
 
     /// Logs the file's outcome (a dry run, without a job, says so) and counts a committed job in the metrics.

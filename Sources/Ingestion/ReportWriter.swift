@@ -14,39 +14,62 @@ public struct ReportWriter: Sendable {
         self.directory = directory
     }
 
-    /// Writes both files of a report, `json` being its encoding, and Kaltura's log beside them
-    /// (`<job>-<name>.log.csv` or `.log.ics`) when there is one.
-    public func write(_ report: IngestionReport, json: Data, kalturaLog: KalturaLog? = nil, jobId: Int64) throws {
+    /// Writes both files of a report, and Kaltura's log beside them (`<job>-<name>.log.csv` or `.log.ics`) when there
+    /// is one; returns the path of the JSON file, its text streamed into it (`IngestionReport.writeJSON`), so that a
+    /// large report is never held whole and the store can take its text from there.
+    @discardableResult
+    public func write(_ report: IngestionReport, kalturaLog: KalturaLog? = nil, jobId: Int64) throws -> String {
         let folder = directory + "/" + Self.safe(report.file.folderId)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
         if let kalturaLog {
             try kalturaLog.data.write(to: URL(fileURLWithPath: base + ".log." + kalturaLog.extension), options: .atomic)
         }
-        try Self.write(report, json: json, jobId: jobId, base: base)
+        return try Self.write(report, jobId: jobId, base: base)
     }
 
     /// Writes a report beside the quarantined file at `path` (`NAME.report.json` and `NAME.report.txt`), so whoever
     /// looks into the failed folder sees why without the reports folder.
     public static func writeBeside(_ report: IngestionReport, jobId: Int64, path: String) throws {
-        try write(report, json: report.json(), jobId: jobId, base: path + ".report")
+        _ = try write(report, jobId: jobId, base: path + ".report")
     }
 
-    /// Writes `<base>.json` and the `<base>.txt` summary.
-    private static func write(_ report: IngestionReport, json: Data, jobId: Int64, base: String) throws {
-        try json.write(to: URL(fileURLWithPath: base + ".json"), options: .atomic)
+    /// Writes `<base>.json` and the `<base>.txt` summary; returns the JSON file's path.
+    private static func write(_ report: IngestionReport, jobId: Int64, base: String) throws -> String {
+        let json = base + ".json"
+        try stream(to: json) { handle in try report.writeJSON { try handle.write(contentsOf: $0) } }
         try report.summary(jobId: jobId).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
+        return json
     }
 
-    /// Writes the report files inside a job's transaction; a failure is logged and does not fail the job.
+    /// Writes the file at `path` through `body` atomically: into a temporary file beside it, renamed over it once whole.
+    private static func stream(to path: String, _ body: (FileHandle) throws -> Void) throws {
+        let temporary = path + ".partial-" + UUID().uuidString
+        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        do {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
+            defer { try? handle.close() }
+            try body(handle)
+            guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        }
+    }
+
+    /// Writes the report files inside a job's transaction and returns the JSON file's path; a failure is logged, does
+    /// not fail the job, and gives nil.
     ///
     /// The store keeps the report either way. Written before the commit, the files of a job cut off by a
     /// crash are written again, under the same name, when the job runs again.
-    func writeLoggingFailure(_ report: IngestionReport, json: Data, kalturaLog: KalturaLog? = nil, jobId: Int64, logger: Logger) {
+    func writeLoggingFailure(_ report: IngestionReport, kalturaLog: KalturaLog? = nil, jobId: Int64, logger: Logger) -> String? {
         do {
-            try write(report, json: json, kalturaLog: kalturaLog, jobId: jobId)
+            return try write(report, kalturaLog: kalturaLog, jobId: jobId)
         } catch {
             logger.error("cannot write report files", metadata: ["job": "\(jobId)", "directory": "\(directory)", "error": "\(error)"])
+            return nil
         }
     }
 

@@ -6,16 +6,21 @@ extension IngestionReport {
     /// Keys are sorted, absent optionals are left out, and each item is one line, so a large report is
     /// readable and diffable. Written directly rather than through `JSONEncoder`, which builds a tree of
     /// the whole report first: for 100,000 items that costs seconds and hundreds of megabytes.
-    /// `JSONDecoder` reads it back into an equal report.
-    ///
-    /// The text is moved a megabyte at a time into one buffer reserved for the whole report (an estimate; pages
-    /// never written are never resident), so a large report is held once, not built and then copied.
+    /// `JSONDecoder` reads it back into an equal report. Built into one buffer reserved for the whole report (an
+    /// estimate; pages never written are never resident); `writeJSON` streams it instead.
     public func json() -> Data {
         var data = Data(capacity: 4096 + 320 * (items.count + conflicts.count))
+        writeJSON { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// Hands the report's JSON (`json()`'s text) to `emit` about a megabyte at a time, so a large report is never held
+    /// whole: it goes to its file, and from there into the store.
+    public func writeJSON(_ emit: ([UInt8]) throws -> Void) rethrows {
         var out = JSONText()
-        func spill() {
+        func spill() throws {
             guard out.bytes.count >= 1 << 20 else { return }
-            data.append(contentsOf: out.bytes)
+            try emit(out.bytes)
             out.bytes.removeAll(keepingCapacity: true)
         }
         out.raw("{\n")
@@ -28,7 +33,7 @@ extension IngestionReport {
                 ("resourceId", conflict.resourceId.map(JSONText.Value.int)), ("to", .string(conflict.to)),
             ])
             out.raw("}")
-            spill()
+            try spill()
         }
         out.raw(conflicts.isEmpty ? "],\n" : "\n  ],\n")
         out.raw("  \"counts\": {")
@@ -72,7 +77,7 @@ extension IngestionReport {
                 out.raw("}")
             }
             out.raw("]}")
-            spill()
+            try spill()
         }
         out.raw(items.isEmpty ? "],\n" : "\n  ],\n")
         out.field("kind", kind.rawValue, indent: 2)
@@ -82,8 +87,7 @@ extension IngestionReport {
         out.raw("  \"status\": ")
         out.string(status.rawValue)
         out.raw("\n}")
-        data.append(contentsOf: out.bytes)
-        return data
+        try emit(out.bytes)
     }
 
     /// Several reports' JSON as one JSON array.

@@ -150,7 +150,7 @@ final class SQLiteTransaction: StoreTransaction {
 
     /// The report's JSON goes into `report_texts` through SQLite's incremental blob writes (`writeBlob`), so a large
     /// report is not copied once more while bound; it is read back as text all the same (`SQLiteStore.reportJSON`).
-    func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws {
+    func finish(_ ticket: JobTicket, report: IngestionReport, json: ReportJSON, fileState: FileState, sha256: String?) throws {
         let now = SQLiteStore.now()
         try db.execute(
             sql: """
@@ -165,8 +165,7 @@ final class SQLiteTransaction: StoreTransaction {
             ]
         )
         let reportId = db.lastInsertedRowID
-        try db.execute(sql: "INSERT INTO report_texts (report_id, json) VALUES (?, zeroblob(?))", arguments: [reportId, json.count])
-        try writeBlob(json, table: "report_texts", column: "json", row: reportId)
+        try writeReportText(json, reportId: reportId)
         try db.execute(
             sql: "UPDATE files SET state = ?, error_code = ?, error_message = ?, sha256 = ?, updated_at = ? WHERE id = ?",
             arguments: [fileState.rawValue, report.code, report.message, sha256, now, ticket.file.id]
@@ -174,18 +173,42 @@ final class SQLiteTransaction: StoreTransaction {
         try db.execute(sql: "UPDATE jobs SET finished_at = ? WHERE id = ?", arguments: [now, ticket.jobId])
     }
 
-    /// Writes `bytes` over the zero blob of their length in `column` of `row`, a megabyte at a time.
-    private func writeBlob(_ bytes: Data, table: String, column: String, row: Int64) throws {
+    /// Stores a report's JSON as the `report_texts` row of report `reportId`: a zero blob of its length, then the text
+    /// written over it a megabyte at a time (from memory, or read from its file), so SQLite never holds it whole.
+    private func writeReportText(_ json: ReportJSON, reportId: Int64) throws {
+        var file: FileHandle?
+        defer { try? file?.close() }
+        let length: Int
+        switch json {
+        case .bytes(let data):
+            length = data.count
+        case .file(let path):
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            file = handle
+            length = Int(try handle.seekToEnd())
+            try handle.seek(toOffset: 0)
+        }
+        try db.execute(sql: "INSERT INTO report_texts (report_id, json) VALUES (?, zeroblob(?))", arguments: [reportId, length])
         var blob: OpaquePointer?
-        try check(sqlite3_blob_open(db.sqliteConnection, "main", table, column, row, 1, &blob))
+        try check(sqlite3_blob_open(db.sqliteConnection, "main", "report_texts", "json", reportId, 1, &blob))
         defer { sqlite3_blob_close(blob) }
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let length = min(1 << 20, buffer.count - offset)
-                try check(sqlite3_blob_write(blob, buffer.baseAddress! + offset, Int32(length), Int32(offset)))
-                offset += length
+        func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
+            guard bytes.count > 0 else { return }
+            try check(sqlite3_blob_write(blob, bytes.baseAddress!, Int32(bytes.count), Int32(offset)))
+        }
+        var offset = 0
+        while offset < length {
+            let piece = min(1 << 20, length - offset)
+            switch json {
+            case .bytes(let data):
+                try data.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + piece]), at: offset) }
+            case .file:
+                guard let chunk = try file?.read(upToCount: piece), chunk.count == piece else {
+                    throw ReportFileShortened(length: length, read: offset)
+                }
+                try chunk.withUnsafeBytes { try write($0, at: offset) }
             }
+            offset += piece
         }
     }
 
@@ -274,4 +297,11 @@ final class SQLiteTransaction: StoreTransaction {
     private static func numbers(_ text: String?) -> [Int64] {
         (text ?? "").split(separator: ",").compactMap { Int64($0) }
     }
+}
+
+/// A report file that ended before the length it had when its job began to store it.
+struct ReportFileShortened: Error, CustomStringConvertible {
+    var length: Int
+    var read: Int
+    var description: String { "the report file ended after \(read) of its \(length) bytes while it was stored" }
 }

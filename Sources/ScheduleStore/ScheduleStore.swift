@@ -139,7 +139,16 @@ public protocol StoreTransaction {
     /// Overwrites a stored resource (its `id` must be set).
     func update(_ resource: ScheduleResource) throws
     /// Ends a job: stores its report (`json` is its encoding), sets the file's state and error, and marks the job done.
-    func finish(_ ticket: JobTicket, report: IngestionReport, json: Data, fileState: FileState, sha256: String?) throws
+    func finish(_ ticket: JobTicket, report: IngestionReport, json: ReportJSON, fileState: FileState, sha256: String?) throws
+}
+
+/// A report's JSON as a job hands it to the store: in memory, or in the report file it was streamed to (a large
+/// report is then never held whole).
+public enum ReportJSON: Sendable {
+    /// The text itself.
+    case bytes(Data)
+    /// The file holding the text, whole.
+    case file(path: String)
 }
 
 /// One page of a listing of events.

@@ -67,8 +67,12 @@ struct Ingest: AsyncParsableCommand {
             await shown?.value
         }
         if json {
-            // Written as it is, then its line end: a large report is not copied once more.
-            FileHandle.standardOutput.write(reports.count == 1 ? reports[0].1.json() : IngestionReport.jsonArray(reports.map(\.1)))
+            // One report is streamed, a megabyte at a time: a large one is never held whole.
+            if reports.count == 1 {
+                reports[0].1.writeJSON { FileHandle.standardOutput.write(Data($0)) }
+            } else {
+                FileHandle.standardOutput.write(IngestionReport.jsonArray(reports.map(\.1)))
+            }
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             for (jobId, report) in reports {

@@ -19,7 +19,9 @@ import Testing
         #expect(try await reopened.versions(folderId: "f", path: "a.ics").count == 2)
     }
 
-    @Test func aReportOfManyMegabytesIsStoredWholeAndReadBackAsText() async throws {
+    /// From memory (false) or from the report file it was streamed to (true).
+    @Test(arguments: [false, true])
+    func aReportOfManyMegabytesIsStoredWholeAndReadBackAsText(_ fromFile: Bool) async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
         let ticket = try #require(try await store.claim(identity(), kind: .ical))
@@ -29,8 +31,14 @@ import Testing
             startedAt: "s", finishedAt: "e", status: .handled, items: items)
         let json = large.json()
         #expect(json.count > 3 << 20, "written in more than one piece")
+        var streamed = Data()
+        large.writeJSON { streamed.append(contentsOf: $0) }
+        #expect(streamed == json, "streamed, the text is the same")
+        let path = directory.path + "/report.json"
+        try json.write(to: URL(fileURLWithPath: path))
         try await store.write { transaction in
-            try transaction.finish(ticket, report: large, json: json, fileState: .handled, sha256: "ab")
+            try transaction.finish(
+                ticket, report: large, json: fromFile ? .file(path: path) : .bytes(json), fileState: .handled, sha256: "ab")
         }
         #expect(try await store.reports(fileId: ticket.file.id) == [large])
         let text = try await store.pool.read { db in

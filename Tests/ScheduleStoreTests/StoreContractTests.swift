@@ -80,7 +80,7 @@ struct Backend: Sendable, CustomTestStringConvertible {
         await #expect(throws: Boom.self) {
             try await store.write { transaction in
                 _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", startDate: 0, endDate: 1))
-                try transaction.finish(ticket, report: report(), json: report().json(), fileState: .handled, sha256: nil)
+                try transaction.finish(ticket, report: report(), json: .bytes(report().json()), fileState: .handled, sha256: nil)
                 throw Boom()
             }
         }
@@ -97,7 +97,7 @@ struct Backend: Sendable, CustomTestStringConvertible {
         let ticket = try #require(try await store.claim(identity(), kind: .ical))
         let id = try await store.write { transaction in
             let id = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "u", summary: "x", startDate: 0, endDate: 1))
-            try transaction.finish(ticket, report: report(), json: report().json(), fileState: .handled, sha256: "ab")
+            try transaction.finish(ticket, report: report(), json: .bytes(report().json()), fileState: .handled, sha256: "ab")
             return id
         }
         #expect(try await store.unfinishedJobs(folderId: "f").isEmpty)
