@@ -24,10 +24,13 @@ public struct KalturaLog: Sendable {
 /// `X-KALTURA-INGEST-RESULT` (our result), `X-KALTURA-ID` when an event was committed, and for a
 /// rejection `X-KALTURA-ERROR-CODE` and `X-KALTURA-ERROR-DESCRIPTION`.
 enum KalturaICalLog {
-    /// The log of `items`.
+    /// The log of `items`, each VEVENT written as it is made (a log of 100,000 items is never a list of components).
     static func log(_ items: [ItemReport]) -> KalturaLog {
         var writer = CalendarWriter()
-        var components: [Component] = []
+        // Every line is built from valid names and escaped text, so writing to memory cannot fail.
+        try? writer.beginCalendar(properties: [
+            ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//bulk upload log//EN"),
+        ])
         for (index, item) in items.enumerated() {
             var lines = [
                 ContentLine(name: "X-KALTURA-INDEX", value: String(index + 1)),
@@ -46,13 +49,9 @@ enum KalturaICalLog {
                 lines.append(
                     ContentLine(name: "X-KALTURA-ERROR-DESCRIPTION", value: TextValue.escape(ControlCharacters.replacing(in: message))))
             }
-            components.append(Component(name: "VEVENT", properties: lines))
+            try? writer.write(Component(name: "VEVENT", properties: lines))
         }
-        let calendar = [
-            ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//bulk upload log//EN"),
-        ]
-        // Every line is built from valid names and escaped text, so writing to memory cannot fail.
-        try? writer.writeCalendar(properties: calendar, components: components)
+        try? writer.endCalendar()
         return KalturaLog(extension: "ics", data: Data(writer.bytes))
     }
 
