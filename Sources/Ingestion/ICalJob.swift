@@ -7,8 +7,9 @@ import ScheduleStore
 /// Each VEVENT is one item. A single event is applied as it is read: new (partner, UID) pairs are
 /// added, known ones updated; an item equal to what is stored is `unchanged` and not rewritten; a
 /// stored event with a higher SEQUENCE is kept, with a warning. The VEVENTs of a series (a UID with
-/// an RRULE, RDATE or RECURRENCE-ID) are held until the end of the file, since overrides may follow
-/// anywhere, and then applied together: the series row and its occurrences up to the horizon
+/// an RRULE, RDATE or RECURRENCE-ID) are held until the last VEVENT of their UID, since overrides may
+/// follow anywhere (a first read of the file finds where that is), and then applied together, with
+/// every VTIMEZONE of the file: the series row and its occurrences up to the horizon
 /// (`SeriesBuilder`, `EventWriter.applyOccurrences`). A file of overrides alone applies them to the
 /// stored series. The file's VTIMEZONEs serve the TZIDs they define; other components are passed
 /// over. A line that could not be read is a warning on its event (a line of the calendar itself,
@@ -41,18 +42,57 @@ struct ICalJob: FileJob {
     /// Reads the file at `path` (counting its bytes in `progress`) and applies every VEVENT; throws for a file that
     /// is not readable iCalendar.
     func ingest(path: String, progress: ReadProgress?, into transaction: any StoreTransaction) throws -> JobOutput {
-        try ingest(CalendarReader(try FileByteSource(path: path, progress: progress)), into: transaction)
+        try ingest(open: { counted in CalendarReader(try FileByteSource(path: path, progress: counted ? progress : nil)) }, into: transaction)
     }
 
     /// Applies every VEVENT of a calendar already in memory (an API write's), as a file's.
     func ingest(calendar: [UInt8], into transaction: any StoreTransaction) throws -> JobOutput {
-        try ingest(CalendarReader(BufferByteSource(calendar)), into: transaction)
+        try ingest(open: { _ in CalendarReader(BufferByteSource(calendar)) }, into: transaction)
     }
 
-    private func ingest(_ calendarReader: CalendarReader, into transaction: any StoreTransaction) throws -> JobOutput {
-        var reader = calendarReader
+    /// What a first read of the file tells before anything is applied: where each series' UID is seen for the last time,
+    /// and every VTIMEZONE.
+    private struct Survey {
+        /// For each UID with a VEVENT of a series, the line of the file's last VEVENT with that UID: once it is read, the
+        /// series has all its VEVENTs and is applied, so a file of many series never holds them all.
+        var seriesEnds: [String: Int] = [:]
+        /// The file's VTIMEZONEs, as a series applied at the end of the file would see them: all of them.
         var zones = ZoneResolver()
         var timeZones: [String: Component] = [:]
+
+        /// Reads the whole file once.
+        init(_ calendarReader: CalendarReader) throws {
+            var reader = calendarReader
+            var lastSeen: [String: Int] = [:]
+            var series: Set<String> = []
+            while let component = try reader.next()?.component {
+                if component.name == "VTIMEZONE" {
+                    try? zones.register(component)
+                    if let tzid = component.property("TZID")?.value { timeZones[tzid] = component }
+                    continue
+                }
+                guard component.name == "VEVENT" else { continue }
+                let uid = ICalJob.uid(of: component)
+                guard !uid.isEmpty else { continue }
+                lastSeen[uid] = component.line
+                if ICalJob.isPartOfSeries(component) { series.insert(uid) }
+            }
+            for uid in series { seriesEnds[uid] = lastSeen[uid] }
+        }
+    }
+
+    /// The trimmed, unescaped UID of a VEVENT; empty when it has none.
+    static func uid(of component: Component) -> String {
+        component.property("UID").map { TextValue.unescape($0.value).trimmingSpaces } ?? ""
+    }
+
+    /// Reads the file twice: once to survey it (`Survey`), once to apply it. A single event is applied as it is read;
+    /// the VEVENTs of a series are held until the last VEVENT of their UID, then applied together, with every
+    /// VTIMEZONE of the file.
+    private func ingest(open: (_ counted: Bool) throws -> CalendarReader, into transaction: any StoreTransaction) throws -> JobOutput {
+        var survey = try Survey(try open(false))
+        var reader = try open(true)
+        var zones = ZoneResolver()
         let writer = EventWriter(transaction: transaction)
         let checker = ReferenceChecker(transaction: transaction, partnerId: mapper.partnerId)
         var items: [ItemReport] = []
@@ -61,12 +101,17 @@ struct ICalJob: FileJob {
         var skipped: [Int: [ReportWarning]] = [:]
         var reported = 0
         var lastLine: Int?
+        func applyGroup(_ uid: String) throws {
+            guard let group = groups.removeValue(forKey: uid) else { return }
+            items += try applySeries(
+                uid: uid, group.components, calendarProperties: group.calendarProperties, timeZones: survey.timeZones,
+                zones: &survey.zones, writer: writer, checker: checker)
+        }
         while let item = try reader.next() {
             let component = item.component
             if component.name == "VTIMEZONE" {
                 // A broken VTIMEZONE is left out; the events that name it are then rejected with ical.unknownTimeZone.
                 try? zones.register(component)
-                if let tzid = component.property("TZID")?.value { timeZones[tzid] = component }
                 continue
             }
             guard component.name == "VEVENT" else { continue }
@@ -77,13 +122,14 @@ struct ICalJob: FileJob {
             }
             reported = reader.skippedCalendarLines.count
             lastLine = component.line
-            let uid = component.property("UID").map { TextValue.unescape($0.value).trimmingSpaces } ?? ""
+            let uid = Self.uid(of: component)
             if !uid.isEmpty && (groups[uid] != nil || Self.isPartOfSeries(component)) {
                 if groups[uid] == nil { groupOrder.append(uid) }
                 groups[uid, default: Group()].components.append(component)
                 if component.property("RECURRENCE-ID") == nil || groups[uid]!.calendarProperties.isEmpty {
                     groups[uid]!.calendarProperties = item.calendarProperties
                 }
+                if survey.seriesEnds[uid] == component.line { try applyGroup(uid) }
                 continue
             }
             items.append(
@@ -94,12 +140,8 @@ struct ICalJob: FileJob {
                 ReportWarning(code: $0.code.rawValue, message: $0.description)
             }
         }
-        for uid in groupOrder {
-            let group = groups.removeValue(forKey: uid)!
-            items += try applySeries(
-                uid: uid, group.components, calendarProperties: group.calendarProperties, timeZones: timeZones, zones: &zones,
-                writer: writer, checker: checker)
-        }
+        // A series whose last VEVENT the survey saw elsewhere (none, when both reads agree) is applied at the end.
+        for uid in groupOrder { try applyGroup(uid) }
         items.sort { $0.line < $1.line }
         for index in items.indices {
             items[index].warnings += skipped[items[index].line] ?? []

@@ -47,6 +47,42 @@ private func course(until: String = "20250414T235959Z", start: String = "091500"
         #expect(occurrences[3].startDate == 1_743_405_300 && occurrences[3].summary == "Databases")
     }
 
+    /// A series is applied once the last VEVENT of its UID is read (so a file of many series never holds them all),
+    /// with every VTIMEZONE of the file, as at the end of the file; a single event sees the zones defined before it.
+    @Test func aSeriesIsAppliedAtItsUIDsLastVEventWithEveryZoneOfTheFile() async throws {
+        var fixture = try await KalturaFixture()
+        let zone = [
+            "BEGIN:VTIMEZONE", "TZID:Campus/Time", "BEGIN:STANDARD", "DTSTART:19700101T000000", "TZOFFSETFROM:+0200",
+            "TZOFFSETTO:+0200", "END:STANDARD", "END:VTIMEZONE",
+        ]
+        func event(_ lines: [String]) -> [String] { ["BEGIN:VEVENT", "DTSTAMP:20250101T000000Z"] + lines + ["END:VEVENT"] }
+        let lines =
+            ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN"]
+            + event(["UID:lecture", "DTSTART;TZID=Campus/Time:20250303T090000", "DURATION:PT1H", "RRULE:FREQ=WEEKLY;COUNT=3"])
+            + event(["UID:seminar", "DTSTART:20250304T100000Z", "DURATION:PT1H", "RRULE:FREQ=DAILY;COUNT=2"])
+            + event(["UID:early", "DTSTART;TZID=Campus/Time:20250305T090000", "DURATION:PT1H"])
+            + zone
+            + event(["UID:late", "DTSTART;TZID=Campus/Time:20250306T090000", "DURATION:PT1H"])
+            + event([
+                "UID:lecture", "RECURRENCE-ID;TZID=Campus/Time:20250310T090000", "DTSTART;TZID=Campus/Time:20250310T110000",
+                "DURATION:PT1H", "SUMMARY:Moved",
+            ])
+            + ["END:VCALENDAR"]
+        let report = try await fixture.run("order.ics", lines.map { $0 + "\r\n" }.joined())
+        #expect(report.items.map(\.uid) == ["lecture", "seminar", "early", "late", "lecture"])
+        #expect(report.items.map(\.result) == [.added, .added, .rejected, .added, .added])
+        #expect(report.items[2].code == "ical.unknownTimeZone", "a single event sees only the zones before it")
+        #expect(report.items[0].occurrences?.added == 3)
+        let lecture = try await fixture.occurrences(of: "lecture")
+        #expect(lecture.map(\.recurrenceKey) == ["20250303T070000Z", "20250310T070000Z", "20250317T070000Z"])
+        #expect(lecture[1].summary == "Moved" && lecture[1].startDate == 1_741_597_200, "March 10 11:00 at +02:00 is 09:00Z")
+        // The seminar, complete before the lecture's override, was written before it: its id comes first.
+        let seriesIds = try await fixture.events().filter {
+            $0.recurrenceType == .recurring && ["seminar", "lecture"].contains($0.referenceId)
+        }.sorted { $0.id! < $1.id! }.map(\.referenceId)
+        #expect(seriesIds == ["seminar", "lecture"])
+    }
+
     @Test func reIngestingTheSameSeriesChangesNothing() async throws {
         var fixture = try await KalturaFixture()
         _ = try await fixture.run("course.ics", course())
