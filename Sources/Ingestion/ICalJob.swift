@@ -42,7 +42,8 @@ struct ICalJob: FileJob {
     /// Reads the file at `path` (counting its bytes in `progress`) and applies every VEVENT; throws for a file that
     /// is not readable iCalendar.
     func ingest(path: String, progress: ReadProgress?, into transaction: any StoreTransaction) throws -> JobOutput {
-        try ingest(open: { counted in CalendarReader(try FileByteSource(path: path, progress: counted ? progress : nil)) }, into: transaction)
+        try ingest(
+            open: { counted in CalendarReader(try FileByteSource(path: path, progress: counted ? progress : nil)) }, into: transaction)
     }
 
     /// Applies every VEVENT of a calendar already in memory (an API write's), as a file's.
