@@ -148,7 +148,7 @@ final class SQLiteTransaction: StoreTransaction {
         ).execute(arguments: Self.arguments(resource) + [SQLiteStore.now(), id])
     }
 
-    /// The report's JSON goes into `report_texts` through SQLite's incremental blob writes (`writeBlob`), so a large
+    /// The report's JSON goes into `report_texts` through SQLite's incremental blob writes (`writeReportText`), so a large
     /// report is not copied once more while bound; it is read back as text all the same (`SQLiteStore.reportJSON`).
     func finish(_ ticket: JobTicket, report: IngestionReport, json: ReportJSON, fileState: FileState, sha256: String?) throws {
         let now = SQLiteStore.now()
@@ -176,39 +176,37 @@ final class SQLiteTransaction: StoreTransaction {
     /// Stores a report's JSON as the `report_texts` row of report `reportId`: a zero blob of its length, then the text
     /// written over it a megabyte at a time (from memory, or read from its file), so SQLite never holds it whole.
     private func writeReportText(_ json: ReportJSON, reportId: Int64) throws {
+        let length: Int
+        let piece: (_ offset: Int, _ count: Int) throws -> Data
         var file: FileHandle?
         defer { try? file?.close() }
-        let length: Int
         switch json {
         case .bytes(let data):
             length = data.count
+            piece = { offset, count in data.subdata(in: data.startIndex + offset..<data.startIndex + offset + count) }
         case .file(let path):
             let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
             file = handle
             length = Int(try handle.seekToEnd())
             try handle.seek(toOffset: 0)
+            piece = { offset, count in
+                guard let chunk = try handle.read(upToCount: count), chunk.count == count else {
+                    throw ReportFileShortened(length: length, read: offset)
+                }
+                return chunk
+            }
         }
         try db.execute(sql: "INSERT INTO report_texts (report_id, json) VALUES (?, zeroblob(?))", arguments: [reportId, length])
         var blob: OpaquePointer?
         try check(sqlite3_blob_open(db.sqliteConnection, "main", "report_texts", "json", reportId, 1, &blob))
         defer { sqlite3_blob_close(blob) }
-        func write(_ bytes: UnsafeRawBufferPointer, at offset: Int) throws {
-            guard bytes.count > 0 else { return }
-            try check(sqlite3_blob_write(blob, bytes.baseAddress!, Int32(bytes.count), Int32(offset)))
-        }
         var offset = 0
         while offset < length {
-            let piece = min(1 << 20, length - offset)
-            switch json {
-            case .bytes(let data):
-                try data.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[offset..<offset + piece]), at: offset) }
-            case .file:
-                guard let chunk = try file?.read(upToCount: piece), chunk.count == piece else {
-                    throw ReportFileShortened(length: length, read: offset)
-                }
-                try chunk.withUnsafeBytes { try write($0, at: offset) }
+            let count = min(1 << 20, length - offset)
+            try piece(offset, count).withUnsafeBytes { bytes in
+                try check(sqlite3_blob_write(blob, bytes.baseAddress!, Int32(count), Int32(offset)))
             }
-            offset += piece
+            offset += count
         }
     }
 

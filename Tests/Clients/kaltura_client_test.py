@@ -38,6 +38,22 @@ def check(condition, what):
         raise SystemExit(f"FAILED: {what}")
 
 
+def refused(code, what, call):
+    try:
+        call()
+    except KalturaException as error:
+        check(error.code == code, f"{what}: {code} expected, got {error.code} ({error})")
+        return
+    check(False, f"{what}: must be refused with {code}")
+
+
+def stop(process, work):
+    """Stops the daemon `start` started and removes its folder."""
+    process.terminate()
+    process.wait(timeout=30)
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def start(binary, work, extra=""):
     tokens = {"five": "client-token-partner-5", "nine": "client-token-partner-9"}
     with open(os.path.join(work, "config.yaml"), "w") as handle:
@@ -173,9 +189,7 @@ def main():
         check(all(token not in log for token in tokens.values()), "no token in the daemon's log")
         print(f"Kaltura client test: {checks} checks passed against port {port}")
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        stop(process, work)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,12 @@ Exits non-zero on the first failed check.
 import hashlib
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 from KalturaClient import KalturaClient, KalturaConfiguration
-from KalturaClient.exceptions import KalturaException
 from KalturaClient.Plugins.BulkUpload import KalturaBulkUploadFilter  # noqa: F401 (registers the bulk service)
 from KalturaClient.Plugins.Core import KalturaAppToken, KalturaAppTokenHashType, KalturaFilterPager, KalturaSessionType
 from KalturaClient.Plugins.Schedule import (
@@ -31,7 +29,7 @@ from KalturaClient.Plugins.Schedule import (
     KalturaScheduleResourceFilter,
 )
 
-from kaltura_client_test import REPO, check, finished, start
+from kaltura_client_test import REPO, check, finished, refused, start, stop
 import kaltura_client_test
 
 PARTNER = 5
@@ -44,15 +42,6 @@ def client_for(port, ks=None):
     if ks:
         client.setKs(ks)
     return client
-
-
-def refused(code, what, call):
-    try:
-        call()
-    except KalturaException as error:
-        check(error.code == code, f"{what}: {code} expected, got {error.code} ({error})")
-        return
-    check(False, f"{what}: must be refused with {code}")
 
 
 def main():
@@ -174,9 +163,7 @@ def main():
         )
         print(f"Kaltura device flow test: {kaltura_client_test.checks} checks passed against port {port}")
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        stop(process, work)
 
 
 if __name__ == "__main__":

@@ -12,12 +12,10 @@ the series and finds its occurrences gone from the listing. Exits non-zero on th
 """
 import datetime
 import os
-import shutil
 import sys
 import tempfile
 from zoneinfo import ZoneInfo
 
-from KalturaClient.exceptions import KalturaException
 from KalturaClient.Plugins.Core import KalturaFilterPager
 from KalturaClient.Plugins.Schedule import (
     KalturaCameraScheduleResource,
@@ -33,19 +31,10 @@ from KalturaClient.Plugins.Schedule import (
     KalturaScheduleEventStatus,
 )
 
-from kaltura_client_test import REPO, check, client_for, start
+from kaltura_client_test import REPO, check, client_for, refused, start, stop
 import kaltura_client_test
 
 BERLIN = ZoneInfo("Europe/Berlin")
-
-
-def refused(code, what, call):
-    try:
-        call()
-    except KalturaException as error:
-        check(error.code == code, f"{what}: {code} expected, got {error.code} ({error})")
-        return
-    check(False, f"{what}: must be refused with {code}")
 
 
 def march_series_start():
@@ -206,9 +195,7 @@ def main():
         check('"msg":"schedule written"' in log and '"action":"schedule_scheduleevent.add"' in log, "writes are logged")
         print(f"Kaltura write test: {kaltura_client_test.checks} checks passed against port {port}")
     finally:
-        process.terminate()
-        process.wait(timeout=30)
-        shutil.rmtree(work, ignore_errors=True)
+        stop(process, work)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,16 @@ import Testing
             contentType: "application/json")
     }
 
+    /// `scheduleEvent.add` of an object with `event`'s fields, as partner 5.
+    static func add(_ feed: FeedHarness, _ event: [String: Any]) async throws -> Reply {
+        try await call(feed, "schedule_scheduleevent", "add", ["scheduleEvent": event])
+    }
+
+    /// `scheduleEvent.update` of event `id` with `event`'s fields, as partner 5 (or `token`'s partner).
+    static func update(_ feed: FeedHarness, _ id: Any, _ event: [String: Any], token: String = "token-five") async throws -> Reply {
+        try await call(feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": event], token: token)
+    }
+
     /// A series both ways: its RRULE as a file writes it, and the `recurrence` object a client sends for it.
     struct SeriesCase: Sendable, CustomTestStringConvertible {
         var zone: String
@@ -72,16 +82,14 @@ import Testing
         let fileSeries = try await Self.occurrences(feed, of: "from-file")
         #expect(fileSeries.count > 3)
         let start = try #require(fileSeries.first)[0]
-        let reply = try await Self.call(
-            feed, "schedule_scheduleevent", "add",
+        let reply = try await Self.add(
+            feed,
             [
-                "scheduleEvent": [
-                    "objectType": "KalturaRecordScheduleEvent", "referenceId": "from-api", "summary": "Lecture", "startDate": start,
-                    "endDate": start + series.minutes * 60, "recurrenceType": 1,
-                    "recurrence": series.recurrence.merging(["objectType": "KalturaScheduleEventRecurrence", "timeZone": series.zone]) {
-                        $1
-                    },
-                ] as [String: Any]
+                "objectType": "KalturaRecordScheduleEvent", "referenceId": "from-api", "summary": "Lecture", "startDate": start,
+                "endDate": start + series.minutes * 60, "recurrenceType": 1,
+                "recurrence": series.recurrence.merging(["objectType": "KalturaScheduleEventRecurrence", "timeZone": series.zone]) {
+                    $1
+                },
             ])
         #expect(reply.errorCode == nil, "\(reply.text)")
         #expect(try await Self.occurrences(feed, of: "from-api") == fileSeries)
@@ -126,7 +134,7 @@ import Testing
             var object = item.fields
             object["objectType"] = "KalturaRecordScheduleEvent"
             object["referenceId"] = "api-bad-\(index)"
-            let reply = try await Self.call(feed, "schedule_scheduleevent", "add", ["scheduleEvent": object])
+            let reply = try await Self.add(feed, object)
             apiCodes.append(reply.errorCode)
             #expect(try reply.json()["code"] as? String == reply.errorCode)
         }
@@ -138,13 +146,11 @@ import Testing
         let feed = try await FeedHarness()
         defer { Task { await feed.stop() } }
         let start: Int64 = 1_900_000_000
-        let added = try await Self.call(
-            feed, "schedule_scheduleevent", "add",
+        let added = try await Self.add(
+            feed,
             [
-                "scheduleEvent": [
-                    "objectType": "KalturaLiveStreamScheduleEvent", "referenceId": "shared@example.edu", "summary": "From the API",
-                    "startDate": start, "endDate": start + 3600, "partnerId": 6,
-                ] as [String: Any]
+                "objectType": "KalturaLiveStreamScheduleEvent", "referenceId": "shared@example.edu", "summary": "From the API",
+                "startDate": start, "endDate": start + 3600, "partnerId": 6,
             ])
         let id = try #require(try added.json()["id"] as? Int)
         #expect(try added.json()["partnerId"] as? Int == 5, "the partner is the KS's, never the object's")
@@ -162,21 +168,16 @@ import Testing
         #expect(shared.id == Int64(id) && shared.summary == "From the file" && shared.startDate == start + 600)
         let fileOnly = try #require(events.first { $0.referenceId == "file-only@example.edu" }?.id)
         let versionBefore = try await feed.store.dataVersion()
-        let updated = try await Self.call(
-            feed, "schedule_scheduleevent", "update",
-            ["scheduleEventId": fileOnly, "scheduleEvent": ["objectType": "KalturaRecordScheduleEvent", "summary": "Renamed"]])
+        let updated = try await Self.update(feed, fileOnly, ["objectType": "KalturaRecordScheduleEvent", "summary": "Renamed"])
         #expect(try updated.json()["summary"] as? String == "Renamed")
         #expect(try await feed.store.dataVersion() > versionBefore, "a write moves the data version, so ETags change")
         events = try await feed.storedEvents()
         #expect(events.first { $0.id == fileOnly }?.summary == "Renamed")
         #expect(events.first { $0.id == fileOnly }?.startDate == start, "an update changes only what it sends")
-        let other = try await Self.call(
-            feed, "schedule_scheduleevent", "update",
-            ["scheduleEventId": fileOnly, "scheduleEvent": ["summary": "Theirs"]], token: "token-six")
+        let other = try await Self.update(feed, fileOnly, ["summary": "Theirs"], token: "token-six")
         #expect(other.errorCode == "SCHEDULE_EVENT_ID_NOT_FOUND")
-        let taken = try await Self.call(
-            feed, "schedule_scheduleevent", "add",
-            ["scheduleEvent": ["objectType": "KalturaRecordScheduleEvent", "referenceId": "file-only@example.edu", "startDate": start]])
+        let taken = try await Self.add(
+            feed, ["objectType": "KalturaRecordScheduleEvent", "referenceId": "file-only@example.edu", "startDate": start])
         #expect(taken.errorCode == "feed.referenceIdTaken")
     }
 
@@ -186,13 +187,11 @@ import Testing
         let feed = try await FeedHarness()
         defer { Task { await feed.stop() } }
         let start: Int64 = 1_900_000_000
-        let added = try await Self.call(
-            feed, "schedule_scheduleevent", "add",
+        let added = try await Self.add(
+            feed,
             [
-                "scheduleEvent": [
-                    "objectType": "KalturaRecordScheduleEvent", "referenceId": "contended", "summary": "before", "startDate": start,
-                    "endDate": start + 3600,
-                ] as [String: Any]
+                "objectType": "KalturaRecordScheduleEvent", "referenceId": "contended", "summary": "before", "startDate": start,
+                "endDate": start + 3600,
             ])
         let id = try #require(try added.json()["id"] as? Int)
         // A file large enough that its job holds the writer a while, the contended event last.
@@ -215,9 +214,7 @@ import Testing
         while after < 3 && seen.count < 5000 {
             if done.load(ordering: .relaxed) { after += 1 }
             let round = seen.count + 1
-            let reply = try await Self.call(
-                feed, "schedule_scheduleevent", "update",
-                ["scheduleEventId": id, "scheduleEvent": ["objectType": "KalturaRecordScheduleEvent", "tags": "round-\(round)"]])
+            let reply = try await Self.update(feed, id, ["objectType": "KalturaRecordScheduleEvent", "tags": "round-\(round)"])
             let object = try reply.json()
             seen.append((object["summary"] as? String ?? "", object["tags"] as? String ?? ""))
         }
@@ -242,13 +239,11 @@ import Testing
         let feed = try await FeedHarness()
         defer { Task { await feed.stop() } }
         let start = (Int64(Date().timeIntervalSince1970) / 86_400 + 7) * 86_400 + 9 * 3600
-        let added = try await Self.call(
-            feed, "schedule_scheduleevent", "add",
+        let added = try await Self.add(
+            feed,
             [
-                "scheduleEvent": [
-                    "objectType": "KalturaBlackoutScheduleEvent", "summary": "Exams", "startDate": start, "endDate": start + 7200,
-                    "recurrenceType": 1, "recurrence": ["frequency": "days", "count": 5],
-                ] as [String: Any]
+                "objectType": "KalturaBlackoutScheduleEvent", "summary": "Exams", "startDate": start, "endDate": start + 7200,
+                "recurrenceType": 1, "recurrence": ["frequency": "days", "count": 5],
             ])
         let series = try added.json()
         let id = try #require(series["id"] as? Int)
@@ -256,19 +251,13 @@ import Testing
         var occurrences = try await Self.occurrences(feed, seriesId: id)
         #expect(occurrences.count == 5 && occurrences.allSatisfy { $0.type == .blackout && $0.status == .active })
         let (second, third) = (try #require(occurrences[1].id), try #require(occurrences[2].id))
-        let renamed = try await Self.call(
-            feed, "schedule_scheduleevent", "update",
-            ["scheduleEventId": second, "scheduleEvent": ["summary": "Resit", "endDate": occurrences[1].startDate + 3600]])
+        let renamed = try await Self.update(feed, second, ["summary": "Resit", "endDate": occurrences[1].startDate + 3600])
         #expect(try renamed.json()["summary"] as? String == "Resit")
         let deleted = try await Self.call(feed, "schedule_scheduleevent", "delete", ["scheduleEventId": third])
         #expect(try deleted.json()["status"] as? Int == EventStatus.deleted.rawValue)
         // The series changes again: its exceptions stay as they were made.
-        let moved = try await Self.call(
-            feed, "schedule_scheduleevent", "update",
-            [
-                "scheduleEventId": id,
-                "scheduleEvent": ["objectType": "KalturaBlackoutScheduleEvent", "summary": "Exams (hall B)", "description__null": ""],
-            ])
+        let moved = try await Self.update(
+            feed, id, ["objectType": "KalturaBlackoutScheduleEvent", "summary": "Exams (hall B)", "description__null": ""])
         #expect(moved.errorCode == nil, "\(moved.text)")
         occurrences = try await Self.occurrences(feed, seriesId: id)
         // The deleted one keeps what it had when it was deleted.
@@ -276,27 +265,20 @@ import Testing
         #expect(occurrences[1].duration == 3600 && occurrences[0].duration == 7200)
         #expect(occurrences.map(\.status) == [.active, .active, .deleted, .active, .active])
         #expect(occurrences.allSatisfy { $0.type == .blackout })
-        let retyped = try await Self.call(
-            feed, "schedule_scheduleevent", "update",
-            ["scheduleEventId": id, "scheduleEvent": ["objectType": "KalturaRecordScheduleEvent"]])
+        let retyped = try await Self.update(feed, id, ["objectType": "KalturaRecordScheduleEvent"])
         #expect(retyped.errorCode == "feed.invalidParameter")
-        let recurring = try await Self.call(
-            feed, "schedule_scheduleevent", "update", ["scheduleEventId": second, "scheduleEvent": ["recurrence": ["frequency": "weeks"]]])
+        let recurring = try await Self.update(feed, second, ["recurrence": ["frequency": "weeks"]])
         #expect(recurring.errorCode == "feed.invalidParameter", "an occurrence repeats as its series does")
         // A stale SEQUENCE is refused, as a file's is not applied; a field sent as null is removed.
-        let stale = try await Self.call(
-            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["sequence": 0, "summary": "x"]])
+        let stale = try await Self.update(feed, id, ["sequence": 0, "summary": "x"])
         #expect(stale.errorCode == nil)
-        _ = try await Self.call(feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["sequence": 3]])
-        let lower = try await Self.call(
-            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["sequence": 2]])
+        _ = try await Self.update(feed, id, ["sequence": 3])
+        let lower = try await Self.update(feed, id, ["sequence": 2])
         #expect(lower.errorCode == "event.staleSequence")
-        let cleared = try await Self.call(
-            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["summary__null": ""]])
+        let cleared = try await Self.update(feed, id, ["summary__null": ""])
         #expect(try cleared.json()["summary"] == nil)
         // A single event again: the occurrences are cancelled, the deleted one stays deleted.
-        let single = try await Self.call(
-            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["recurrenceType": 0]])
+        let single = try await Self.update(feed, id, ["recurrenceType": 0])
         #expect(try single.json()["recurrenceType"] as? Int == RecurrenceType.none.rawValue)
         occurrences = try await Self.occurrences(feed, seriesId: id)
         #expect(occurrences.map(\.status) == [.cancelled, .cancelled, .deleted, .cancelled, .cancelled])
@@ -306,27 +288,22 @@ import Testing
         let feed = try await FeedHarness()
         defer { Task { await feed.stop() } }
         let start = (Int64(Date().timeIntervalSince1970) / 86_400 + 7) * 86_400 + 9 * 3600
-        let added = try await Self.call(
-            feed, "schedule_scheduleevent", "add",
+        let added = try await Self.add(
+            feed,
             [
-                "scheduleEvent": [
-                    "objectType": "KalturaRecordScheduleEvent", "startDate": start, "endDate": start + 3600, "recurrenceType": 1,
-                    "recurrence": ["frequency": "weeks", "count": 10, "byDay": "MO,TH", "timeZone": "Europe/Paris"] as [String: Any],
-                ] as [String: Any]
+                "objectType": "KalturaRecordScheduleEvent", "startDate": start, "endDate": start + 3600, "recurrenceType": 1,
+                "recurrence": ["frequency": "weeks", "count": 10, "byDay": "MO,TH", "timeZone": "Europe/Paris"] as [String: Any],
             ])
         let id = try #require(try added.json()["id"] as? Int)
         func rule() async throws -> String? {
             try await feed.store.events(partnerId: 5).first { $0.id == Int64(id) }?.recurrenceRule
         }
         #expect(try await rule() == "FREQ=WEEKLY;COUNT=10;BYDAY=MO,TH")
-        _ = try await Self.call(
-            feed, "schedule_scheduleevent", "update", ["scheduleEventId": id, "scheduleEvent": ["recurrence": ["count": 4]]])
+        _ = try await Self.update(feed, id, ["recurrence": ["count": 4]])
         #expect(try await rule() == "FREQ=WEEKLY;COUNT=4;BYDAY=MO,TH", "only the count changes")
         #expect(try await Self.occurrences(feed, seriesId: id).filter { $0.status == .active }.count == 4)
         let until = start + 21 * 86_400
-        _ = try await Self.call(
-            feed, "schedule_scheduleevent", "update",
-            ["scheduleEventId": id, "scheduleEvent": ["recurrence": ["until": until, "byDay__null": ""] as [String: Any]]])
+        _ = try await Self.update(feed, id, ["recurrence": ["until": until, "byDay__null": ""] as [String: Any]])
         #expect(try await rule() == "FREQ=WEEKLY;UNTIL=\(utc(until))", "an until replaces the count; a part sent as null goes")
     }
 }
