@@ -1,15 +1,24 @@
-import GRDB
 import Schedule
 
-/// The searches for events that overlap a time (SPEC §3.4) on one connection, shared by a job's conflict report and
-/// the feed's `getConflicts`.
+/// The reads a conflict search makes, on one backend's connection.
+protocol ConflictReader {
+    /// The SQL the connection speaks.
+    var dialect: SQLDialect { get }
+    /// The rows of `sql` (in the reader's SQL), which selects three integers: an event's id, start and end.
+    func spans(_ sql: String, _ arguments: [SQLValue]) throws -> [ConflictSweep.Candidate]
+    /// The first column of the rows of `sql` (in the reader's SQL), leaving out nulls.
+    func integers(_ sql: String, _ arguments: [SQLValue]) throws -> [Int64]
+}
+
+/// The searches for events that overlap a time (SPEC §3.4) on one connection of either backend, shared by a job's
+/// conflict report and the feed's `getConflicts`.
 ///
 /// Candidates are the partner's active events that are not series rows. Each search reads an index that starts with
 /// the time: links by (resource, start) for each related resource, blackouts by their partial index, the partner's
 /// events by start. Only events that start in `[start - lookBehind, end)` can overlap, so no search scans all time.
-struct ConflictSearch {
+struct ConflictSearch<Reader: ConflictReader> {
     /// The connection.
-    let db: Database
+    let reader: Reader
     /// The partner whose events are searched.
     let partnerId: Int
     /// The longest an event may last, in seconds.
@@ -25,6 +34,8 @@ struct ConflictSearch {
         var resourceId: Int64?
     }
 
+    private var statements: ConflictStatements { .of(reader.dialect) }
+
     /// The non-blackout events that overlap `[start, end)` on one of `resourceIds` or a resource related to one: its
     /// parent (a camera's room) or its children (a room's cameras). A clash through a resource's own parent is reported
     /// on that parent, one through its child on the resource itself.
@@ -37,93 +48,132 @@ struct ConflictSearch {
             for child in relations.children { related.append((child, resourceId)) }
         }
         return try related.flatMap { resource, reported in
-            try overlaps(Self.eventsOnResourceDuring, [resource], start: start, end: end, resourceId: reported)
+            try overlaps(statements.eventsOnResourceDuring, [.integer(resource)], start: start, end: end, resourceId: reported)
         }
     }
 
     /// The resources a search on `resourceId` also reads: its parent unless it is deleted, its children that are not.
     func relations(of resourceId: Int64) throws -> ConflictSweep.Relations {
         ConflictSweep.Relations(
-            parent: try Int64.fetchOne(
-                db.cachedStatement(sql: "SELECT parent_id FROM resources WHERE id = ? AND status != \(ResourceStatus.deleted.rawValue)"),
-                arguments: [resourceId]),
-            children: try Int64.fetchAll(
-                db.cachedStatement(
-                    sql: "SELECT id FROM resources WHERE parent_id = ? AND status != \(ResourceStatus.deleted.rawValue) ORDER BY id"),
-                arguments: [resourceId]))
+            parent: try reader.integers(statements.parent, [.integer(resourceId)]).first,
+            children: try reader.integers(statements.children, [.integer(resourceId)]))
     }
 
     /// The blackouts that overlap `[start, end)`.
     func blackouts(start: Int64, end: Int64) throws -> [Overlap] {
-        try overlaps(Self.blackoutsDuring, [], start: start, end: end, resourceId: nil)
+        try overlaps(statements.blackoutsDuring, [], start: start, end: end, resourceId: nil)
     }
 
     /// The non-blackout events that overlap `[start, end)`, whatever their resources (the clashes of a blackout).
     func events(start: Int64, end: Int64) throws -> [Overlap] {
-        try overlaps(Self.eventsDuring, [], start: start, end: end, resourceId: nil)
+        try overlaps(statements.eventsDuring, [], start: start, end: end, resourceId: nil)
     }
 
-    /// The candidates of a `ConflictSweep` window: with `lookBehind` 0 and nothing ignored, the events of the kind
-    /// `sql` selects that start in `from..<to` (and end after `from`), by start then id; each row read in place, for a
-    /// window can hold a million links.
-    func candidates(_ sql: String, _ leading: StatementArguments, from: Int64, to: Int64) throws -> [ConflictSweep.Candidate] {
-        try candidates(sql, arguments: arguments(leading, start: from, end: to))
+    /// The events of a partner that clash with a time on resources or blackouts, as `ScheduleReading.conflicts` reads them.
+    func overlaps(resourceIds: [Int64], start: Int64, end: Int64, kinds: ConflictKinds) throws -> [Overlap] {
+        var overlaps: [Overlap] = []
+        if kinds.contains(.resources) { overlaps += try onResources(resourceIds, start: start, end: end) }
+        if kinds.contains(.blackouts) { overlaps += try blackouts(start: start, end: end) }
+        return overlaps
     }
 
-    /// The conflict candidates linked to `resourceId` that start in `from..<to` and end after `from`, by start then id,
-    /// read from the links' index alone (a link carries its event's times and whether it is a candidate). The links of
-    /// a resource are its partner's events', so the partner need not be looked up.
-    func linkedCandidates(_ resourceId: Int64, from: Int64, to: Int64) throws -> [ConflictSweep.Candidate] {
-        try candidates(Self.candidatesOnResource, arguments: [resourceId, from, to, from])
+    /// Plans a `ConflictSweep` of a job's `subjects`, reads each window it asks for once (its resources' relations
+    /// first), and reports; the search must look behind nothing and ignore nothing, the sweep looks behind `lookBehind`.
+    func sweep(_ subjects: [ConflictSweep.Subject], lookBehind: Int64) throws -> [ConflictReport] {
+        var relations: [Int64: ConflictSweep.Relations] = [:]
+        for resourceId in Set(subjects.lazy.filter { !$0.isBlackout }.flatMap(\.resourceIds)) {
+            relations[resourceId] = try self.relations(of: resourceId)
+        }
+        var sweep = ConflictSweep(subjects: subjects, lookBehind: lookBehind, relations: relations)
+        for window in sweep.windows {
+            sweep.add(
+                try reader.spans(
+                    statements.candidatesOnResource,
+                    [.integer(window.resourceId), .integer(window.from), .integer(window.to), .integer(window.from)]),
+                onResource: window.resourceId)
+        }
+        if let window = sweep.blackoutWindow {
+            sweep.addBlackouts(try reader.spans(statements.blackoutsDuring, arguments([], start: window.from, end: window.to)))
+        }
+        for index in sweep.blackoutSubjects {
+            let blackout = subjects[index]
+            sweep.add(
+                try reader.spans(statements.eventsDuring, arguments([], start: blackout.start - lookBehind, end: blackout.end)),
+                duringBlackout: index)
+        }
+        return sweep.reports()
     }
 
-    /// The candidates of a statement that selects an event's id, start and end, each row read in place.
-    private func candidates(_ sql: String, arguments: StatementArguments) throws -> [ConflictSweep.Candidate] {
-        try Array(
-            Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments).map {
-                ConflictSweep.Candidate(id: $0[0], start: $0[1], end: $0[2])
-            })
-    }
-
-    /// The arguments of a search's `sql` after its `leading` ones, for events that may overlap `[start, end)`.
-    private func arguments(_ leading: StatementArguments, start: Int64, end: Int64) -> StatementArguments {
+    /// The arguments of a search's statement after its `leading` ones, for events that may overlap `[start, end)`.
+    private func arguments(_ leading: [SQLValue], start: Int64, end: Int64) -> [SQLValue] {
         let ignored = ignoring ?? -1
-        return leading + [partnerId, start - lookBehind, end, start, ignored, ignored]
+        return leading + [
+            .integer(Int64(partnerId)), .integer(start - lookBehind), .integer(end), .integer(start), .integer(ignored),
+            .integer(ignored),
+        ]
     }
 
-    private func overlaps(
-        _ sql: String, _ leading: StatementArguments, start: Int64, end: Int64, resourceId: Int64?
-    ) throws -> [Overlap] {
-        try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments(leading, start: start, end: end)).map {
-            Overlap(eventId: $0[0], start: $0[1], end: $0[2], resourceId: resourceId)
+    private func overlaps(_ sql: String, _ leading: [SQLValue], start: Int64, end: Int64, resourceId: Int64?) throws -> [Overlap] {
+        try reader.spans(sql, arguments(leading, start: start, end: end)).map {
+            Overlap(eventId: $0.id, start: $0.start, end: $0.end, resourceId: resourceId)
         }
     }
+}
 
-    /// The conflict candidates linked to one resource that may overlap a time.
-    static let candidatesOnResource = """
-        SELECT event_id, start_date, end_date FROM event_resources INDEXED BY event_resources_by_resource_start
-        WHERE resource_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND candidate ORDER BY start_date, event_id
-        """
+/// The statements of `ConflictSearch`, in one backend's SQL.
+struct ConflictStatements: Sendable {
+    /// SQLite's, with the index each must read.
+    static let sqlite = ConflictStatements(.sqlite)
+    /// PostgreSQL's.
+    static let postgres = ConflictStatements(.postgres)
+
+    /// The statements in `dialect`.
+    static func of(_ dialect: SQLDialect) -> ConflictStatements { dialect == .sqlite ? sqlite : postgres }
+
+    /// The conflict candidates linked to one resource that may overlap a time, read from the links' index alone (a
+    /// link carries its event's times and whether it is a candidate). The links of a resource are its partner's
+    /// events', so the partner need not be looked up.
+    let candidatesOnResource: String
     /// The partner's active non-blackout events that overlap a time, but an ignored one and its occurrences.
-    static let eventsDuring = """
-        SELECT id, start_date, end_date FROM events
-        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ? AND coalesce(parent_id, 0) != ?
-        AND type != \(EventType.blackout.rawValue) AND status = \(EventStatus.active.rawValue) \
-        AND recurrence_type != \(RecurrenceType.recurring.rawValue) ORDER BY start_date, id
-        """
+    let eventsDuring: String
     /// The partner's active blackouts that overlap a time, but an ignored one and its occurrences, through their partial index.
-    static let blackoutsDuring = """
-        SELECT id, start_date, end_date FROM events INDEXED BY events_blackouts
-        WHERE partner_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND id != ? AND coalesce(parent_id, 0) != ?
-        AND type = \(EventType.blackout.rawValue) AND status = \(EventStatus.active.rawValue) \
-        AND recurrence_type != \(RecurrenceType.recurring.rawValue) ORDER BY start_date, id
-        """
+    let blackoutsDuring: String
     /// The partner's active non-blackout events on one resource that overlap a time, but an ignored one and its
     /// occurrences, through the links by resource and start.
-    static let eventsOnResourceDuring = """
-        SELECT e.id, e.start_date, e.end_date FROM event_resources l JOIN events e ON e.id = l.event_id
-        WHERE l.resource_id = ? AND e.partner_id = ? AND l.start_date >= ? AND l.start_date < ? AND e.end_date > ? AND e.id != ?
-        AND coalesce(e.parent_id, 0) != ? AND e.type != \(EventType.blackout.rawValue) AND e.status = \(EventStatus.active.rawValue) \
-        AND e.recurrence_type != \(RecurrenceType.recurring.rawValue) ORDER BY e.start_date, e.id
-        """
+    let eventsOnResourceDuring: String
+    /// A resource's parent unless it is deleted.
+    let parent: String
+    /// A resource's children that are not deleted, by id.
+    let children: String
+
+    private init(_ dialect: SQLDialect) {
+        let active = "status = \(EventStatus.active.rawValue) AND recurrence_type != \(RecurrenceType.recurring.rawValue)"
+        let notIgnored = "id != ? AND coalesce(parent_id, 0) != ?"
+        let window = "start_date >= ? AND start_date < ? AND end_date > ?"
+        candidatesOnResource = dialect.numbered(
+            """
+            SELECT event_id, start_date, end_date FROM \(dialect.table("event_resources", indexedBy: "event_resources_by_resource_start"))
+            WHERE resource_id = ? AND start_date >= ? AND start_date < ? AND end_date > ? AND candidate = 1 ORDER BY start_date, event_id
+            """)
+        eventsDuring = dialect.numbered(
+            """
+            SELECT id, start_date, end_date FROM events WHERE partner_id = ? AND \(window) AND \(notIgnored)
+            AND type != \(EventType.blackout.rawValue) AND \(active) ORDER BY start_date, id
+            """)
+        blackoutsDuring = dialect.numbered(
+            """
+            SELECT id, start_date, end_date FROM \(dialect.table("events", indexedBy: "events_blackouts"))
+            WHERE partner_id = ? AND \(window) AND \(notIgnored) AND type = \(EventType.blackout.rawValue) AND \(active) ORDER BY start_date, id
+            """)
+        eventsOnResourceDuring = dialect.numbered(
+            """
+            SELECT e.id, e.start_date, e.end_date FROM event_resources l JOIN events e ON e.id = l.event_id
+            WHERE l.resource_id = ? AND e.partner_id = ? AND l.start_date >= ? AND l.start_date < ? AND e.end_date > ? AND e.id != ?
+            AND coalesce(e.parent_id, 0) != ? AND e.type != \(EventType.blackout.rawValue) AND e.status = \(EventStatus.active.rawValue) \
+            AND e.recurrence_type != \(RecurrenceType.recurring.rawValue) ORDER BY e.start_date, e.id
+            """)
+        parent = dialect.numbered("SELECT parent_id FROM resources WHERE id = ? AND status != \(ResourceStatus.deleted.rawValue)")
+        children = dialect.numbered(
+            "SELECT id FROM resources WHERE parent_id = ? AND status != \(ResourceStatus.deleted.rawValue) ORDER BY id")
+    }
 }

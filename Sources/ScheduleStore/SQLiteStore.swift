@@ -246,10 +246,7 @@ public final class SQLiteStore: StoreBackend {
     /// The partner's events ordered by id.
     public func events(partnerId: Int) async throws -> [ScheduleEvent] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT \(SQLiteTransaction.eventColumns) FROM events WHERE partner_id = ? ORDER BY id", arguments: [partnerId]
-            )
-            .map(SQLiteTransaction.event)
+            try SQLiteTransaction.events(db.makeStatement(sql: StoreStatements.sqlite.eventsOfPartner), arguments: [partnerId])
         }
     }
 
@@ -294,25 +291,12 @@ public final class SQLiteStore: StoreBackend {
         partnerId: Int, start: Int64, end: Int64, resourceIds: [Int64], kinds: ConflictKinds, ignoring: Int64?
     ) async throws -> [ScheduleEvent] {
         try await pool.read { db in
-            let longest = try Int64.fetchOne(
-                db,
-                sql:
-                    "SELECT coalesce(max(end_date - start_date), 0) FROM events WHERE partner_id = ? AND status = \(EventStatus.active.rawValue)",
-                arguments: [partnerId])
-            let search = ConflictSearch(db: db, partnerId: partnerId, lookBehind: longest ?? 0, ignoring: ignoring)
-            var overlaps: [ConflictSearch.Overlap] = []
-            if kinds.contains(.resources) { overlaps += try search.onResources(resourceIds, start: start, end: end) }
-            if kinds.contains(.blackouts) { overlaps += try search.blackouts(start: start, end: end) }
-            let ids = Array(Set(overlaps.map(\.eventId)))
+            let longest = try Int64.fetchOne(db, sql: StoreStatements.sqlite.longestEvent, arguments: [partnerId])
+            let search = ConflictSearch(reader: SQLiteReader(db: db), partnerId: partnerId, lookBehind: longest ?? 0, ignoring: ignoring)
+            let ids = Array(Set(try search.overlaps(resourceIds: resourceIds, start: start, end: end, kinds: kinds).map(\.eventId)))
             guard !ids.isEmpty else { return [] }
-            return try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(SQLiteTransaction.eventColumns) FROM events WHERE id IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", ")))
-                    ORDER BY start_date, id
-                    """,
-                arguments: StatementArguments(ids)
-            ).map(SQLiteTransaction.event)
+            return try SQLiteTransaction.events(
+                db.makeStatement(sql: StoreStatements.sqlite.events(ids: ids.count)), arguments: StatementArguments(ids))
         }
     }
 
@@ -424,8 +408,7 @@ public final class SQLiteStore: StoreBackend {
     /// The partner's resource rows ordered by id.
     public func resources(partnerId: Int) async throws -> [ScheduleResource] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM resources WHERE partner_id = ? ORDER BY id", arguments: [partnerId])
-                .map(SQLiteTransaction.resource)
+            try Row.fetchAll(db, sql: StoreStatements.sqlite.resourcesOfPartner, arguments: [partnerId]).map(StoreStatements.resource)
         }
     }
 

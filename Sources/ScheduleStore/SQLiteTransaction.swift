@@ -13,34 +13,27 @@ final class SQLiteTransaction: StoreTransaction {
         self.db = db
     }
 
+    /// The shared statements, in SQLite's SQL.
+    private var sql: StoreStatements { .sqlite }
+
     /// One statement, whose row is read in place: a miss (a bulk upload of new events) builds no row.
     func event(partnerId: Int, referenceId: String) throws -> ScheduleEvent? {
-        try Self.events(db.cachedStatement(sql: Self.eventByReference), arguments: [partnerId, referenceId]).first
+        try Self.events(db.cachedStatement(sql: sql.eventByReference), arguments: [partnerId, referenceId]).first
     }
 
     func event(partnerId: Int, id: Int64) throws -> ScheduleEvent? {
-        try Self.events(
-            db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE id = ? AND partner_id = ?"), arguments: [id, partnerId]
-        ).first
+        try Self.events(db.cachedStatement(sql: sql.eventById), arguments: [id, partnerId]).first
     }
 
     func occurrences(seriesId: Int64) throws -> [ScheduleEvent] {
-        try Self.events(
-            db.cachedStatement(sql: "SELECT \(Self.eventColumns) FROM events WHERE parent_id = ? ORDER BY start_date, id"),
-            arguments: [seriesId])
+        try Self.events(db.cachedStatement(sql: sql.occurrences), arguments: [seriesId])
     }
 
     func insert(_ event: ScheduleEvent) throws -> Int64 {
         changedSchedule = true
         let now = SQLiteStore.now()
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO events (partner_id, reference_id, type, status, recurrence_type, summary, description,
-                location, organizer, start_date, end_date, time_zone_id, sequence, parent_id, recurrence_key, tags,
-                category_ids, entry_ids, template_entry_id, recurrence_rule, source, owner_id, priority, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: Self.arguments(event) + [now, now])
+        try db.cachedStatement(sql: sql.insertEvent).execute(
+            arguments: StatementArguments(StoreStatements.eventValues(event) + [.integer(now), .integer(now)]))
         let id = db.lastInsertedRowID
         try link(id, event)
         return id
@@ -49,103 +42,53 @@ final class SQLiteTransaction: StoreTransaction {
     func update(_ event: ScheduleEvent) throws {
         changedSchedule = true
         guard let id = event.id else { preconditionFailure("update needs a stored event") }
-        try db.cachedStatement(
-            sql: """
-                UPDATE events SET partner_id = ?, reference_id = ?, type = ?, status = ?, recurrence_type = ?, summary = ?,
-                description = ?, location = ?, organizer = ?, start_date = ?, end_date = ?, time_zone_id = ?, sequence = ?,
-                parent_id = ?, recurrence_key = ?, tags = ?, category_ids = ?, entry_ids = ?, template_entry_id = ?,
-                recurrence_rule = ?, source = ?, owner_id = ?, priority = ?, updated_at = ? WHERE id = ?
-                """
-        ).execute(arguments: Self.arguments(event) + [SQLiteStore.now(), id])
-        try db.cachedStatement(sql: "DELETE FROM event_resources WHERE event_id = ?").execute(arguments: [id])
+        try db.cachedStatement(sql: sql.updateEvent).execute(
+            arguments: StatementArguments(StoreStatements.eventValues(event) + [.integer(SQLiteStore.now()), .integer(id)]))
+        try db.cachedStatement(sql: sql.deleteLinks).execute(arguments: [id])
         try link(id, event)
     }
 
-    /// Links an event to its resources; each link carries the event's start and end, and whether it is a conflict
-    /// candidate (active, not a blackout, not a series row), for finding conflicts by time from the links alone.
+    /// Links an event to its resources (`StoreStatements.linkValues`).
     private func link(_ eventId: Int64, _ event: ScheduleEvent) throws {
-        let statement = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO event_resources (event_id, resource_id, start_date, end_date, candidate) VALUES (?, ?, ?, ?, ?)")
-        let candidate = event.status == .active && event.type != .blackout && event.recurrenceType != .recurring
-        for resourceId in event.resourceIds {
-            try statement.execute(arguments: [eventId, resourceId, event.startDate, event.endDate, candidate])
+        let statement = try db.cachedStatement(sql: sql.insertLink)
+        for values in StoreStatements.linkValues(eventId, event) {
+            try statement.execute(arguments: StatementArguments(values))
         }
     }
 
-    /// Plans a `ConflictSweep`, reads each window it asks for once (its resources' relations first), and reports.
+    /// Runs the job's conflict sweep on this connection (`ConflictSearch.sweep`).
     func conflicts(of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64) throws -> [ConflictReport] {
-        let wide = ConflictSearch(db: db, partnerId: partnerId, lookBehind: 0, ignoring: nil)
-        var relations: [Int64: ConflictSweep.Relations] = [:]
-        for resourceId in Set(subjects.lazy.filter { !$0.isBlackout }.flatMap(\.resourceIds)) {
-            relations[resourceId] = try wide.relations(of: resourceId)
-        }
-        var sweep = ConflictSweep(subjects: subjects, lookBehind: lookBehind, relations: relations)
-        for window in sweep.windows {
-            sweep.add(try wide.linkedCandidates(window.resourceId, from: window.from, to: window.to), onResource: window.resourceId)
-        }
-        if let window = sweep.blackoutWindow {
-            sweep.addBlackouts(try wide.candidates(ConflictSearch.blackoutsDuring, [], from: window.from, to: window.to))
-        }
-        for index in sweep.blackoutSubjects {
-            let blackout = subjects[index]
-            sweep.add(
-                try wide.candidates(ConflictSearch.eventsDuring, [], from: blackout.start - lookBehind, to: blackout.end),
-                duringBlackout: index)
-        }
-        return sweep.reports()
+        try ConflictSearch(reader: SQLiteReader(db: db), partnerId: partnerId, lookBehind: 0, ignoring: nil)
+            .sweep(subjects, lookBehind: lookBehind)
     }
 
     func series(after id: Int64, limit: Int) throws -> [ScheduleEvent] {
-        try Row.fetchAll(
-            db.cachedStatement(
-                sql: """
-                    SELECT \(Self.eventColumns) FROM events
-                    WHERE recurrence_type = \(RecurrenceType.recurring.rawValue) AND id > ? AND status = \(EventStatus.active.rawValue) AND source IS NOT NULL ORDER BY id LIMIT ?
-                    """),
-            arguments: [id, limit]
-        ).map(Self.event)
+        try Self.events(db.cachedStatement(sql: sql.seriesAfter), arguments: [id, limit])
     }
 
     func resource(partnerId: Int, id: Int64) throws -> ScheduleResource? {
-        try Row.fetchOne(
-            db.cachedStatement(sql: "SELECT * FROM resources WHERE id = ? AND partner_id = ?"), arguments: [id, partnerId]
-        ).map(Self.resource)
+        try Row.fetchOne(db.cachedStatement(sql: sql.resourceById), arguments: [id, partnerId]).map(StoreStatements.resource)
     }
 
-    /// Finds the resource through the partial unique index, which SQLite uses only when the query
-    /// repeats the index's condition (`system_name != ''`); without it every lookup scans the table.
     func resource(partnerId: Int, type: ResourceType, systemName: String) throws -> ScheduleResource? {
         guard !systemName.isEmpty else { return nil }
-        return try Row.fetchOne(db.cachedStatement(sql: Self.resourceBySystemName), arguments: [partnerId, type.rawValue, systemName])
-            .map(Self.resource)
+        return try Row.fetchOne(db.cachedStatement(sql: sql.resourceBySystemName), arguments: [partnerId, type.rawValue, systemName])
+            .map(StoreStatements.resource)
     }
-
-    /// The lookup of a resource by partner, type and system name.
-    static let resourceBySystemName = "SELECT * FROM resources WHERE partner_id = ? AND type = ? AND system_name = ? AND system_name != ''"
-    /// The lookup of an event by partner and UID.
-    static let eventByReference = "SELECT \(eventColumns) FROM events WHERE partner_id = ? AND reference_id = ? AND recurrence_key = ''"
 
     func insert(_ resource: ScheduleResource) throws -> Int64 {
         changedSchedule = true
         let now = SQLiteStore.now()
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO resources (partner_id, type, status, name, system_name, description, tags, parent_id, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: Self.arguments(resource) + [now, now])
+        try db.cachedStatement(sql: sql.insertResource).execute(
+            arguments: StatementArguments(StoreStatements.resourceValues(resource) + [.integer(now), .integer(now)]))
         return db.lastInsertedRowID
     }
 
     func update(_ resource: ScheduleResource) throws {
         changedSchedule = true
         guard let id = resource.id else { preconditionFailure("update needs a stored resource") }
-        try db.cachedStatement(
-            sql: """
-                UPDATE resources SET partner_id = ?, type = ?, status = ?, name = ?, system_name = ?, description = ?, tags = ?,
-                parent_id = ?, updated_at = ? WHERE id = ?
-                """
-        ).execute(arguments: Self.arguments(resource) + [SQLiteStore.now(), id])
+        try db.cachedStatement(sql: sql.updateResource).execute(
+            arguments: StatementArguments(StoreStatements.resourceValues(resource) + [.integer(SQLiteStore.now()), .integer(id)]))
     }
 
     /// The report's JSON goes into `report_texts` through SQLite's incremental blob writes (`writeReportText`), so a large
@@ -216,85 +159,16 @@ final class SQLiteTransaction: StoreTransaction {
         throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
     }
 
-    static func arguments(_ event: ScheduleEvent) -> StatementArguments {
-        [
-            event.partnerId, event.referenceId, event.type.rawValue, event.status.rawValue, event.recurrenceType.rawValue,
-            event.summary, event.description, event.location, event.organizer, event.startDate, event.endDate,
-            event.timeZoneID, event.sequence, event.parentId, event.recurrenceKey, event.tags,
-            event.categoryIds.map(String.init).joined(separator: ","), event.entryIds.joined(separator: ","), event.templateEntryId,
-            event.recurrenceRule, event.source, event.ownerId, event.priority,
-        ]
-    }
-
-    /// The columns an event is read from, in the order `event(_:)` reads them by position (a lookup by name lowercases
-    /// the name each time, which cost more than the rest of a listing's read): the row's fields, and its resource ids as
-    /// one comma-separated text.
-    static let eventColumns = """
-        events.id, events.partner_id, events.reference_id, events.type, events.status, events.recurrence_type, events.summary, \
-        events.description, events.location, events.organizer, events.start_date, events.end_date, events.time_zone_id, \
-        events.sequence, events.parent_id, events.recurrence_key, events.tags, events.category_ids, events.entry_ids, \
-        events.template_entry_id, events.recurrence_rule, events.source, events.created_at, events.updated_at, events.owner_id, \
-        events.priority, (SELECT group_concat(resource_id) FROM event_resources WHERE event_id = events.id) AS resource_ids
-        """
-
-    static func arguments(_ resource: ScheduleResource) -> StatementArguments {
-        [
-            resource.partnerId, resource.type.rawValue, resource.status.rawValue, resource.name, resource.systemName,
-            resource.description, resource.tags, resource.parentId,
-        ]
-    }
-
-    static func resource(_ row: Row) -> ScheduleResource {
-        ScheduleResource(
-            id: row["id"], partnerId: row["partner_id"], type: ResourceType(rawValue: row["type"]) ?? .location,
-            status: ResourceStatus(rawValue: row["status"]) ?? .active, name: row["name"], systemName: row["system_name"],
-            description: row["description"] ?? "", tags: row["tags"] ?? "", parentId: row["parent_id"], createdAt: row["created_at"],
-            updatedAt: row["updated_at"])
-    }
-
-    /// The events of a statement that selects `eventColumns`, each read from the statement's row in place (a fetched
-    /// row would be a copy of every value first).
+    /// The events of a statement that selects `StoreStatements.eventColumns`, each read from the statement's row in place
+    /// (a fetched row would be a copy of every value first).
     static func events(_ statement: Statement, arguments: StatementArguments) throws -> [ScheduleEvent] {
-        try Array(Row.fetchCursor(statement, arguments: arguments).map(event))
+        try Array(Row.fetchCursor(statement, arguments: arguments).map(StoreStatements.event))
     }
+}
 
-    /// The event of a row of `eventColumns`.
-    static func event(_ row: Row) -> ScheduleEvent {
-        ScheduleEvent(
-            id: row[0],
-            partnerId: row[1],
-            referenceId: row[2],
-            type: EventType(rawValue: row[3]) ?? .record,
-            status: EventStatus(rawValue: row[4]) ?? .active,
-            recurrenceType: RecurrenceType(rawValue: row[5]) ?? .none,
-            summary: row[6],
-            description: row[7],
-            location: row[8],
-            organizer: row[9],
-            startDate: row[10],
-            endDate: row[11],
-            timeZoneID: row[12],
-            sequence: row[13],
-            parentId: row[14],
-            recurrenceKey: row[15],
-            tags: row[16],
-            categoryIds: numbers(row[17]),
-            entryIds: ((row[18] as String?) ?? "").split(separator: ",").map(String.init),
-            templateEntryId: row[19],
-            resourceIds: numbers(row[26]).sorted(),
-            recurrenceRule: row[20],
-            source: row[21],
-            createdAt: row[22],
-            updatedAt: row[23],
-            ownerId: row[24],
-            priority: row[25]
-        )
-    }
-
-    /// The integers of a comma-separated text; none for nil.
-    private static func numbers(_ text: String?) -> [Int64] {
-        (text ?? "").split(separator: ",").compactMap { Int64($0) }
-    }
+extension Row: ColumnReading {
+    func integer(_ index: Int) -> Int64? { self[index] }
+    func text(_ index: Int) -> String? { self[index] }
 }
 
 /// A report file that ended before the length it had when its job began to store it.
@@ -302,4 +176,22 @@ struct ReportFileShortened: Error, CustomStringConvertible {
     var length: Int
     var read: Int
     var description: String { "the report file ended after \(read) of its \(length) bytes while it was stored" }
+}
+
+/// A conflict search's reads on a SQLite connection, each statement kept prepared and each row read in place (a
+/// window can hold a million links).
+struct SQLiteReader: ConflictReader {
+    let db: Database
+    var dialect: SQLDialect { .sqlite }
+
+    func spans(_ sql: String, _ arguments: [SQLValue]) throws -> [ConflictSweep.Candidate] {
+        try Array(
+            Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).map {
+                ConflictSweep.Candidate(id: $0[0], start: $0[1], end: $0[2])
+            })
+    }
+
+    func integers(_ sql: String, _ arguments: [SQLValue]) throws -> [Int64] {
+        try Int64?.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).compactMap { $0 }
+    }
 }

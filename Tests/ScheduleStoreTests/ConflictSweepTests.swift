@@ -20,7 +20,8 @@ import Testing
             guard let event = try transaction.event(partnerId: partnerId, id: id), event.status == .active,
                 event.recurrenceType != .recurring, event.endDate > event.startDate
             else { continue }
-            let search = ConflictSearch(db: transaction.db, partnerId: partnerId, lookBehind: lookBehind, ignoring: id)
+            let search = ConflictSearch(
+                reader: SQLiteReader(db: transaction.db), partnerId: partnerId, lookBehind: lookBehind, ignoring: id)
             let overlaps =
                 event.type == .blackout
                 ? try search.events(start: event.startDate, end: event.endDate)

@@ -50,9 +50,9 @@ import Testing
     @Test func perItemLookupsSearchAnIndexInsteadOfScanning() async throws {
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
-        let resourcePlan = try await store.queryPlan(SQLiteTransaction.resourceBySystemName, arguments: [1, 1, "room"])
+        let resourcePlan = try await store.queryPlan(StoreStatements.sqlite.resourceBySystemName, arguments: [1, 1, "room"])
         #expect(resourcePlan.contains("USING INDEX resources_by_system_name"), "\(resourcePlan)")
-        let eventPlan = try await store.queryPlan(SQLiteTransaction.eventByReference, arguments: [1, "uid"])
+        let eventPlan = try await store.queryPlan(StoreStatements.sqlite.eventByReference, arguments: [1, "uid"])
         #expect(eventPlan.contains("USING COVERING INDEX") || eventPlan.contains("USING INDEX"), "\(eventPlan)")
         #expect(!resourcePlan.contains("SCAN") && !eventPlan.contains("SCAN"))
     }
@@ -94,15 +94,15 @@ import Testing
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
         let plans = [
             (
-                try await store.queryPlan(ConflictSearch.eventsOnResourceDuring, arguments: [3, 1, 0, 100, 50, 7, 7]),
+                try await store.queryPlan(ConflictStatements.sqlite.eventsOnResourceDuring, arguments: [3, 1, 0, 100, 50, 7, 7]),
                 "event_resources_by_resource_start (resource_id=? AND start_date>? AND start_date<?)"
             ),
             (
-                try await store.queryPlan(ConflictSearch.blackoutsDuring, arguments: [1, 0, 100, 50, 7, 7]),
+                try await store.queryPlan(ConflictStatements.sqlite.blackoutsDuring, arguments: [1, 0, 100, 50, 7, 7]),
                 "events_blackouts (partner_id=? AND start_date>? AND start_date<?)"
             ),
             (
-                try await store.queryPlan(ConflictSearch.eventsDuring, arguments: [1, 0, 100, 50, 7, 7]),
+                try await store.queryPlan(ConflictStatements.sqlite.eventsDuring, arguments: [1, 0, 100, 50, 7, 7]),
                 "events_listing (partner_id=? AND start_date>? AND start_date<?)"
             ),
         ]
