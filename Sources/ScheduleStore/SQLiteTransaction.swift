@@ -119,37 +119,15 @@ final class SQLiteTransaction: StoreTransaction {
     /// Stores a report's JSON as the `report_texts` row of report `reportId`: a zero blob of its length, then the text
     /// written over it a megabyte at a time (from memory, or read from its file), so SQLite never holds it whole.
     private func writeReportText(_ json: ReportJSON, reportId: Int64) throws {
-        let length: Int
-        let piece: (_ offset: Int, _ count: Int) throws -> Data
-        var file: FileHandle?
-        defer { try? file?.close() }
-        switch json {
-        case .bytes(let data):
-            length = data.count
-            piece = { offset, count in data.subdata(in: data.startIndex + offset..<data.startIndex + offset + count) }
-        case .file(let path):
-            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
-            file = handle
-            length = Int(try handle.seekToEnd())
-            try handle.seek(toOffset: 0)
-            piece = { offset, count in
-                guard let chunk = try handle.read(upToCount: count), chunk.count == count else {
-                    throw ReportFileShortened(length: length, read: offset)
-                }
-                return chunk
-            }
-        }
-        try db.execute(sql: "INSERT INTO report_texts (report_id, json) VALUES (?, zeroblob(?))", arguments: [reportId, length])
+        let pieces = try ReportPieces(json)
+        try db.execute(sql: "INSERT INTO report_texts (report_id, json) VALUES (?, zeroblob(?))", arguments: [reportId, pieces.length])
         var blob: OpaquePointer?
         try check(sqlite3_blob_open(db.sqliteConnection, "main", "report_texts", "json", reportId, 1, &blob))
         defer { sqlite3_blob_close(blob) }
-        var offset = 0
-        while offset < length {
-            let count = min(1 << 20, length - offset)
-            try piece(offset, count).withUnsafeBytes { bytes in
-                try check(sqlite3_blob_write(blob, bytes.baseAddress!, Int32(count), Int32(offset)))
+        try pieces.forEach { offset, piece in
+            try piece.withUnsafeBytes { bytes in
+                try check(sqlite3_blob_write(blob, bytes.baseAddress!, Int32(piece.count), Int32(offset)))
             }
-            offset += count
         }
     }
 
@@ -169,13 +147,6 @@ final class SQLiteTransaction: StoreTransaction {
 extension Row: ColumnReading {
     func integer(_ index: Int) -> Int64? { self[index] }
     func text(_ index: Int) -> String? { self[index] }
-}
-
-/// A report file that ended before the length it had when its job began to store it.
-struct ReportFileShortened: Error, CustomStringConvertible {
-    var length: Int
-    var read: Int
-    var description: String { "the report file ended after \(read) of its \(length) bytes while it was stored" }
 }
 
 /// A conflict search's reads on a SQLite connection, each statement kept prepared and each row read in place (a

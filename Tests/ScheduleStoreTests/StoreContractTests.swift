@@ -24,8 +24,14 @@ struct Backend: Sendable, CustomTestStringConvertible {
     var open: @Sendable (TemporaryDirectory) async throws -> any StoreBackend
     var testDescription: String { name }
 
-    /// Every backend the daemon can open.
-    static let all = [Backend(name: "SQLite") { try SQLiteStore(path: $0.path + "/store.sqlite") }]
+    /// Every backend the daemon can open: SQLite in the directory, PostgreSQL as a new database on the tests' server.
+    static let all = [
+        Backend(name: "SQLite") { try SQLiteStore(path: $0.path + "/store.sqlite") },
+        Backend(name: "PostgreSQL") { _ in
+            let (server, url) = try await offPool { try PostgresServer.newDatabase() }
+            return try await PostgresStore(url: PostgresURL(url), password: server.password, maximumConnections: 4)
+        },
+    ]
 }
 
 /// What the daemon relies on of a store, through its role protocols only, run against every backend: claims, one
