@@ -39,6 +39,17 @@ final class PostgresSession: ConflictReader {
         try wait(query).metadata.rows ?? 0
     }
 
+    /// Stores a report's JSON as its `report_pieces`, a megabyte at a time (`ReportPieces`).
+    func insertReportPieces(reportId: Int64, json: ReportJSON) throws {
+        var piece: Int64 = 0
+        try ReportPieces.read(json) { bytes in
+            let insert: PostgresQuery =
+                "INSERT INTO report_pieces (report_id, piece, bytes) VALUES (\(reportId), \(piece), \(ByteBuffer(data: bytes)))"
+            try execute(insert)
+            piece += 1
+        }
+    }
+
     /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
     func inTransaction<T>(_ body: () throws -> T) throws -> T {
         try execute("BEGIN")

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOSSL
 import PostgresNIO
 import Schedule
 
@@ -25,25 +26,58 @@ public final class PostgresStore: StoreBackend {
     /// throws if the server cannot be reached, refuses the login, or the schema cannot be migrated.
     public init(url: PostgresURL, password: String?, maximumConnections: Int = 8) async throws {
         self.url = url
-        let tls: PostgresClient.Configuration.TLS =
-            switch url.tls {
-            case .disable: .disable
-            case .prefer: .prefer(.makeClientConfiguration())
-            case .require: .require(.makeClientConfiguration())
-            }
+        logger = Logger(label: "scheduledrop.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        // One connection of its own first: a refused login or an unreachable server is told at once in the server's
+        // words (the pool retries behind a circuit breaker), and the schema is migrated on it.
+        let first: PostgresConnection
+        do {
+            first = try await PostgresConnection.connect(
+                configuration: PostgresConnection.Configuration(
+                    host: url.host, port: url.port, username: url.user, password: password, database: url.database,
+                    tls: try Self.connectionTLS(url.tls)),
+                id: 0, logger: logger)
+        } catch let error as PSQLError {
+            throw PostgresStoreError(error)
+        }
+        do {
+            try await Self.run(first, logger, Self.migrate)
+            try await first.close()
+        } catch {
+            try? await first.close()
+            throw error
+        }
         var configuration = PostgresClient.Configuration(
-            host: url.host, port: url.port, username: url.user, password: password, database: url.database, tls: tls)
+            host: url.host, port: url.port, username: url.user, password: password, database: url.database,
+            tls: try Self.poolTLS(url.tls))
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(10)
-        logger = Logger(label: "scheduledrop.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.client = client
         running = Task { await client.run() }
-        do {
-            try await session { session in try Self.migrate(session) }
-        } catch {
-            running.cancel()
-            throw error
+    }
+
+    private static func connectionTLS(_ mode: PostgresURL.TLSMode) throws -> PostgresConnection.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+    }
+
+    private static func poolTLS(_ mode: PostgresURL.TLSMode) throws -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: .disable
+        case .prefer: .prefer(.makeClientConfiguration())
+        case .require: .require(.makeClientConfiguration())
+        }
+    }
+
+    /// Runs `body` with a session on `connection`, on the store's own threads.
+    private static func run<T: Sendable>(
+        _ connection: PostgresConnection, _ logger: Logger, _ body: @escaping @Sendable (PostgresSession) throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            threads.async { continuation.resume(with: Result { try body(PostgresSession(connection: connection, logger: logger)) }) }
         }
     }
 
@@ -101,6 +135,7 @@ public final class PostgresStore: StoreBackend {
 
     // MARK: - FileLedger
 
+    /// The newest row of every path of the folder.
     public func latestFiles(folderId: String) async throws -> [StoredFile] {
         try await session { session in
             try session.rows(
@@ -110,6 +145,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Every row of one path, oldest first.
     public func versions(folderId: String, path: String) async throws -> [StoredFile] {
         try await session { session in
             try session.rows("SELECT * FROM files WHERE folder_id = $1 AND path = $2 ORDER BY id", [.text(folderId), .text(path)])
@@ -117,10 +153,12 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The row with this id.
     public func file(id: Int64) async throws -> StoredFile? {
         try await session { session in try session.rows("SELECT * FROM files WHERE id = $1", [.integer(id)]).first.map(Self.storedFile) }
     }
 
+    /// Updates the path's one `uploading` row in place, or adds it.
     public func recordUploading(_ identity: FileIdentity) async throws {
         try await transaction { session in
             if try Self.fileId(session, identity) != nil { return }
@@ -137,6 +175,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Adds an `ignored` row, replacing the path's `uploading` row.
     public func recordIgnored(_ identity: FileIdentity, code: String, message: String) async throws {
         try await transaction { session in
             if try Self.fileId(session, identity) != nil { return }
@@ -147,6 +186,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Deletes the path's `uploading` row and sets `purged` on its handled, failed and ignored rows.
     public func markPurged(folderId: String, path: String) async throws {
         try await transaction { session in
             try session.execute(
@@ -172,6 +212,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Deletes the job (it has no report) and the version's row if no job of it has a report.
     public func releaseClaim(_ ticket: JobTicket) async throws {
         try await transaction { session in
             try session.execute(
@@ -182,6 +223,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Reuses the version's row (set back to `pending`) or adds it, and adds a job.
     public func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket {
         try await transaction { session in
             guard let fileId = try Self.fileId(session, identity) ?? Self.insertFile(session, identity, state: .pending) else {
@@ -194,6 +236,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Jobs without an end, oldest first, with their file rows.
     public func unfinishedJobs(folderId: String) async throws -> [JobTicket] {
         try await session { session in
             try session.rows(
@@ -206,6 +249,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Sets the version `processing` and records that `run` starts the job; returns how many earlier runs started it and ended before it did.
     public func startJob(_ ticket: JobTicket, run: String) async throws -> Int {
         try await transaction { session in
             let row = try session.rows("SELECT run_id, cut_off FROM jobs WHERE id = $1 FOR UPDATE", [.integer(ticket.jobId)]).first
@@ -220,6 +264,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Sets the state and error; a final state other than `handled` also ends the version's open jobs.
     public func setFileState(fileId: Int64, _ state: FileState, code: String?, message: String?) async throws {
         try await transaction { session in
             let now = Self.now()
@@ -233,6 +278,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Upserts the folder's status row: a success clears the error.
     public func recordPoll(_ poll: FolderPoll) async throws {
         let now = Self.now()
         try await session { session in
@@ -251,12 +297,14 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The SSH host key pinned for a folder's server (`name:port`); nil if none.
     public func pinnedHostKey(folderId: String, host: String) async throws -> String? {
         try await session { session in
             try session.rows("SELECT key FROM host_keys WHERE folder_id = $1 AND host = $2", [.text(folderId), .text(host)]).first?.text(0)
         }
     }
 
+    /// Pins a folder server's SSH host key; a key pinned before is kept (the first one wins).
     public func pinHostKey(folderId: String, host: String, key: String, fingerprint: String) async throws {
         try await session { session in
             try session.execute(
@@ -283,6 +331,7 @@ public final class PostgresStore: StoreBackend {
 
     // MARK: - ScheduleReading
 
+    /// The partner's events ordered by id.
     public func events(partnerId: Int) async throws -> [ScheduleEvent] {
         try await session { session in
             try session.rows(StoreStatements.postgres.eventsOfPartner, [.integer(Int64(partnerId))]).map(StoreStatements.event)
@@ -302,11 +351,13 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Every event the filter selects, in one query.
     public func events(partnerId: Int, filter: EventFilter) async throws -> [ScheduleEvent] {
         let query = EventQuery(partnerId: partnerId, filter: filter, dialect: .postgres)
         return try await session { session in try session.rows(query.selection, query.values).map(StoreStatements.event) }
     }
 
+    /// Looks behind by the longest active event the partner has, in one snapshot.
     public func conflicts(
         partnerId: Int, start: Int64, end: Int64, resourceIds: [Int64], kinds: ConflictKinds, ignoring: Int64?
     ) async throws -> [ScheduleEvent] {
@@ -319,6 +370,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// Counts and reads the page in one snapshot.
     public func eventResources(
         partnerId: Int, filter: EventResourceFilter, pager: Pager
     ) async throws -> (links: [EventResourceLink], totalCount: Int) {
@@ -348,24 +400,28 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The partner's resource rows ordered by id.
     public func resources(partnerId: Int) async throws -> [ScheduleResource] {
         try await session { session in
             try session.rows(StoreStatements.postgres.resourcesOfPartner, [.integer(Int64(partnerId))]).map(StoreStatements.resource)
         }
     }
 
+    /// The number of the partner's event rows.
     public func eventCount(partnerId: Int) async throws -> Int {
         try await session { session in
             Int(try session.integer("SELECT count(*) FROM events WHERE partner_id = $1", [.integer(Int64(partnerId))]) ?? 0)
         }
     }
 
+    /// Reads the one-row counter.
     public func dataVersion() async throws -> Int64 {
         try await session { session in try session.integer("SELECT version FROM data_version") ?? 0 }
     }
 
     // MARK: - ReportReading
 
+    /// The stored reports of the version, decoded, oldest first.
     public func reports(fileId: Int64) async throws -> [IngestionReport] {
         try await snapshot { session in
             try session.rows("SELECT id FROM reports WHERE file_id = $1 ORDER BY id", [.integer(fileId)]).map {
@@ -374,6 +430,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The newest stored report of the version with its job's id.
     public func lastReport(fileId: Int64) async throws -> (jobId: Int64, report: IngestionReport)? {
         try await snapshot { session in
             try session.rows("SELECT id, job_id FROM reports WHERE file_id = $1 ORDER BY id DESC LIMIT 1", [.integer(fileId)]).first.map {
@@ -382,6 +439,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The filter's conditions as one parameterized query over reports joined to their files.
     public func reportSummaries(_ filter: ReportFilter) async throws -> [ReportSummary] {
         var conditions: [String] = []
         var values: [SQLValue] = []
@@ -427,6 +485,7 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The stored report, decoded, with its job id.
     public func report(id: Int64) async throws -> (jobId: Int64, report: IngestionReport)? {
         try await snapshot { session in
             try session.rows("SELECT job_id FROM reports WHERE id = $1", [.integer(id)]).first.map {
@@ -435,12 +494,14 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
+    /// The number of reports stored for the version.
     public func finishedJobCount(fileId: Int64) async throws -> Int {
         try await session { session in
             Int(try session.integer("SELECT count(*) FROM reports WHERE file_id = $1", [.integer(fileId)]) ?? 0)
         }
     }
 
+    /// The job's row joined to its file's, and its report if stored.
     public func job(id: Int64) async throws -> JobStatus? {
         try await snapshot { session in
             guard
@@ -469,6 +530,7 @@ public final class PostgresStore: StoreBackend {
 
     // MARK: - FolderStatusReading
 
+    /// Every folder with a status row or a file, by id, with its files counted by state and its files' error codes.
     public func folderStatuses() async throws -> [FolderStatus] {
         try await snapshot { session in
             var statuses: [String: FolderStatus] = [:]
@@ -512,6 +574,7 @@ public final class PostgresStore: StoreBackend {
 
     // MARK: - StoreBackend
 
+    /// The identifiers of the migrations applied to this database, oldest first.
     public func appliedMigrations() async throws -> [String] {
         try await session { session in
             try session.rows("SELECT id FROM schema_migrations ORDER BY applied_at, id").compactMap { $0.text(0) }

@@ -136,13 +136,7 @@ final class PostgresTransaction: StoreTransaction {
                     .integer(now),
                 ])
         else { throw PostgresStoreError(message: "a report insert returned no id") }
-        var piece: Int64 = 0
-        try ReportPieces.read(json) { bytes in
-            let insert: PostgresQuery =
-                "INSERT INTO report_pieces (report_id, piece, bytes) VALUES (\(reportId), \(piece), \(ByteBuffer(data: bytes)))"
-            try session.execute(insert)
-            piece += 1
-        }
+        try session.insertReportPieces(reportId: reportId, json: json)
         try session.execute(
             "UPDATE files SET state = $1, error_code = $2, error_message = $3, sha256 = $4, updated_at = $5 WHERE id = $6",
             [.text(fileState.rawValue), .text(report.code), .text(report.message), .text(sha256), .integer(now), .integer(ticket.file.id)])
@@ -166,6 +160,8 @@ struct PostgresStoreError: Error, CustomStringConvertible {
         if let server = error.serverInfo, let text = server[.message] {
             message = "PostgreSQL: " + text + (server[.detail].map { ": \($0)" } ?? "")
             sqlState = server[.sqlState]
+        } else if let underlying = error.underlying {
+            message = "PostgreSQL: \(error.code): \(underlying)"
         } else {
             message = "PostgreSQL: \(error.code)"
         }

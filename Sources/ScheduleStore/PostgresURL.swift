@@ -57,5 +57,6 @@ public struct PostgresURL: Equatable, Sendable, CustomStringConvertible {
 public struct PostgresURLError: Error, CustomStringConvertible {
     /// What is wrong.
     public var message: String
+    /// The message.
     public var description: String { message }
 }

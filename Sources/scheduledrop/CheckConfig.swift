@@ -23,7 +23,7 @@ struct CheckConfig: ParsableCommand {
         }
         var lines = [
             "configuration OK (\(options.config ?? "embedded default"))",
-            "data:    \(configuration.dataDirectory) (store \(configuration.databasePath))",
+            "data:    \(configuration.dataDirectory) (store \(configuration.storeDescription))",
             "reports: \(configuration.reportsPath)",
             "events:  at most \(configuration.events.maxEventHours) h each, series of at most \(configuration.events.maxSeriesDays) days "
                 + "and \(configuration.events.maxOccurrences) occurrences, stored \(configuration.events.horizonDays) days ahead",

@@ -3,6 +3,7 @@ import Foundation
 import Ingestion
 import Logging
 import Schedule
+import ScheduleStore
 import Yams
 
 /// The daemon's configuration file (YAML). Every setting has a default; unknown keys are errors.
@@ -13,6 +14,12 @@ struct Configuration: Decodable {
     var dataDirectory = "./data"
     /// Where report files are written; default `<dataDirectory>/reports`.
     var reportsDirectory: String?
+    /// The shared PostgreSQL store (`postgresql://USER@HOST:PORT/DATABASE`) of a fleet of daemons; nil for the embedded
+    /// SQLite store in the data directory. Its password is never in the URL: it comes from `SCHEDULEDROP_STORE_PASSWORD`,
+    /// else from `storePasswordFile`.
+    var store: PostgresURL?
+    /// A file holding the PostgreSQL store's password (its first line), when `SCHEDULEDROP_STORE_PASSWORD` is not set.
+    var storePasswordFile: String?
     /// Logging.
     var log = LogConfiguration()
     /// The drop folders; default one local folder `./dropfolder` of partner 1.
@@ -31,7 +38,7 @@ struct Configuration: Decodable {
     init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dataDirectory, reportsDirectory, log, folders, events, feed, maxJobCutOffs
+        case dataDirectory, reportsDirectory, store, storePasswordFile, log, folders, events, feed, maxJobCutOffs
     }
 
     init(from decoder: any Decoder) throws {
@@ -39,6 +46,14 @@ struct Configuration: Decodable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         dataDirectory = try container.decodeIfPresent(String.self, forKey: .dataDirectory) ?? dataDirectory
         reportsDirectory = try container.decodeIfPresent(String.self, forKey: .reportsDirectory)
+        if let url = try container.decodeIfPresent(String.self, forKey: .store) {
+            do {
+                store = try PostgresURL(url)
+            } catch {
+                throw DecodingError.dataCorruptedError(forKey: .store, in: container, debugDescription: "\(error)")
+            }
+        }
+        storePasswordFile = try container.decodeIfPresent(String.self, forKey: .storePasswordFile)
         log = try container.decodeIfPresent(LogConfiguration.self, forKey: .log) ?? log
         folders = try container.decodeIfPresent([FolderConfiguration].self, forKey: .folders) ?? folders
         events = try container.decodeIfPresent(EventsConfiguration.self, forKey: .events) ?? events

@@ -92,7 +92,7 @@ struct Events: AsyncParsableCommand {
         } catch {
             throw ValidationError(error.message)
         }
-        let store = try configuration.existingStore()
+        let store = try await configuration.existingStore()
         let partnerId = configuration.partner(partner)
         let page =
             try await store?.events(partnerId: partnerId, filter: filters.filter(now: Int64(Date().timeIntervalSince1970)), pager: pager)

@@ -37,7 +37,7 @@ struct Ingest: AsyncParsableCommand {
         bootstrapLogging(configuration.log)
         let logger = Logger(label: "scheduledrop")
         try FileManager.default.createDirectory(atPath: configuration.reportsPath, withIntermediateDirectories: true)
-        let store = try configuration.openStore()
+        let store = try await configuration.openStore()
         let runner = JobRunner(store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger)
         let settings = configuration.commandLineJobSettings(partner: partner)
         var reports: [(Int64?, IngestionReport)] = []

@@ -34,7 +34,7 @@ struct PartnerCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try options.openCreatingStore()
+            let store = try await options.openCreatingStore()
             let now = Int64(Date().timeIntervalSince1970)
             let partner = Partner(
                 id: id, adminSecret: SessionCodec.newSecret(), secret: SessionCodec.newSecret(), createdAt: now, updatedAt: now)
@@ -83,7 +83,7 @@ struct PartnerCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let store = try options.openCreatingStore()
+            let store = try await options.openCreatingStore()
             let now = Int64(Date().timeIntervalSince1970)
             let admin = SessionCodec.newSecret()
             let user = SessionCodec.newSecret()
@@ -106,9 +106,9 @@ private func printSecrets(_ partner: Partner, json: Bool) {
 
 extension StoreOptions {
     /// The store of the configuration, created (with its data folder) if there is none yet.
-    func openCreatingStore() throws -> any StoreBackend {
+    func openCreatingStore() async throws -> any StoreBackend {
         let configuration = try load()
         try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-        return try configuration.openStore()
+        return try await configuration.openStore()
     }
 }

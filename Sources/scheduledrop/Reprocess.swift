@@ -29,7 +29,7 @@ struct Reprocess: AsyncParsableCommand {
     func run() async throws {
         let configuration = try options.load()
         bootstrapLogging(configuration.log)
-        let store = try configuration.openStore()
+        let store = try await configuration.openStore()
         guard let file = try await store.file(id: fileId) else { throw ValidationError("no file version \(fileId)") }
         guard !file.state.isUnfinished else {
             throw ValidationError("file version \(fileId) has a job that has not finished; the daemon runs it again when it starts")

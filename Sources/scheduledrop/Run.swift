@@ -39,7 +39,7 @@ struct Run: AsyncParsableCommand {
         for directory in [configuration.dataDirectory, configuration.reportsPath, configuration.stagingPath, configuration.uploadsPath] {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let store = try configuration.openStore()
+        let store = try await configuration.openStore()
         let runner = JobRunner(
             store: store, reports: ReportWriter(directory: configuration.reportsPath), logger: logger, clock: ContinuousClock(),
             cutOffLimit: configuration.maxJobCutOffs)
@@ -47,12 +47,14 @@ struct Run: AsyncParsableCommand {
         let supervisor = FolderSupervisor(try folders.entries(configuration), logger: logger)
         let feedSettings = FeedSettings(configuration)
         let reloader = Reloader(
-            options: options, dataDirectory: configuration.dataDirectory, folders: folders, supervisor: supervisor,
+            options: options, dataDirectory: configuration.dataDirectory, store: configuration.storeDescription, folders: folders,
+            supervisor: supervisor,
             feedSettings: feedSettings, logger: logger)
         logger.info(
             "scheduledrop started",
             metadata: [
                 "data": "\(configuration.dataDirectory)",
+                "store": "\(configuration.storeDescription)",
                 "folders": "\(configuration.folders.map { "\($0.id)=\($0.location)" }.joined(separator: ","))",
             ])
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -128,6 +130,8 @@ struct Folders: Sendable {
 struct Reloader: Service {
     let options: StoreOptions
     let dataDirectory: String
+    /// The store it runs on (`Configuration.storeDescription`).
+    let store: String
     let folders: Folders
     let supervisor: FolderSupervisor
     let feedSettings: FeedSettings
@@ -137,10 +141,13 @@ struct Reloader: Service {
         for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
             do {
                 let configuration = try options.load()
-                guard configuration.dataDirectory == dataDirectory else {
+                guard configuration.dataDirectory == dataDirectory, configuration.storeDescription == store else {
                     logger.error(
-                        "configuration not reloaded: dataDirectory cannot change without a restart",
-                        metadata: ["running": "\(dataDirectory)", "configured": "\(configuration.dataDirectory)"])
+                        "configuration not reloaded: dataDirectory and store cannot change without a restart",
+                        metadata: [
+                            "running": "\(dataDirectory) \(store)",
+                            "configured": "\(configuration.dataDirectory) \(configuration.storeDescription)",
+                        ])
                     continue
                 }
                 await supervisor.apply(try folders.entries(configuration))
