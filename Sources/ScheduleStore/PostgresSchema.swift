@@ -3,7 +3,9 @@
 /// read back alike, and a report's text in pieces of at most a megabyte.
 enum PostgresSchema {
     /// The migrations, oldest first: an identifier and its SQL.
-    static let migrations: [(id: String, sql: String)] = [("v1: the schema of SQLite's v11", version1)]
+    static let migrations: [(id: String, sql: String)] = [
+        ("v1: the schema of SQLite's v11", version1), ("v2: leases", version2),
+    ]
 
     /// Events, resources and their links; files, jobs and reports; folder status, host keys, the data version;
     /// partners, app tokens and ended sessions; and the function of tag filters.
@@ -163,5 +165,11 @@ enum PostgresSchema {
             $$ SELECT array_to_string(array_remove(regexp_split_to_array(lower(value), '[^[:alnum:]_]+'), ''), ' ') $$;
         CREATE FUNCTION kaltura_has_words(value text, phrase text) RETURNS boolean IMMUTABLE LANGUAGE sql AS
             $$ SELECT kaltura_words(phrase) = '' OR strpos(' ' || kaltura_words(value) || ' ', ' ' || kaltura_words(phrase) || ' ') > 0 $$;
+        """
+
+    /// The fleet's leases: a job's (`job:ID`), a remote folder's listing (`list:FOLDER`), periodic work's; each held by
+    /// one daemon (its store's holder id) until a time, in seconds since 1970 on the server's clock.
+    static let version2 = """
+        CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, until bigint NOT NULL);
         """
 }

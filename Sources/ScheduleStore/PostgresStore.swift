@@ -14,6 +14,10 @@ import Schedule
 public final class PostgresStore: StoreBackend {
     /// Where the database is.
     public let url: PostgresURL
+    /// This daemon among the fleet's, as its leases name it: new for each store opened.
+    public let holder: String
+    /// How long a lease lasts unless its holder renews it, in seconds.
+    public let leaseSeconds: Int64
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
@@ -24,8 +28,12 @@ public final class PostgresStore: StoreBackend {
 
     /// Connects to the database at `url` (with `password`, if the server asks for one) and brings its schema up to date;
     /// throws if the server cannot be reached, refuses the login, or the schema cannot be migrated.
-    public init(url: PostgresURL, password: String?, maximumConnections: Int = 8) async throws {
+    ///
+    /// Its leases last `leaseSeconds` unless renewed: a daemon that dies loses its jobs to the others that long after.
+    public init(url: PostgresURL, password: String?, maximumConnections: Int = 8, leaseSeconds: Int64 = 60) async throws {
         self.url = url
+        holder = UUID().uuidString
+        self.leaseSeconds = leaseSeconds
         logger = Logger(label: "scheduledrop.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
         // One connection of its own first: a refused login or an unreachable server is told at once in the server's
         // words (the pool retries behind a circuit breaker), and the schema is migrated on it.
@@ -208,13 +216,16 @@ public final class PostgresStore: StoreBackend {
             if try Self.fileId(session, identity) != nil { return nil }
             try Self.deleteUploadingRow(session, identity)
             guard let fileId = try Self.insertFile(session, identity, state: .pending) else { return nil }
-            return try Self.insertJob(session, fileId: fileId, kind: kind, identity: identity, state: .pending)
+            let ticket = try Self.insertJob(session, fileId: fileId, kind: kind, identity: identity, state: .pending)
+            _ = try self.lease(session, Self.jobLease(ticket.jobId))
+            return ticket
         }
     }
 
     /// Deletes the job (it has no report) and the version's row if no job of it has a report.
     public func releaseClaim(_ ticket: JobTicket) async throws {
         try await transaction { session in
+            try session.execute("DELETE FROM leases WHERE name = $1", [.text(Self.jobLease(ticket.jobId))])
             try session.execute(
                 "DELETE FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM reports WHERE job_id = jobs.id)", [.integer(ticket.jobId)])
             try session.execute(
@@ -236,18 +247,62 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
-    /// Jobs without an end, oldest first, with their file rows.
+    /// Jobs without an end that no other live daemon holds, oldest first, with their file rows.
     public func unfinishedJobs(folderId: String) async throws -> [JobTicket] {
-        try await session { session in
+        try await jobs(folderId: folderId, heldByOthersOnly: true)
+    }
+
+    /// Jobs without an end that no live daemon holds, this one included: those of daemons that died.
+    public func abandonedJobs(folderId: String) async throws -> [JobTicket] {
+        try await jobs(folderId: folderId, heldByOthersOnly: false)
+    }
+
+    /// The folder's unfinished jobs without a live lease (of another daemon, or of any), oldest first.
+    private func jobs(folderId: String, heldByOthersOnly: Bool) async throws -> [JobTicket] {
+        let holder = heldByOthersOnly ? holder : ""
+        return try await session { session in
             try session.rows(
                 """
                 SELECT jobs.id AS job_id, files.* FROM jobs JOIN files ON files.id = jobs.file_id
-                WHERE files.folder_id = $1 AND jobs.finished_at IS NULL ORDER BY jobs.id
+                WHERE files.folder_id = $1 AND jobs.finished_at IS NULL AND NOT EXISTS (SELECT 1 FROM leases
+                WHERE name = 'job:' || jobs.id AND until >= \(Self.serverNow) AND holder != $2) ORDER BY jobs.id
                 """,
-                [.text(folderId)]
+                [.text(folderId), .text(holder)]
             ).map { JobTicket(jobId: $0.integer("job_id") ?? 0, file: Self.storedFile($0)) }
         }
     }
+
+    /// Takes or renews the job's lease unless the job ended or another daemon holds it.
+    public func holdJob(_ ticket: JobTicket) async throws -> Bool {
+        try await transaction { session in
+            let open = try session.integer(
+                "SELECT id FROM jobs WHERE id = $1 AND finished_at IS NULL FOR UPDATE", [.integer(ticket.jobId)])
+            return try open != nil && self.lease(session, Self.jobLease(ticket.jobId))
+        }
+    }
+
+    /// Takes or renews the lease `name` for `seconds` unless another live daemon holds it.
+    public func hold(_ name: String, for seconds: Int64) async throws -> Bool {
+        try await session { session in try self.lease(session, name, seconds: seconds) }
+    }
+
+    /// Takes or renews a lease in one statement: granted when it is free, expired or this daemon's.
+    private func lease(_ session: PostgresSession, _ name: String, seconds: Int64? = nil) throws -> Bool {
+        try session.integer(
+            """
+            INSERT INTO leases (name, holder, until) VALUES ($1, $2, \(Self.serverNow) + $3)
+            ON CONFLICT (name) DO UPDATE SET holder = $2, until = EXCLUDED.until
+            WHERE leases.holder = $2 OR leases.until < \(Self.serverNow)
+            RETURNING 1
+            """,
+            [.text(name), .text(holder), .integer(seconds ?? leaseSeconds)]) != nil
+    }
+
+    /// The lease of a job.
+    static func jobLease(_ jobId: Int64) -> String { "job:\(jobId)" }
+
+    /// The server's clock in seconds since 1970: the one clock of a fleet's leases.
+    private static let serverNow = "extract(epoch from clock_timestamp())::bigint"
 
     /// Sets the version `processing` and records that `run` starts the job; returns how many earlier runs started it and ended before it did.
     public func startJob(_ ticket: JobTicket, run: String) async throws -> Int {
@@ -272,6 +327,9 @@ public final class PostgresStore: StoreBackend {
                 "UPDATE files SET state = $1, error_code = $2, error_message = $3, updated_at = $4 WHERE id = $5",
                 [.text(state.rawValue), .text(code), .text(message), .integer(now), .integer(fileId)])
             if !state.isUnfinished && state != .handled {
+                try session.execute(
+                    "DELETE FROM leases WHERE name IN (SELECT 'job:' || id FROM jobs WHERE file_id = $1 AND finished_at IS NULL)",
+                    [.integer(fileId)])
                 try session.execute(
                     "UPDATE jobs SET finished_at = $1 WHERE file_id = $2 AND finished_at IS NULL", [.integer(now), .integer(fileId)])
             }

@@ -141,6 +141,7 @@ final class PostgresTransaction: StoreTransaction {
             "UPDATE files SET state = $1, error_code = $2, error_message = $3, sha256 = $4, updated_at = $5 WHERE id = $6",
             [.text(fileState.rawValue), .text(report.code), .text(report.message), .text(sha256), .integer(now), .integer(ticket.file.id)])
         try session.execute("UPDATE jobs SET finished_at = $1 WHERE id = $2", [.integer(now), .integer(ticket.jobId)])
+        try session.execute("DELETE FROM leases WHERE name = $1", [.text(PostgresStore.jobLease(ticket.jobId))])
     }
 }
 

@@ -199,6 +199,15 @@ public final class SQLiteStore: StoreBackend {
         }
     }
 
+    /// None: the one daemon of a SQLite store resumes its unfinished jobs as it starts.
+    public func abandonedJobs(folderId: String) async throws -> [JobTicket] { [] }
+
+    /// Granted: a SQLite store serves one daemon, so no other holds a job.
+    public func holdJob(_ ticket: JobTicket) async throws -> Bool { true }
+
+    /// Granted: a SQLite store serves one daemon, so no other holds a lease.
+    public func hold(_ name: String, for seconds: Int64) async throws -> Bool { true }
+
     /// Sets the version `processing` and records that `run` starts the job; returns how many earlier runs started it
     /// and ended before it did (a run other than `run` left it started and unfinished).
     public func startJob(_ ticket: JobTicket, run: String) async throws -> Int {

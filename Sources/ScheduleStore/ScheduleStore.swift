@@ -33,8 +33,19 @@ public protocol FileLedger: Sendable {
     func releaseClaim(_ ticket: JobTicket) async throws
     /// Opens a new job for a version whatever its history (one-shot ingestion and reprocessing).
     func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket
-    /// The jobs of a folder that did not finish (interrupted by a crash or a stop), oldest first.
+    /// The jobs of a folder that did not finish (interrupted by a crash or a stop) and that no live daemon holds,
+    /// oldest first: what a daemon resumes as it starts.
     func unfinishedJobs(folderId: String) async throws -> [JobTicket]
+    /// The unfinished jobs of a folder whose daemon died with them while others ran on: their lease expired
+    /// (`holdJob`). A store of one daemon (SQLite) has none: its daemon resumes its jobs as it starts.
+    func abandonedJobs(folderId: String) async throws -> [JobTicket]
+    /// Takes or renews this daemon's lease on a job, which its holder renews while it works on it; false when another
+    /// daemon of the fleet holds it. A claim takes it too. A store of one daemon grants it always.
+    func holdJob(_ ticket: JobTicket) async throws -> Bool
+    /// Takes or renews this daemon's lease named `name` for `seconds`: true while this daemon holds it, false while
+    /// another live daemon does. What a fleet does once at a time (listing a remote folder, periodic work) goes to the
+    /// holder. A store of one daemon grants it always.
+    func hold(_ name: String, for seconds: Int64) async throws -> Bool
     /// Sets the version of `ticket` `processing` as `run` (one run of the daemon) starts its job, and returns how many
     /// earlier runs started the job and ended before it did: the times the job was cut off (a crash, a kill, the
     /// memory limit); a job stopped and taken up again within one run does not count.
