@@ -125,6 +125,13 @@ public struct FolderAgenda: Sendable {
         records += tracker.listed(stats, at: now)
     }
 
+    /// Another daemon of the fleet lists the folder now (it holds the listing's lease): nothing is learned, and this one
+    /// tries again a poll interval after `now`.
+    public mutating func listedElsewhere(at now: Duration) {
+        listingDue = now + timing.pollInterval
+        relist = false
+    }
+
     /// A listing that failed, at `now`; returns the wait until the next one.
     @discardableResult
     public mutating func listingFailed(at now: Duration) -> Duration {

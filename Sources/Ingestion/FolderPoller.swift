@@ -11,6 +11,17 @@ struct FolderPoller: Sendable {
     let store: any FileLedger
     let logger: Logger
 
+    /// Whether this daemon lists the folder now: it holds the folder's listing lease, for three poll intervals (at
+    /// least a minute), or the store cannot tell (then it lists, as a daemon alone would).
+    func holdsListing(pollInterval: Duration) async -> Bool {
+        do {
+            return try await store.hold("list:\(folderId)", for: max(60, 3 * (pollInterval.wholeMilliseconds + 999) / 1000))
+        } catch {
+            logger.error("cannot take the folder's listing lease; listing all the same", metadata: ["error": "\(error)"])
+            return true
+        }
+    }
+
     /// Lists the folder; the error, if it failed, as a `FolderError`.
     func list() async -> Result<[FileStat], FolderError> {
         do {

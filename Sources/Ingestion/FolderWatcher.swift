@@ -51,7 +51,8 @@ public struct FolderWatcher: Service {
         notifying = source as? any ChangeNotifyingFolder
         poller = FolderPoller(source: source, folderId: settings.id, store: store, logger: logger)
         processor = VersionProcessor(
-            source: source, settings: settings, store: store, runner: runner, stagingDirectory: stagingDirectory, logger: logger)
+            source: source, settings: settings, store: store, runner: runner, stagingDirectory: stagingDirectory, logger: logger,
+            clock: AnyClock(clock))
     }
 
     private enum Trigger {
@@ -128,9 +129,16 @@ public struct FolderWatcher: Service {
     private func perform(_ action: FolderAgenda.Action, agenda: inout FolderAgenda, now: () -> Duration) async {
         switch action {
         case .list:
-            // The next listing is due a poll interval after this one started, however long it takes.
+            // The next listing is due a poll interval after this one started, however long it takes. A folder without
+            // change notifications (a partner's server) is listed by one daemon of a fleet at a time.
             let start = now()
-            await take(await poller.list(), agenda: &agenda, at: start)
+            if notifying == nil, await !poller.holdsListing(pollInterval: settings.pollInterval) {
+                agenda.listedElsewhere(at: start)
+                return
+            }
+            let result = await poller.list()
+            await take(result, agenda: &agenda, at: start)
+            if case .success(let listing) = result { await takeOver(listing, agenda: &agenda, at: start) }
         case .check(let name):
             guard let notifying else { return }
             do {
@@ -201,6 +209,36 @@ public struct FolderWatcher: Service {
             return
         }
         let present = Set(listing)
+        let resumed = try await resumable(unfinished, present: present, agenda: &agenda)
+        var removed = Set<String>()
+        for file in known where file.state == .handled || file.state == .error {
+            let stat = FileStat(file.identity)
+            if present.contains(stat), await processor.disposeFinished(file) {
+                agenda.forget(stat.path)
+                removed.insert(stat.path)
+            }
+        }
+        agenda.resume(resumed, at: start)
+        await take(.success(listing.filter { !removed.contains($0.path) }), agenda: &agenda, at: start)
+    }
+
+    /// Resumes the folder's jobs whose daemon died with them (their lease expired) and whose file is still the same
+    /// version; the claims of those whose file is gone are released. Another live daemon may resume the same job: the
+    /// job's lease goes to one of them (`VersionProcessor.attempt`).
+    private func takeOver(_ listing: [FileStat], agenda: inout FolderAgenda, at start: Duration) async {
+        do {
+            let abandoned = try await store.abandonedJobs(folderId: settings.id)
+            guard !abandoned.isEmpty else { return }
+            agenda.resume(try await resumable(abandoned, present: Set(listing), agenda: &agenda), at: start)
+        } catch {
+            logger.error("cannot look for abandoned jobs", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// The jobs among `unfinished` whose file is still the same version, to resume; the others' claims are released
+    /// and their paths forgotten (the version is taken anew if it comes back).
+    private func resumable(_ unfinished: [JobTicket], present: Set<FileStat>, agenda: inout FolderAgenda) async throws -> [FolderAgenda.Job]
+    {
         var resumed: [FolderAgenda.Job] = []
         for ticket in unfinished {
             let wanted = FileStat(ticket.file.identity)
@@ -212,16 +250,7 @@ public struct FolderWatcher: Service {
                 agenda.forget(wanted.path)
             }
         }
-        var removed = Set<String>()
-        for file in known where file.state == .handled || file.state == .error {
-            let stat = FileStat(file.identity)
-            if present.contains(stat), await processor.disposeFinished(file) {
-                agenda.forget(stat.path)
-                removed.insert(stat.path)
-            }
-        }
-        agenda.resume(resumed, at: start)
-        await take(.success(listing.filter { !removed.contains($0.path) }), agenda: &agenda, at: start)
+        return resumed
     }
 
     /// Starts the feed of the folder's change notifications, if it has them.

@@ -17,7 +17,7 @@ import ServiceLifecycle
 /// occurrences) is left as it is, with a warning in the log.
 public struct HorizonExtender: Service {
     /// The store whose series are extended.
-    public let store: any ScheduleWriting
+    public let store: any ScheduleWriting & LeaseHolding
     /// The limits and the horizon.
     public let limits: EventLimits
     /// How often the extension runs.
@@ -39,7 +39,8 @@ public struct HorizonExtender: Service {
 
     /// Creates an extender that waits `interval` on `clock` between passes.
     public init(
-        store: any ScheduleWriting, limits: EventLimits, interval: Duration, logger: Logger, clock: some Clock<Duration> = ContinuousClock()
+        store: any ScheduleWriting & LeaseHolding, limits: EventLimits, interval: Duration, logger: Logger,
+        clock: some Clock<Duration> = ContinuousClock()
     ) {
         self.store = store
         self.limits = limits
@@ -48,14 +49,19 @@ public struct HorizonExtender: Service {
         self.clock = AnyClock(clock)
     }
 
-    /// Extends at once, then every `interval` until graceful shutdown or cancellation.
+    /// Extends at once, then every `interval` until graceful shutdown or cancellation. In a fleet of daemons on one
+    /// store, the daemon that holds the `horizon` lease extends (for an interval and a minute, renewed each pass), the
+    /// others skip their passes: the work is done once per fleet, and taken over when its daemon dies.
     public func run() async throws {
+        let lease = (interval.wholeMilliseconds + 999) / 1000 + 60
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                let summary = try await extend(now: Int64(Date().timeIntervalSince1970))
-                logger.info(
-                    "series horizon extended",
-                    metadata: ["series": "\(summary.series)", "added": "\(summary.added)", "failed": "\(summary.failed)"])
+                if try await store.hold("horizon", for: lease) {
+                    let summary = try await extend(now: Int64(Date().timeIntervalSince1970))
+                    logger.info(
+                        "series horizon extended",
+                        metadata: ["series": "\(summary.series)", "added": "\(summary.added)", "failed": "\(summary.failed)"])
+                }
             } catch {
                 logger.error("series horizon not extended", metadata: ["error": "\(error)"])
             }

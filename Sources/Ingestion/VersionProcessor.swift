@@ -1,3 +1,4 @@
+import Clocks
 import DropFolders
 import Foundation
 import Logging
@@ -27,6 +28,8 @@ struct VersionProcessor: Sendable {
     let runner: JobRunner
     let stagingDirectory: String
     let logger: Logger
+    /// The clock the job's lease is renewed on.
+    let clock: AnyClock<Duration>
 
     /// Persists what the tracker decided, apart from ingestion.
     func record(_ action: FileTracker.Action) async {
@@ -67,11 +70,30 @@ struct VersionProcessor: Sendable {
         try await store.claim(identity(stat), kind: FileKind(path: stat.path))
     }
 
-    /// Fetches the version of `job` into staging, runs its job and disposes of the file.
+    /// Fetches the version of `job` into staging, runs its job and disposes of the file, holding the job's lease
+    /// throughout (renewed every `jobLeaseRenewal`); a job another daemon of the fleet holds, or that ended, is left.
     func attempt(_ job: FolderAgenda.Job) async -> Outcome {
         let (ticket, stat) = (job.ticket, job.stat)
         let staged = stagingDirectory + "/\(ticket.file.id)-\(ticket.jobId)"
         defer { unlink(staged) }
+        do {
+            guard try await store.holdJob(ticket) else {
+                logger.info("job held by another daemon or ended", metadata: ["path": "\(stat.path)", "job": "\(ticket.jobId)"])
+                return .gone
+            }
+        } catch {
+            return .retry(error)
+        }
+        let renewal = Task { [store, clock, logger] in
+            while (try? await clock.sleep(for: jobLeaseRenewal)) != nil {
+                do {
+                    _ = try await store.holdJob(ticket)
+                } catch {
+                    logger.warning("cannot renew the job's lease", metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
+                }
+            }
+        }
+        defer { renewal.cancel() }
         do {
             try await store.setFileState(fileId: ticket.file.id, .downloading, code: nil, message: nil)
             do {

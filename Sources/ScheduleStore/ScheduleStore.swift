@@ -5,11 +5,19 @@ import Schedule
 ///
 /// Every query of the daemon goes through these role protocols, so another backend (PostgreSQL with row leases) is
 /// one new type; each part of the daemon names only the roles it uses. Methods are safe to call from any task.
-public typealias ScheduleStore = FileLedger & ScheduleWriting & ScheduleReading & ReportReading & FolderStatusReading
+public typealias ScheduleStore = FileLedger & ScheduleWriting & ScheduleReading & ReportReading & FolderStatusReading & LeaseHolding
+
+/// The leases of a fleet of daemons on one store: what is done once at a time goes to the daemon that holds its lease.
+public protocol LeaseHolding: Sendable {
+    /// Takes or renews this daemon's lease named `name` for `seconds`: true while this daemon holds it, false while
+    /// another live daemon does. What a fleet does once at a time (listing a remote folder, periodic work) goes to the
+    /// holder. A store of one daemon grants it always.
+    func hold(_ name: String, for seconds: Int64) async throws -> Bool
+}
 
 /// The drop folders' ledger: file versions, their claims and jobs, listings and pinned host keys (the watchers', the
 /// upload inbox's and the commands').
-public protocol FileLedger: Sendable {
+public protocol FileLedger: LeaseHolding {
     /// The newest version of every path of a folder, whatever its state.
     func latestFiles(folderId: String) async throws -> [StoredFile]
     /// Every version of one path, oldest first.
@@ -39,13 +47,10 @@ public protocol FileLedger: Sendable {
     /// The unfinished jobs of a folder whose daemon died with them while others ran on: their lease expired
     /// (`holdJob`). A store of one daemon (SQLite) has none: its daemon resumes its jobs as it starts.
     func abandonedJobs(folderId: String) async throws -> [JobTicket]
-    /// Takes or renews this daemon's lease on a job, which its holder renews while it works on it; false when another
-    /// daemon of the fleet holds it. A claim takes it too. A store of one daemon grants it always.
+    /// Takes or renews this daemon's lease on a job, which its holder renews every `jobLeaseRenewal` while it works on
+    /// it; false when the job ended or another daemon of the fleet holds it. A claim takes it too. A store of one daemon
+    /// grants it always.
     func holdJob(_ ticket: JobTicket) async throws -> Bool
-    /// Takes or renews this daemon's lease named `name` for `seconds`: true while this daemon holds it, false while
-    /// another live daemon does. What a fleet does once at a time (listing a remote folder, periodic work) goes to the
-    /// holder. A store of one daemon grants it always.
-    func hold(_ name: String, for seconds: Int64) async throws -> Bool
     /// Sets the version of `ticket` `processing` as `run` (one run of the daemon) starts its job, and returns how many
     /// earlier runs started the job and ended before it did: the times the job was cut off (a crash, a kill, the
     /// memory limit); a job stopped and taken up again within one run does not count.
@@ -60,6 +65,9 @@ public protocol FileLedger: Sendable {
     /// Pins a folder server's SSH host key; a key pinned before is kept (the first one wins).
     func pinHostKey(folderId: String, host: String, key: String, fingerprint: String) async throws
 }
+
+/// How often a daemon renews the lease of a job it works on; a job's lease lasts at least three times as long.
+public let jobLeaseRenewal = Duration.seconds(20)
 
 /// The writes of the schedule (and of a job's file state and report): one transaction per job.
 public protocol ScheduleWriting: Sendable {

@@ -51,6 +51,17 @@ extension FolderAgenda {
 }
 
 @Suite struct FolderAgendaTests {
+    @Test func aListingTakenByAnotherDaemonLearnsNothingAndComesBackAPollIntervalLater() {
+        var agenda = agenda(poll: .seconds(30), notifying: false)
+        #expect(agenda.drain(at: .zero) == [.list])
+        agenda.listingFailed(at: .zero)
+        agenda.listedElsewhere(at: .seconds(60))
+        #expect(agenda.listingDue == .seconds(90), "a poll interval, not the backoff")
+        #expect(agenda.drain(at: .seconds(89)).isEmpty)
+        #expect(agenda.drain(at: .seconds(90)) == [.list])
+        #expect(agenda.queueDepth == 0, "nothing was learned of the folder")
+    }
+
     @Test func theFolderIsListedAtOnceThenEveryPollInterval() {
         var agenda = agenda(poll: .seconds(30))
         #expect(agenda.nextDue == .zero)
