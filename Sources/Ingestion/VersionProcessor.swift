@@ -71,7 +71,7 @@ struct VersionProcessor: Sendable {
     }
 
     /// Fetches the version of `job` into staging, runs its job and disposes of the file, holding the job's lease
-    /// throughout (renewed every `jobLeaseRenewal`); a job another daemon of the fleet holds, or that ended, is left.
+    /// throughout (renewed every `leaseRenewal` of the store); a job another daemon of the fleet holds, or that ended, is left.
     func attempt(_ job: FolderAgenda.Job) async -> Outcome {
         let (ticket, stat) = (job.ticket, job.stat)
         let staged = stagingDirectory + "/\(ticket.file.id)-\(ticket.jobId)"
@@ -85,7 +85,7 @@ struct VersionProcessor: Sendable {
             return .retry(error)
         }
         let renewal = Task { [store, clock, logger] in
-            while (try? await clock.sleep(for: jobLeaseRenewal)) != nil {
+            while (try? await clock.sleep(for: store.leaseRenewal)) != nil {
                 do {
                     _ = try await store.holdJob(ticket)
                 } catch {

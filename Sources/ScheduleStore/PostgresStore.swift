@@ -18,6 +18,8 @@ public final class PostgresStore: StoreBackend {
     public let holder: String
     /// How long a lease lasts unless its holder renews it, in seconds.
     public let leaseSeconds: Int64
+    /// A third of a lease's length.
+    public var leaseRenewal: Duration { .milliseconds(leaseSeconds * 1000 / 3) }
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger

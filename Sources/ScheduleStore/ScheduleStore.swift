@@ -47,10 +47,12 @@ public protocol FileLedger: LeaseHolding {
     /// The unfinished jobs of a folder whose daemon died with them while others ran on: their lease expired
     /// (`holdJob`). A store of one daemon (SQLite) has none: its daemon resumes its jobs as it starts.
     func abandonedJobs(folderId: String) async throws -> [JobTicket]
-    /// Takes or renews this daemon's lease on a job, which its holder renews every `jobLeaseRenewal` while it works on
+    /// Takes or renews this daemon's lease on a job, which its holder renews every `leaseRenewal` while it works on
     /// it; false when the job ended or another daemon of the fleet holds it. A claim takes it too. A store of one daemon
     /// grants it always.
     func holdJob(_ ticket: JobTicket) async throws -> Bool
+    /// How often a daemon renews the lease of a job it works on: a third of the lease's length.
+    var leaseRenewal: Duration { get }
     /// Sets the version of `ticket` `processing` as `run` (one run of the daemon) starts its job, and returns how many
     /// earlier runs started the job and ended before it did: the times the job was cut off (a crash, a kill, the
     /// memory limit); a job stopped and taken up again within one run does not count.
@@ -65,9 +67,6 @@ public protocol FileLedger: LeaseHolding {
     /// Pins a folder server's SSH host key; a key pinned before is kept (the first one wins).
     func pinHostKey(folderId: String, host: String, key: String, fingerprint: String) async throws
 }
-
-/// How often a daemon renews the lease of a job it works on; a job's lease lasts at least three times as long.
-public let jobLeaseRenewal = Duration.seconds(20)
 
 /// The writes of the schedule (and of a job's file state and report): one transaction per job.
 public protocol ScheduleWriting: Sendable {

@@ -10,7 +10,7 @@ extension Configuration {
     func openStore() async throws -> any StoreBackend {
         if let url = store {
             do {
-                return try await PostgresStore(url: url, password: try storePassword())
+                return try await PostgresStore(url: url, password: try storePassword(), leaseSeconds: storeLeaseSeconds)
             } catch {
                 throw StoreUnavailable(path: url.description, reason: "\(error)")
             }

@@ -20,6 +20,9 @@ struct Configuration: Decodable {
     var store: PostgresURL?
     /// A file holding the PostgreSQL store's password (its first line), when `SCHEDULEDROP_STORE_PASSWORD` is not set.
     var storePasswordFile: String?
+    /// How long a daemon's leases on a PostgreSQL store last unless renewed (it renews them every third of this): how
+    /// long after a daemon dies the others take its jobs over. At least 3.
+    var storeLeaseSeconds: Int64 = 60
     /// Logging.
     var log = LogConfiguration()
     /// The drop folders; default one local folder `./dropfolder` of partner 1.
@@ -38,7 +41,7 @@ struct Configuration: Decodable {
     init() {}
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case dataDirectory, reportsDirectory, store, storePasswordFile, log, folders, events, feed, maxJobCutOffs
+        case dataDirectory, reportsDirectory, store, storePasswordFile, storeLeaseSeconds, log, folders, events, feed, maxJobCutOffs
     }
 
     init(from decoder: any Decoder) throws {
@@ -54,6 +57,11 @@ struct Configuration: Decodable {
             }
         }
         storePasswordFile = try container.decodeIfPresent(String.self, forKey: .storePasswordFile)
+        storeLeaseSeconds = try container.decodeIfPresent(Int64.self, forKey: .storeLeaseSeconds) ?? storeLeaseSeconds
+        guard storeLeaseSeconds >= 3 else {
+            throw DecodingError.dataCorruptedError(
+                forKey: .storeLeaseSeconds, in: container, debugDescription: "a lease lasts at least 3 seconds")
+        }
         log = try container.decodeIfPresent(LogConfiguration.self, forKey: .log) ?? log
         folders = try container.decodeIfPresent([FolderConfiguration].self, forKey: .folders) ?? folders
         events = try container.decodeIfPresent(EventsConfiguration.self, forKey: .events) ?? events

@@ -8,11 +8,12 @@ import Testing
 /// partner's writes from two daemons at once. Leases run on the server's clock, so a takeover is awaited with a
 /// generous bound, never timed.
 @Suite struct PostgresFleetTests {
-    /// `count` stores on one new database, as `count` daemons open it.
-    static func fleet(_ count: Int, leaseSeconds: Int64 = 60) async throws -> [PostgresStore] {
+    /// `count` stores on one new database, as `count` daemons open it, with leases of `leases[i]` seconds (60 if not given).
+    static func fleet(_ count: Int, leases: [Int64] = []) async throws -> [PostgresStore] {
         let (server, url) = try await offPool { try PostgresServer.newDatabase() }
         var stores: [PostgresStore] = []
-        for _ in 0..<count {
+        for index in 0..<count {
+            let leaseSeconds = index < leases.count ? leases[index] : 60
             stores.append(
                 try await PostgresStore(url: PostgresURL(url), password: server.password, maximumConnections: 4, leaseSeconds: leaseSeconds)
             )
@@ -47,9 +48,9 @@ import Testing
     }
 
     @Test func theJobOfADaemonThatStopsRenewingIsTakenOverOnceItsLeaseExpires() async throws {
-        let stores = try await Self.fleet(3, leaseSeconds: 1)
+        // The claimer's leases last a second; the others' a minute, so the one that takes the job over keeps it here.
+        let stores = try await Self.fleet(3, leases: [1])
         let ticket = try #require(try await stores[0].claim(identity(), kind: .ical))
-        #expect(try await stores[1].holdJob(ticket) == false, "held for a second by its claimer")
         #expect(try await Self.eventually { try await stores[1].abandonedJobs(folderId: "f") == [ticket] }, "abandoned once expired")
         #expect(try await stores[1].holdJob(ticket), "taken over")
         #expect(try await stores[2].holdJob(ticket) == false, "by one daemon only")
