@@ -6,6 +6,9 @@ then: uploads resources (CSV) and a semester (iCal) with addFromBulkUpload, foll
 bulkUpload.bulk.get, lists events with filters and pages, gets one event, lists resources and reports,
 checks partner isolation, and checks that a bad token raises KalturaException with our code.
 Exits non-zero on the first failed check.
+
+With --postgres (after the binary), the daemon of this test and of the tests that start it the same way runs on a
+PostgreSQL store: a throwaway server (Tests/Servers/postgres.sh) in the test's folder, stopped with the daemon.
 """
 import json
 import os
@@ -28,7 +31,11 @@ from KalturaClient.Plugins.Schedule import (
 )
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, "scripts"))
+import soaklib  # noqa: E402
+
 checks = 0
+servers = {}
 
 
 def check(condition, what):
@@ -51,11 +58,26 @@ def stop(process, work):
     """Stops the daemon `start` started and removes its folder."""
     process.terminate()
     process.wait(timeout=30)
+    if work in servers:
+        servers.pop(work).stop()
     shutil.rmtree(work, ignore_errors=True)
+
+
+def store_lines(work):
+    """With --postgres, the configuration lines of a new PostgreSQL store for the daemon in `work`; else none."""
+    if "--postgres" not in sys.argv:
+        return ""
+    os.chmod(work, 0o755)
+    server = soaklib.PostgresServer(os.path.join(work, "postgres"))
+    servers[work] = server
+    with open(os.path.join(work, "password"), "w") as handle:
+        handle.write(server.password + "\n")
+    return f"store: {server.database('feed')}\nstorePasswordFile: {work}/password\n"
 
 
 def start(binary, work, extra=""):
     tokens = {"five": "client-token-partner-5", "nine": "client-token-partner-9"}
+    extra = store_lines(work) + extra
     with open(os.path.join(work, "config.yaml"), "w") as handle:
         handle.write(
             f"dataDirectory: {work}/data\nlog: {{ format: json }}\n"
