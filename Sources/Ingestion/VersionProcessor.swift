@@ -71,7 +71,7 @@ struct VersionProcessor: Sendable {
     }
 
     /// Fetches the version of `job` into staging, runs its job and disposes of the file, holding the job's lease
-    /// throughout (renewed every `leaseRenewal` of the store); a job another daemon of the fleet holds, or that ended, is left.
+    /// throughout (renewed every `leaseRenewal` of the store, if its leases expire); a job another daemon of the fleet holds, or that ended, is left.
     func attempt(_ job: FolderAgenda.Job) async -> Outcome {
         let (ticket, stat) = (job.ticket, job.stat)
         let staged = stagingDirectory + "/\(ticket.file.id)-\(ticket.jobId)"
@@ -84,16 +84,18 @@ struct VersionProcessor: Sendable {
         } catch {
             return .retry(error)
         }
-        let renewal = Task { [store, clock, logger] in
-            while (try? await clock.sleep(for: store.leaseRenewal)) != nil {
-                do {
-                    _ = try await store.holdJob(ticket)
-                } catch {
-                    logger.warning("cannot renew the job's lease", metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
+        let renewal = store.leaseRenewal.map { every in
+            Task { [store, clock, logger] in
+                while (try? await clock.sleep(for: every)) != nil {
+                    do {
+                        _ = try await store.holdJob(ticket)
+                    } catch {
+                        logger.warning("cannot renew the job's lease", metadata: ["job": "\(ticket.jobId)", "error": "\(error)"])
+                    }
                 }
             }
         }
-        defer { renewal.cancel() }
+        defer { renewal?.cancel() }
         do {
             try await store.setFileState(fileId: ticket.file.id, .downloading, code: nil, message: nil)
             do {

@@ -19,7 +19,7 @@ public final class PostgresStore: StoreBackend {
     /// How long a lease lasts unless its holder renews it, in seconds.
     public let leaseSeconds: Int64
     /// A third of a lease's length.
-    public var leaseRenewal: Duration { .milliseconds(leaseSeconds * 1000 / 3) }
+    public var leaseRenewal: Duration? { .milliseconds(leaseSeconds * 1000 / 3) }
     private let client: PostgresClient
     private let running: Task<Void, Never>
     private let logger: Logger
@@ -32,7 +32,9 @@ public final class PostgresStore: StoreBackend {
     /// throws if the server cannot be reached, refuses the login, or the schema cannot be migrated.
     ///
     /// Its leases last `leaseSeconds` unless renewed: a daemon that dies loses its jobs to the others that long after.
-    public init(url: PostgresURL, password: String?, maximumConnections: Int = 8, leaseSeconds: Int64 = 60) async throws {
+    /// It opens at most `maximumConnections` connections: a job holds one for its transaction (waiting there for its
+    /// partner's lock while another job of the partner commits), and the leases' renewals need some beside them.
+    public init(url: PostgresURL, password: String?, maximumConnections: Int = 20, leaseSeconds: Int64 = 60) async throws {
         self.url = url
         holder = UUID().uuidString
         self.leaseSeconds = leaseSeconds

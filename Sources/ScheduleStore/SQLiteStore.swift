@@ -202,8 +202,8 @@ public final class SQLiteStore: StoreBackend {
     /// None: the one daemon of a SQLite store resumes its unfinished jobs as it starts.
     public func abandonedJobs(folderId: String) async throws -> [JobTicket] { [] }
 
-    /// Twenty seconds, though no other daemon could take a job of a SQLite store.
-    public var leaseRenewal: Duration { .seconds(20) }
+    /// None: no other daemon could take a job of a SQLite store, so its leases need no renewal.
+    public var leaseRenewal: Duration? { nil }
 
     /// Granted: a SQLite store serves one daemon, so no other holds a job.
     public func holdJob(_ ticket: JobTicket) async throws -> Bool { true }

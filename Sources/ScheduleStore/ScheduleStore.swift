@@ -51,8 +51,9 @@ public protocol FileLedger: LeaseHolding {
     /// it; false when the job ended or another daemon of the fleet holds it. A claim takes it too. A store of one daemon
     /// grants it always.
     func holdJob(_ ticket: JobTicket) async throws -> Bool
-    /// How often a daemon renews the lease of a job it works on: a third of the lease's length.
-    var leaseRenewal: Duration { get }
+    /// How often a daemon renews the lease of a job it works on (a third of the lease's length); nil when the store's
+    /// leases never expire (a store of one daemon).
+    var leaseRenewal: Duration? { get }
     /// Sets the version of `ticket` `processing` as `run` (one run of the daemon) starts its job, and returns how many
     /// earlier runs started the job and ended before it did: the times the job was cut off (a crash, a kill, the
     /// memory limit); a job stopped and taken up again within one run does not count.
