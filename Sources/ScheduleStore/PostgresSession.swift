@@ -67,6 +67,7 @@ final class PostgresSession: ConflictReader {
         try rows(sql, arguments).map { ConflictSweep.Candidate(id: $0.integer(0) ?? 0, start: $0.integer(1) ?? 0, end: $0.integer(2) ?? 0) }
     }
 
+    /// The first column of the rows of `sql`, leaving out nulls (`ConflictReader`'s read, for any statement).
     func integers(_ sql: String, _ arguments: [SQLValue]) throws -> [Int64] {
         try rows(sql, arguments).compactMap { $0.integer(0) }
     }

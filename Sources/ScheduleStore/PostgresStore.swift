@@ -386,6 +386,7 @@ public final class PostgresStore: StoreBackend {
         try await transaction { session in
             let transaction = PostgresTransaction(session: session)
             let result = try body(transaction)
+            try transaction.send()
             if transaction.changedSchedule { try session.execute("UPDATE data_version SET version = version + 1") }
             return result
         }

@@ -27,6 +27,8 @@ struct StoreStatements: Sendable {
     let seriesAfter: String
     /// A partner's events by id.
     let eventsOfPartner: String
+    /// The columns `insertEvent` writes, in order: those of `eventValues`, then the creation and update times.
+    let insertEventColumns: String
     /// Adds an event: its `eventValues`, then its creation and update times.
     let insertEvent: String
     /// Overwrites an event: its `eventValues`, its update time, its id.
@@ -70,13 +72,14 @@ struct StoreStatements: Sendable {
             AND source IS NOT NULL ORDER BY id LIMIT ?
             """)
         eventsOfPartner = sql("SELECT \(eventColumns) FROM events WHERE partner_id = ? ORDER BY id")
-        insertEvent = sql(
+        insertEventColumns = """
+            partner_id, reference_id, type, status, recurrence_type, summary, description, location, organizer, start_date, \
+            end_date, time_zone_id, sequence, parent_id, recurrence_key, tags, category_ids, entry_ids, template_entry_id, \
+            recurrence_rule, source, owner_id, priority, created_at, updated_at
             """
-            INSERT INTO events (partner_id, reference_id, type, status, recurrence_type, summary, description,
-            location, organizer, start_date, end_date, time_zone_id, sequence, parent_id, recurrence_key, tags,
-            category_ids, entry_ids, template_entry_id, recurrence_rule, source, owner_id, priority, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        insertEvent = sql(
+            "INSERT INTO events (\(insertEventColumns)) VALUES ("
+                + Array(repeating: "?", count: Self.eventValueCount + 2).joined(separator: ", ") + ")")
         updateEvent = sql(
             """
             UPDATE events SET partner_id = ?, reference_id = ?, type = ?, status = ?, recurrence_type = ?, summary = ?,
@@ -114,6 +117,9 @@ struct StoreStatements: Sendable {
             "SELECT \(eventColumns) FROM events WHERE id IN (\(Array(repeating: "?", count: count).joined(separator: ", "))) ORDER BY start_date, id"
         )
     }
+
+    /// How many values `eventValues` gives.
+    static let eventValueCount = 23
 
     /// The values `insertEvent` and `updateEvent` bind first.
     static func eventValues(_ event: ScheduleEvent) -> [SQLValue] {

@@ -142,6 +142,49 @@ struct Backend: Sendable, CustomTestStringConvertible {
         #expect(try await store.eventCount(partnerId: 2) == 1)
     }
 
+    /// Hundreds of lookups in one transaction (a backend may read a partner's UIDs at once past a number of lookups, and
+    /// keep new events to write them together): each finds exactly what is stored or written before it, in the same
+    /// transaction or another; an occurrence, which shares its series' UID, is never found by it.
+    @Test(arguments: Backend.all)
+    func aJobOfManyLookupsFindsEveryStoredOrWrittenUIDAndNoOther(_ backend: Backend) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await backend.open(directory)
+        let series = try await store.write { transaction in
+            for index in 0..<150 {
+                _ = try transaction.insert(ScheduleEvent(partnerId: 1, referenceId: "s\(index)", startDate: 0, endDate: 1))
+            }
+            _ = try transaction.insert(ScheduleEvent(partnerId: 2, referenceId: "theirs", startDate: 0, endDate: 1))
+            return try transaction.insert(
+                ScheduleEvent(partnerId: 1, referenceId: "series", recurrenceType: .recurring, startDate: 0, endDate: 1))
+        }
+        try await store.write { transaction in
+            for index in 0..<150 {
+                #expect(try transaction.event(partnerId: 1, referenceId: "s\(index)")?.referenceId == "s\(index)")
+                #expect(try transaction.event(partnerId: 1, referenceId: "n\(index)") == nil)
+            }
+            #expect(try transaction.event(partnerId: 1, referenceId: "theirs") == nil, "another partner's UID")
+            let occurrence = try transaction.insert(
+                ScheduleEvent(
+                    partnerId: 1, referenceId: "series", recurrenceType: .recurrence, startDate: 5, endDate: 6, parentId: series,
+                    recurrenceKey: "20250101T000000Z"))
+            #expect(try transaction.event(partnerId: 1, referenceId: "series")?.id == series, "the series, not its occurrence")
+            #expect(try transaction.event(partnerId: 1, id: occurrence)?.parentId == series)
+            for index in 0..<150 {
+                let id = try transaction.insert(
+                    ScheduleEvent(partnerId: 1, referenceId: "n\(index)", summary: "new", startDate: 9, endDate: 10))
+                var event = try #require(try transaction.event(partnerId: 1, referenceId: "n\(index)"))
+                #expect(event.id == id && event.summary == "new")
+                event.summary = "changed"
+                try transaction.update(event)
+                #expect(try transaction.event(partnerId: 1, id: id)?.summary == "changed")
+            }
+            #expect(try transaction.occurrences(seriesId: series).map(\.id) == [occurrence])
+        }
+        let events = try await store.events(partnerId: 1)
+        #expect(events.count == 302)
+        #expect(events.filter { $0.referenceId.hasPrefix("n") }.allSatisfy { $0.summary == "changed" })
+    }
+
     @Test(arguments: Backend.all)
     func purgeAndIgnoreAreRecorded(_ backend: Backend) async throws {
         let directory = try TemporaryDirectory()
