@@ -99,13 +99,7 @@ public final class PostgresStore: StoreBackend {
     @discardableResult
     func session<T: Sendable>(_ body: @escaping @Sendable (PostgresSession) throws -> T) async throws -> T {
         let logger = logger
-        return try await client.withConnection { connection in
-            try await withCheckedThrowingContinuation { continuation in
-                Self.threads.async {
-                    continuation.resume(with: Result { try body(PostgresSession(connection: connection, logger: logger)) })
-                }
-            }
-        }
+        return try await client.withConnection { connection in try await Self.run(connection, logger, body) }
     }
 
     /// Runs `body` in one transaction on a leased connection.
@@ -639,9 +633,8 @@ public final class PostgresStore: StoreBackend {
 
     /// The identifiers of the migrations applied to this database, oldest first.
     public func appliedMigrations() async throws -> [String] {
-        try await session { session in
-            try session.rows("SELECT id FROM schema_migrations ORDER BY applied_at, id").compactMap { $0.text(0) }
-        }
+        let applied = try await session { session in Set(try session.rows("SELECT id FROM schema_migrations").compactMap { $0.text(0) }) }
+        return PostgresSchema.migrations.map(\.id).filter(applied.contains)
     }
 
     // MARK: - Rows

@@ -29,6 +29,9 @@ import Testing
         let again = try run(["migrate", "--from", "sqlite:data/scheduledrop.sqlite", "--to", url, "--to-password-file", "password"])
         #expect(again.status != 0 && again.output.contains("not empty"), "a second copy into the same store is refused: \(again.output)")
 
+        let migrations = try run(["migrate", "--config", "pg.yaml"])
+        #expect(migrations.output == "v1: the schema of SQLite's v11\nv2: leases\n", "\(migrations.output)")
+
         let listing = ["events", "--json", "--page-size", "500"]
         let fromSQLite = try run(listing)
         let fromPostgres = try run(listing + ["--config", "pg.yaml"])
