@@ -93,7 +93,8 @@ public actor UploadInbox: Service {
         }
     }
 
-    /// Queues again each unfinished upload job whose bytes are kept; fails those whose bytes are gone.
+    /// Queues again each unfinished upload job whose bytes are kept; fails those whose bytes are gone, unless the store is
+    /// a fleet's (another daemon took the upload).
     private func recover() async {
         let partners = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).compactMap { Int($0) }.sorted()
         for partnerId in partners {
@@ -105,7 +106,10 @@ public actor UploadInbox: Service {
                         continue
                     } else if FileManager.default.fileExists(atPath: staged) {
                         enqueue(Upload(ticket: ticket, partnerId: partnerId, stagedPath: staged))
-                    } else {
+                    } else if store.leaseRenewal == nil {
+                        // The store is this daemon's alone, so the bytes were kept here: they are lost. On a fleet's
+                        // store (its leases expire) they are on the disk of the daemon that took the upload, which
+                        // runs the job as it restarts.
                         try await store.setFileState(
                             fileId: ticket.file.id, .error, code: JobError.Code.uploadLost.rawValue,
                             message: "the uploaded bytes of \(ticket.file.identity.path) were lost before its job ran; upload it again")

@@ -129,3 +129,31 @@ extension FleetWatcherTests {
         #expect(passes().filter { $0 > 0 }.count == 1, "the holder extends each interval, the others never: \(passes())")
     }
 }
+
+extension FleetWatcherTests {
+    /// An upload job left unfinished whose bytes this daemon does not have: lost on a store of one daemon; on a fleet's,
+    /// another daemon's upload, left to it.
+    @Test(arguments: [false, true])
+    func anUnfinishedUploadWithoutItsBytesHereIsLostOnlyOnAStoreOfOneDaemon(_ fleet: Bool) async throws {
+        let store: any ScheduleStore =
+            fleet ? try await self.fleet(1)[0] : try SQLiteStore(path: root.path + "/store.sqlite")
+        let identity = FileIdentity(folderId: FileIdentity.uploadFolderId(partnerId: 5), path: "a.ics", size: 3, modified: 1)
+        let ticket = try await store.openJob(for: identity, kind: .ical)
+        let uploads = root.path + "/uploads"
+        try FileManager.default.createDirectory(atPath: uploads + "/5", withIntermediateDirectories: true)
+        let inbox = UploadInbox(
+            store: store, runner: JobRunner(store: store, reports: ReportWriter(directory: root.path + "/reports"), logger: silent),
+            directory: uploads, settings: { JobSettings(partnerId: $0) }, logger: silent)
+        let running = Task { try await inbox.run() }
+        defer { running.cancel() }
+        if fleet {
+            // The inbox recovers before it runs what is submitted: once a new upload is done, recovery is over.
+            let later = try await inbox.submit(partnerId: 5, kind: .ical, name: "b.ics", bytes: Data(calendar(events: 1).utf8))
+            try await waitUntil("the new upload is done") { try await store.job(id: later)?.finishedAt != nil }
+            #expect(try await store.file(id: ticket.file.id)?.state == .pending, "another daemon's upload is left to it")
+        } else {
+            try await waitUntil("the upload is failed as lost") { try await store.file(id: ticket.file.id)?.state == .error }
+            #expect(try await store.file(id: ticket.file.id)?.errorCode == "job.uploadLost")
+        }
+    }
+}
