@@ -232,7 +232,8 @@ public final class PostgresStore: StoreBackend {
         }
     }
 
-    /// Reuses the version's row (set back to `pending`) or adds it, and adds a job.
+    /// Reuses the version's row (set back to `pending`) or adds it, and adds a job, which this daemon holds (a
+    /// reprocessed version's job is not taken over by a daemon watching its folder while it runs).
     public func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket {
         try await transaction { session in
             guard let fileId = try Self.fileId(session, identity) ?? Self.insertFile(session, identity, state: .pending) else {
@@ -241,7 +242,9 @@ public final class PostgresStore: StoreBackend {
             try session.execute(
                 "UPDATE files SET state = '\(FileState.pending.rawValue)', error_code = NULL, error_message = NULL WHERE id = $1",
                 [.integer(fileId)])
-            return try Self.insertJob(session, fileId: fileId, kind: kind, identity: identity, state: .pending)
+            let ticket = try Self.insertJob(session, fileId: fileId, kind: kind, identity: identity, state: .pending)
+            _ = try self.lease(session, Self.jobLease(ticket.jobId))
+            return ticket
         }
     }
 
