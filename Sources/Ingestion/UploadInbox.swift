@@ -23,8 +23,9 @@ public actor UploadInbox: Service {
     private let logger: Logger
     private let queue: AsyncStream<Upload>
     private let continuation: AsyncStream<Upload>.Continuation
-    /// When the inbox was made: incoming files older than this are leftovers of an earlier run.
-    private let createdAt = Date()
+    /// The prefix of the incoming files of this run: others are leftovers of an earlier run. (Their times cannot tell:
+    /// a file's time comes from a coarser clock than `Date()`, so a file made just after the inbox may seem older.)
+    private let incomingPrefix = "incoming-\(UUID().uuidString)-"
     /// The jobs queued in this run, so recovery does not queue one twice.
     private var queued: Set<Int64> = []
 
@@ -53,7 +54,7 @@ public actor UploadInbox: Service {
     public func submit(partnerId: Int, kind: FileKind, name: String, bytes: Data) async throws -> Int64 {
         let folder = directory + "/\(partnerId)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = folder + "/incoming-\(UUID().uuidString)"
+        let temporary = folder + "/" + incomingPrefix + UUID().uuidString
         try await BlockingWork.run { try bytes.write(to: URL(fileURLWithPath: temporary)) }
         let identity = FileIdentity(
             folderId: FileIdentity.uploadFolderId(partnerId: partnerId), path: Self.safeName(name, kind: kind), size: Int64(bytes.count),
@@ -118,10 +119,9 @@ public actor UploadInbox: Service {
             } catch {
                 logger.error("unfinished uploads not recovered", metadata: ["partner": "\(partnerId)", "error": "\(error)"])
             }
-            for leftover in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where leftover.hasPrefix("incoming-") {
-                let path = folder + "/" + leftover
-                let modified = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-                if let modified, modified < createdAt { try? FileManager.default.removeItem(atPath: path) }
+            for leftover in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            where leftover.hasPrefix("incoming-") && !leftover.hasPrefix(incomingPrefix) {
+                try? FileManager.default.removeItem(atPath: folder + "/" + leftover)
             }
         }
     }

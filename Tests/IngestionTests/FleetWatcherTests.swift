@@ -132,7 +132,8 @@ extension FleetWatcherTests {
 
 extension FleetWatcherTests {
     /// An upload job left unfinished whose bytes this daemon does not have: lost on a store of one daemon; on a fleet's,
-    /// another daemon's upload, left to it.
+    /// another daemon's upload, left to it. An upload submitted while the inbox recovers keeps its bytes (they were
+    /// once taken for an earlier run's leftovers, by their time).
     @Test(arguments: [false, true])
     func anUnfinishedUploadWithoutItsBytesHereIsLostOnlyOnAStoreOfOneDaemon(_ fleet: Bool) async throws {
         let store: any ScheduleStore =
@@ -141,6 +142,7 @@ extension FleetWatcherTests {
         let ticket = try await store.openJob(for: identity, kind: .ical)
         let uploads = root.path + "/uploads"
         try FileManager.default.createDirectory(atPath: uploads + "/5", withIntermediateDirectories: true)
+        try Data("left".utf8).write(to: URL(fileURLWithPath: uploads + "/5/incoming-of-an-earlier-run"))
         let inbox = UploadInbox(
             store: store, runner: JobRunner(store: store, reports: ReportWriter(directory: root.path + "/reports"), logger: silent),
             directory: uploads, settings: { JobSettings(partnerId: $0) }, logger: silent)
@@ -151,6 +153,7 @@ extension FleetWatcherTests {
             let later = try await inbox.submit(partnerId: 5, kind: .ical, name: "b.ics", bytes: Data(calendar(events: 1).utf8))
             try await waitUntil("the new upload is done") { try await store.job(id: later)?.finishedAt != nil }
             #expect(try await store.file(id: ticket.file.id)?.state == .pending, "another daemon's upload is left to it")
+            #expect(!FileManager.default.fileExists(atPath: uploads + "/5/incoming-of-an-earlier-run"), "a leftover is removed")
         } else {
             try await waitUntil("the upload is failed as lost") { try await store.file(id: ticket.file.id)?.state == .error }
             #expect(try await store.file(id: ticket.file.id)?.errorCode == "job.uploadLost")
