@@ -186,6 +186,31 @@ struct Backend: Sendable, CustomTestStringConvertible {
     }
 
     @Test(arguments: Backend.all)
+    func folderStatusesCountFilesByStateWithTheirErrorsAndTheLastPoll(_ backend: Backend) async throws {
+        let directory = try TemporaryDirectory()
+        let store = try await backend.open(directory)
+        try await store.recordPoll(FolderPoll(folderId: "f", kind: "sftp", nextPollIn: 30))
+        try await store.recordPoll(
+            FolderPoll(folderId: "f", kind: "sftp", error: ("folder.unreachable", "no route"), consecutiveFailures: 2, nextPollIn: 60))
+        try await store.recordIgnored(identity("x.txt"), code: "file.ignoredName", message: "m")
+        let failed = try #require(try await store.claim(identity("b.ics"), kind: .ical))
+        try await store.setFileState(fileId: failed.file.id, .error, code: "file.notICalendar", message: "not iCalendar")
+        _ = try await store.claim(identity("c.ics"), kind: .ical)
+        try await store.recordUploading(FileIdentity(folderId: "g", path: "u.ics", size: 1, modified: 1))
+        let statuses = try await store.folderStatuses()
+        #expect(statuses.map(\.folderId) == ["f", "g"])
+        let folder = try #require(statuses.first)
+        #expect(folder.kind == "sftp" && folder.lastErrorCode == "folder.unreachable" && folder.consecutiveFailures == 2)
+        #expect(folder.lastSuccessAt != nil && folder.lastPollAt != nil && folder.nextPollAt != nil)
+        #expect(folder.files == [.ignored: 1, .error: 1, .pending: 1])
+        #expect(Set(folder.fileErrors.map(\.code)) == ["file.ignoredName", "file.notICalendar"])
+        #expect(statuses.last?.files == [.uploading: 1])
+        let summaries = try await store.reportSummaries(ReportFilter())
+        #expect(summaries.isEmpty, "no job committed a report")
+        #expect(try await store.job(id: failed.jobId)?.finishedAt != nil, "a failed file ends its job")
+    }
+
+    @Test(arguments: Backend.all)
     func purgeAndIgnoreAreRecorded(_ backend: Backend) async throws {
         let directory = try TemporaryDirectory()
         let store = try await backend.open(directory)
