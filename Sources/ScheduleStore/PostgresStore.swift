@@ -167,6 +167,7 @@ public final class PostgresStore: StoreBackend {
     /// Updates the path's one `uploading` row in place, or adds it.
     public func recordUploading(_ identity: FileIdentity) async throws {
         try await transaction { session in
+            try Self.lockPath(session, identity.folderId, identity.path)
             if try Self.fileId(session, identity) != nil { return }
             let changed = try session.execute(
                 """
@@ -184,6 +185,7 @@ public final class PostgresStore: StoreBackend {
     /// Adds an `ignored` row, replacing the path's `uploading` row.
     public func recordIgnored(_ identity: FileIdentity, code: String, message: String) async throws {
         try await transaction { session in
+            try Self.lockPath(session, identity.folderId, identity.path)
             if try Self.fileId(session, identity) != nil { return }
             try Self.deleteUploadingRow(session, identity)
             guard let id = try Self.insertFile(session, identity, state: .ignored) else { return }
@@ -195,6 +197,7 @@ public final class PostgresStore: StoreBackend {
     /// Deletes the path's `uploading` row and sets `purged` on its handled, failed and ignored rows.
     public func markPurged(folderId: String, path: String) async throws {
         try await transaction { session in
+            try Self.lockPath(session, folderId, path)
             try session.execute(
                 "DELETE FROM files WHERE folder_id = $1 AND path = $2 AND state = '\(FileState.uploading.rawValue)'",
                 [.text(folderId), .text(path)])
@@ -211,6 +214,7 @@ public final class PostgresStore: StoreBackend {
     /// lands gets the job, the others nil.
     public func claim(_ identity: FileIdentity, kind: FileKind) async throws -> JobTicket? {
         try await transaction { session in
+            try Self.lockPath(session, identity.folderId, identity.path)
             if try Self.fileId(session, identity) != nil { return nil }
             try Self.deleteUploadingRow(session, identity)
             guard let fileId = try Self.insertFile(session, identity, state: .pending) else { return nil }
@@ -236,6 +240,7 @@ public final class PostgresStore: StoreBackend {
     /// reprocessed version's job is not taken over by a daemon watching its folder while it runs).
     public func openJob(for identity: FileIdentity, kind: FileKind) async throws -> JobTicket {
         try await transaction { session in
+            try Self.lockPath(session, identity.folderId, identity.path)
             guard let fileId = try Self.fileId(session, identity) ?? Self.insertFile(session, identity, state: .pending) else {
                 throw PostgresStoreError(message: "the version \(identity.path) was stored by another daemon meanwhile")
             }
@@ -298,6 +303,17 @@ public final class PostgresStore: StoreBackend {
             """,
             [.text(name), .text(holder), .integer(seconds ?? leaseSeconds)]) != nil
     }
+
+    /// Takes the transaction lock of a folder's path: the daemons' ledger writes of one path (a file seen uploading,
+    /// claimed, ignored, purged) go one at a time, so none writes from a state another has just changed (an
+    /// `uploading` row left beside the version another daemon claimed).
+    private static func lockPath(_ session: PostgresSession, _ folderId: String, _ path: String) throws {
+        try session.execute(
+            "SELECT pg_advisory_xact_lock(\(pathLockSpace)::int, hashtext($1))", [.text(folderId + "/" + path)])
+    }
+
+    /// The key space of the paths' transaction locks.
+    static let pathLockSpace: Int64 = 3
 
     /// The lease of a job.
     static func jobLease(_ jobId: Int64) -> String { "job:\(jobId)" }

@@ -84,6 +84,22 @@ import Testing
         #expect(try await stores[0].latestFiles(folderId: "f").count == 30)
     }
 
+    /// One daemon sees a file still uploading while another claims the same version (found by the fleet soak): the
+    /// version ends claimed, with no `uploading` row left beside it whichever writes first.
+    @Test func aVersionSeenUploadingByOneDaemonWhileAnotherClaimsItIsLeftClaimedAlone() async throws {
+        let stores = try await Self.fleet(2)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<200 {
+                group.addTask { try await stores[0].recordUploading(identity("p\(index).ics")) }
+                group.addTask { _ = try await stores[1].claim(identity("p\(index).ics"), kind: .ical) }
+            }
+            try await group.waitForAll()
+        }
+        for index in 0..<200 {
+            #expect(try await stores[0].versions(folderId: "f", path: "p\(index).ics").map(\.state) == [.pending], "p\(index).ics")
+        }
+    }
+
     @Test func twoDaemonsUpsertingOnePartnersUIDsAtOnceStoreEachOnce() async throws {
         let stores = try await Self.fleet(2)
         try await withThrowingTaskGroup(of: Void.self) { group in
