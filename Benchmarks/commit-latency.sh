@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # How long a small file waits for its commit while another folder's large file is being ingested:
-#   Benchmarks/commit-latency.sh [N]        (default 100000)
+#   Benchmarks/commit-latency.sh [N] [--postgres] [--other-partner]        (default 100000)
+# With --postgres the daemon's store is a throwaway PostgreSQL server's (Tests/Servers/postgres.sh) instead of SQLite;
+# with --other-partner the small file's folder belongs to partner 124 (on PostgreSQL, a partner's files commit one at a
+# time, other partners' beside them).
 # The release daemon watches two local folders of partner 123 (a file is stable after 1 s unchanged). The shared
 # generator's N-event calendar (../shared/tools/gen_ics.py, its X-KALTURA-TYPE:3 lines made 1; its resources 1…49
 # made first) is dropped into one; once its job has started and run 2 s, a one-event calendar is dropped into the
@@ -8,19 +11,39 @@
 # check included), and whether it was committed before the large file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-100000}
+n=100000
+postgres=""
+small_partner=123
+for argument in "$@"; do
+  case "$argument" in
+  --postgres) postgres=1 ;;
+  --other-partner) small_partner=124 ;;
+  *) n=$argument ;;
+  esac
+done
 source Benchmarks/peer-prerequisites.sh
 swift build -c release --product scheduledrop >/dev/null
 binary=$PWD/.build/release/scheduledrop
 work=$(mktemp -d)
 daemon=""
-trap '[ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap '[ -z "$daemon" ] || kill "$daemon" 2>/dev/null || true; [ -z "$postgres" ] || Tests/Servers/postgres.sh stop "$work/pg"; rm -rf "$work"' EXIT
+store=""
+if [ -n "$postgres" ]; then
+  chmod 755 "$work"
+  mkdir -p "$work/pg"
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  Tests/Servers/postgres.sh start "$work/pg" "$port"
+  Tests/Servers/postgres.sh createdb "$work/pg" "$port" latency
+  store="store: postgresql://scheduledrop@127.0.0.1:$port/latency"
+  export SCHEDULEDROP_STORE_PASSWORD=test-secret PGPASSWORD=test-secret
+fi
 mkdir -p "$work/big" "$work/small"
 {
   echo "*action,name,type,systemName"
   for id in $(seq 1 49); do echo "1,Room $id,location,room-$id"; done
 } > "$work/resources.csv"
-"$binary" ingest --data "$work/data" --partner 123 "$work/resources.csv" > /dev/null 2>&1
+printf '%s\n' "$store" > "$work/store.yaml"
+"$binary" ingest --config "$work/store.yaml" --data "$work/data" --partner 123 "$work/resources.csv" > /dev/null 2>&1
 python3 "$tools/gen_ics.py" --events "$n" --seed 20240101 -o "$work/raw.ics" 2>/dev/null
 sed 's/^X-KALTURA-TYPE:3\r$/X-KALTURA-TYPE:1\r/' "$work/raw.ics" > "$work/big.ics.part"
 rm -f "$work/raw.ics"
@@ -28,17 +51,18 @@ printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:small-1\r\nDTSTART
   > "$work/small.ics.part"
 cat > "$work/config.yaml" <<EOF
 dataDirectory: $work/data
+$store
 log: { format: json }
 feed: { enabled: false }
 folders:
   - { id: big, path: $work/big, partnerId: 123, fileSizeCheckInterval: 1, pollInterval: 5 }
-  - { id: small, path: $work/small, partnerId: 123, fileSizeCheckInterval: 1, pollInterval: 5 }
+  - { id: small, path: $work/small, partnerId: $small_partner, fileSizeCheckInterval: 1, pollInterval: 5 }
 EOF
 "$binary" run --config "$work/config.yaml" > "$work/daemon.log" 2>&1 &
 daemon=$!
-python3 - "$work" <<'PY'
-import os, sqlite3, sys, time
-work = sys.argv[1]
+python3 - "$work" "${port:-}" <<'PY'
+import os, sqlite3, subprocess, sys, time
+work, port = sys.argv[1], sys.argv[2]
 log, store = os.path.join(work, "daemon.log"), os.path.join(work, "data", "scheduledrop.sqlite")
 
 def wait(what, condition, timeout=1800):
@@ -52,6 +76,11 @@ def logged(text):
     return lambda: text in open(log).read()
 
 def state(folder):
+    if port:
+        sql = f"SELECT state FROM files WHERE folder_id = '{folder}' ORDER BY id DESC LIMIT 1"
+        output = subprocess.run(["psql", "-h", "127.0.0.1", "-p", port, "-U", "scheduledrop", "-d", "latency", "-Atc", sql],
+                                capture_output=True, text=True).stdout.strip()
+        return output or None
     connection = sqlite3.connect(f"file:{store}?mode=ro", uri=True, timeout=30)
     try:
         row = connection.execute("SELECT state FROM files WHERE folder_id = ? ORDER BY id DESC LIMIT 1", (folder,)).fetchone()
