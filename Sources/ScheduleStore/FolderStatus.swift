@@ -41,6 +41,18 @@ public struct FolderStatus: Equatable, Sendable {
     }
 }
 
+extension FolderStatus {
+    /// Counts the code of one path's newest version, the paths read newest first: the first path of each code is the
+    /// one `fileErrors` shows.
+    mutating func countError(code: String, path: String, state: FileState, message: String) {
+        if let index = fileErrors.firstIndex(where: { $0.code == code }) {
+            fileErrors[index].count += 1
+        } else {
+            fileErrors.append(FileErrors(code: code, count: 1, path: path, state: state, message: message))
+        }
+    }
+}
+
 /// The files of a folder that carry one error code: how many, and the one whose version changed last.
 public struct FileErrors: Equatable, Sendable {
     /// The code (`folder.permissionDenied`, `file.nameNotUTF8` …).

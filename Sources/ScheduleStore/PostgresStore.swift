@@ -631,18 +631,9 @@ public final class PostgresStore: StoreBackend {
                 """,
                 [.text(FileState.purged.rawValue)])
             for row in coded {
-                let id = row.text(0) ?? ""
-                let code = row.text(3) ?? ""
-                var errors = statuses[id]?.fileErrors ?? []
-                if let index = errors.firstIndex(where: { $0.code == code }) {
-                    errors[index].count += 1
-                } else {
-                    errors.append(
-                        FileErrors(
-                            code: code, count: 1, path: row.text(1) ?? "", state: FileState(rawValue: row.text(2) ?? "") ?? .error,
-                            message: row.text(4) ?? ""))
-                }
-                statuses[id]?.fileErrors = errors
+                statuses[row.text(0) ?? ""]?.countError(
+                    code: row.text(3) ?? "", path: row.text(1) ?? "", state: FileState(rawValue: row.text(2) ?? "") ?? .error,
+                    message: row.text(4) ?? "")
             }
             return statuses.values.sorted { $0.folderId < $1.folderId }
         }

@@ -371,18 +371,9 @@ public final class SQLiteStore: StoreBackend {
                     """,
                 arguments: [FileState.purged.rawValue])
             for row in coded {
-                let id: String = row["folder_id"]
-                let code: String = row["error_code"]
-                var errors = statuses[id]?.fileErrors ?? []
-                if let index = errors.firstIndex(where: { $0.code == code }) {
-                    errors[index].count += 1
-                } else {
-                    errors.append(
-                        FileErrors(
-                            code: code, count: 1, path: row["path"], state: FileState(rawValue: row["state"]) ?? .error,
-                            message: row["error_message"] ?? ""))
-                }
-                statuses[id]?.fileErrors = errors
+                statuses[row["folder_id"] as String]?.countError(
+                    code: row["error_code"], path: row["path"], state: FileState(rawValue: row["state"]) ?? .error,
+                    message: row["error_message"] ?? "")
             }
             return statuses.values.sorted { $0.folderId < $1.folderId }
         }

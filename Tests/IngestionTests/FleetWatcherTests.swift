@@ -118,11 +118,10 @@ extension FleetWatcherTests {
         let running = extenders.map { extender in Task { try await extender.run() } }
         defer { running.forEach { $0.cancel() } }
         func passes() -> [Int] { logs.map { $0.lines("series horizon extended").count } }
-        // An interval at a time, until three passes were made (an extender not asleep yet when the clock moves just
-        // waits the next interval).
+        // An interval at each of `waitUntil`'s checks, until three passes were made (an extender not asleep yet when the
+        // clock moves just waits the next interval).
         try await waitUntil("three passes") {
             if passes().reduce(0, +) >= 3 { return true }
-            try await Task.sleep(for: .milliseconds(50))
             await clock.advance(by: .seconds(3600))
             return false
         }

@@ -6,7 +6,7 @@ import Testing
 
 /// Several daemons' stores on one PostgreSQL database: claims, job leases and their takeover, named leases, and one
 /// partner's writes from two daemons at once. Leases run on the server's clock, so a takeover is awaited with a
-/// generous bound, never timed.
+/// generous bound (`waitUntil`), never timed.
 @Suite struct PostgresFleetTests {
     /// `count` stores on one new database, as `count` daemons open it, with leases of `leases[i]` seconds (60 if not given).
     static func fleet(_ count: Int, leases: [Int64] = []) async throws -> [PostgresStore] {
@@ -19,16 +19,6 @@ import Testing
             )
         }
         return stores
-    }
-
-    /// Polls `condition` every 100 ms until it holds, for at most 30 s.
-    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        return false
     }
 
     @Test func aClaimedJobIsHeldByItsDaemonAndNotResumedByAnother() async throws {
@@ -51,7 +41,7 @@ import Testing
         // The claimer's leases last a second; the others' a minute, so the one that takes the job over keeps it here.
         let stores = try await Self.fleet(3, leases: [1])
         let ticket = try #require(try await stores[0].claim(identity(), kind: .ical))
-        #expect(try await Self.eventually { try await stores[1].abandonedJobs(folderId: "f") == [ticket] }, "abandoned once expired")
+        try await waitUntil("the job is abandoned once its lease expired") { try await stores[1].abandonedJobs(folderId: "f") == [ticket] }
         #expect(try await stores[1].holdJob(ticket), "taken over")
         #expect(try await stores[2].holdJob(ticket) == false, "by one daemon only")
         #expect(try await stores[0].holdJob(ticket) == false, "the late holder has lost it")
@@ -64,7 +54,7 @@ import Testing
         #expect(try await stores[0].hold("list:f", for: 60), "renewed by its holder")
         #expect(try await stores[1].hold("list:g", for: 60), "another name is another lease")
         #expect(try await stores[1].hold("short", for: 1))
-        #expect(try await Self.eventually { try await stores[0].hold("short", for: 60) }, "taken once it expired")
+        try await waitUntil("the lease is taken once it expired") { try await stores[0].hold("short", for: 60) }
         #expect(try await stores[1].hold("short", for: 60) == false)
     }
 
