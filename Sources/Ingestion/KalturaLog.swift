@@ -6,13 +6,13 @@ import Schedule
 public struct KalturaLog: Sendable {
     /// The file extension after `.log.`: `csv` for resource files, `ics` for calendars.
     public var `extension`: String
-    /// The log's bytes.
-    public var data: Data
+    /// Writes the log's bytes into `sink`, a piece at a time: a log of 100,000 items is never held whole.
+    public var write: @Sendable (_ sink: FileByteSink) throws -> Void
 
-    /// Creates a log.
-    public init(extension: String, data: Data) {
+    /// Creates a log written by `write`.
+    public init(extension: String, write: @escaping @Sendable (_ sink: FileByteSink) throws -> Void) {
         self.extension = `extension`
-        self.data = data
+        self.write = write
     }
 }
 
@@ -24,11 +24,16 @@ public struct KalturaLog: Sendable {
 /// `X-KALTURA-INGEST-RESULT` (our result), `X-KALTURA-ID` when an event was committed, and for a
 /// rejection `X-KALTURA-ERROR-CODE` and `X-KALTURA-ERROR-DESCRIPTION`.
 enum KalturaICalLog {
-    /// The log of `items`, each VEVENT written as it is made (a log of 100,000 items is never a list of components).
+    /// The log of `items`, each VEVENT written to the file as it is made.
     static func log(_ items: [ItemReport]) -> KalturaLog {
-        var writer = CalendarWriter()
-        // Every line is built from valid names and escaped text, so writing to memory cannot fail.
-        try? writer.beginCalendar(properties: [
+        KalturaLog(extension: "ics") { sink in try write(items, to: sink) }
+    }
+
+    /// Writes the log of `items` into `sink`; every line is built from valid names and escaped text, so only the sink
+    /// can fail.
+    private static func write(_ items: [ItemReport], to sink: FileByteSink) throws {
+        var writer = CalendarWriter(sink)
+        try writer.beginCalendar(properties: [
             ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//bulk upload log//EN"),
         ])
         for (index, item) in items.enumerated() {
@@ -49,10 +54,9 @@ enum KalturaICalLog {
                 lines.append(
                     ContentLine(name: "X-KALTURA-ERROR-DESCRIPTION", value: TextValue.escape(ControlCharacters.replacing(in: message))))
             }
-            try? writer.write(Component(name: "VEVENT", properties: lines))
+            try writer.write(Component(name: "VEVENT", properties: lines))
         }
-        try? writer.endCalendar()
-        return KalturaLog(extension: "ics", data: Data(writer.bytes))
+        try writer.endCalendar()
     }
 
     /// Kaltura's bulk-upload action code for what happened to an item, or what it asked for when rejected.

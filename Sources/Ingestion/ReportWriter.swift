@@ -1,4 +1,5 @@
 import Foundation
+import ICalendar
 import Logging
 import Schedule
 
@@ -23,7 +24,7 @@ public struct ReportWriter: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let base = folder + "/\(jobId)-" + Self.safe((report.file.path as NSString).lastPathComponent)
         if let kalturaLog {
-            try kalturaLog.data.write(to: URL(fileURLWithPath: base + ".log." + kalturaLog.extension), options: .atomic)
+            try Self.stream(to: base + ".log." + kalturaLog.extension, kalturaLog.write)
         }
         return try Self.write(report, jobId: jobId, base: base)
     }
@@ -37,21 +38,18 @@ public struct ReportWriter: Sendable {
     /// Writes `<base>.json` and the `<base>.txt` summary; returns the JSON file's path.
     private static func write(_ report: IngestionReport, jobId: Int64, base: String) throws -> String {
         let json = base + ".json"
-        try stream(to: json) { handle in try report.writeJSON { try handle.write(contentsOf: $0) } }
+        try stream(to: json) { sink in try report.writeJSON { bytes in try bytes.withUnsafeBytes { try sink.write($0) } } }
         try report.summary(jobId: jobId).write(to: URL(fileURLWithPath: base + ".txt"), options: .atomic)
         return json
     }
 
     /// Writes the file at `path` through `body` atomically: into a temporary file beside it, renamed over it once whole.
-    private static func stream(to path: String, _ body: (FileHandle) throws -> Void) throws {
+    private static func stream(to path: String, _ body: (FileByteSink) throws -> Void) throws {
         let temporary = path + ".partial-" + UUID().uuidString
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
-        }
         do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            defer { try? handle.close() }
-            try body(handle)
+            let sink = try FileByteSink(path: temporary)
+            try body(sink)
+            try sink.flush()
             guard rename(temporary, path) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         } catch {
             try? FileManager.default.removeItem(atPath: temporary)

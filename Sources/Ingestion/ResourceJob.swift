@@ -120,7 +120,10 @@ struct ResourceJob: FileJob {
         }
         let reports = items.map { $0! }
         return JobOutput(
-            items: reports, kalturaLog: KalturaLog(extension: "csv", data: Self.kalturaLog(lines, reports, statuses: statuses)))
+            items: reports,
+            kalturaLog: KalturaLog(extension: "csv") { [lines, statuses] sink in
+                try Self.writeKalturaLog(lines, reports, statuses: statuses, to: sink)
+            })
     }
 
     private func rejected(_ line: ResourceCSVLine, _ error: ValidationError, warnings: [ReportWarning] = []) -> ItemReport {
@@ -201,17 +204,18 @@ struct ResourceJob: FileJob {
         return remaining
     }
 
-    /// Kaltura's bulk-upload log: each data row as read, plus resultStatus (1 error, 2 OK), objectId,
-    /// objectStatus and errorDescription.
-    static func kalturaLog(_ lines: [ResourceCSVLine], _ items: [ItemReport], statuses: [ResourceStatus?]) -> Data {
-        var text = Data()
+    /// Writes Kaltura's bulk-upload log into `sink`: each data row as read, plus resultStatus (1 error, 2 OK),
+    /// objectId, objectStatus and errorDescription.
+    static func writeKalturaLog(
+        _ lines: [ResourceCSVLine], _ items: [ItemReport], statuses: [ResourceStatus?], to sink: FileByteSink
+    ) throws {
         for (index, (line, item)) in zip(lines, items).enumerated() {
             let ok = item.result != .rejected
             let status = statuses[index].map { String($0.rawValue) } ?? ""
             let extra = [ok ? "2" : "1", item.id.map(String.init) ?? "", status, item.message ?? ""]
-            text.append(contentsOf: ((line.cells + extra).map(csvField).joined(separator: ",") + "\r\n").utf8)
+            var row = Array(((line.cells + extra).map(csvField).joined(separator: ",") + "\r\n").utf8)
+            try row.withUnsafeMutableBytes { try sink.write(UnsafeRawBufferPointer($0)) }
         }
-        return text
     }
 
     /// A CSV field, quoted when it must be; control characters (but line breaks) are replaced by U+FFFD, and a value

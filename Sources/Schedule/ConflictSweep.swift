@@ -77,12 +77,15 @@ public struct ConflictSweep {
         public var to: Int64
     }
 
-    /// One search of a subject: on a resource (reported on `reported`), or among the blackouts.
-    private struct Search {
-        var subject: Int
-        /// Its place among the subject's searches, for the order of the report.
-        var rank: Int
-        var reported: Int64?
+    /// Candidates read for one search, sorted by start then id, with how long the longest of them lasts.
+    private struct Sorted {
+        let candidates: [Candidate]
+        let longest: Int64
+
+        init(_ candidates: [Candidate]) {
+            self.candidates = candidates
+            longest = candidates.reduce(0) { max($0, $1.end - $1.start) }
+        }
     }
 
     /// Two numbers, as a set's element without an array's allocation.
@@ -96,21 +99,15 @@ public struct ConflictSweep {
         }
     }
 
-    /// One overlap found, with what orders it in the report.
-    private struct Found {
-        var subject: Int
-        var rank: Int
-        var candidate: Candidate
-        var reported: Int64?
-    }
-
     private let subjects: [Subject]
     private let lookBehind: Int64
-    /// The resource searches, by the resource whose candidates they read.
-    private let searches: [Int64: [Search]]
-    /// The subjects that are not blackouts, which the blackouts are searched for, with their rank.
-    private let blackoutSearches: [Search]
-    private var found: [Found] = []
+    private let relations: [Int64: Relations]
+    /// The candidates read per resource.
+    private var onResource: [Int64: Sorted] = [:]
+    /// The blackouts read.
+    private var blackouts = Sorted([])
+    /// The overlaps of each blackout subject, found as its events are added, by the subject's index.
+    private var duringBlackout: [Int: [Candidate]] = [:]
 
     /// The reads to make: per resource, the times any of its searches may find.
     public let windows: [Window]
@@ -125,8 +122,7 @@ public struct ConflictSweep {
     public init(subjects: [Subject], lookBehind: Int64, relations: [Int64: Relations]) {
         self.subjects = subjects
         self.lookBehind = lookBehind
-        var searches: [Int64: [Search]] = [:]
-        var blackoutSearches: [Search] = []
+        self.relations = relations
         var blackoutSubjects: [Int] = []
         var ranges: [Int64: (from: Int64, to: Int64)] = [:]
         var blackoutWindow: (from: Int64, to: Int64)?
@@ -138,22 +134,9 @@ public struct ConflictSweep {
                 blackoutSubjects.append(index)
                 continue
             }
-            var rank = 0
-            func search(_ resource: Int64, reported: Int64) {
-                searches[resource, default: []].append(Search(subject: index, rank: rank, reported: reported))
-                ranges[resource] = widen(ranges[resource], subject)
-                rank += 1
-            }
-            for resource in subject.resourceIds {
-                search(resource, reported: resource)
-                if let parent = relations[resource]?.parent { search(parent, reported: parent) }
-                for child in relations[resource]?.children ?? [] { search(child, reported: resource) }
-            }
-            blackoutSearches.append(Search(subject: index, rank: rank, reported: nil))
+            Self.searches(of: subject, relations: relations) { resource, _ in ranges[resource] = widen(ranges[resource], subject) }
             blackoutWindow = widen(blackoutWindow, subject)
         }
-        self.searches = searches
-        self.blackoutSearches = blackoutSearches
         self.blackoutSubjects = blackoutSubjects
         self.blackoutWindow = blackoutWindow
         windows = ranges.keys.sorted().map { Window(resourceId: $0, from: ranges[$0]!.from, to: ranges[$0]!.to) }
@@ -161,72 +144,76 @@ public struct ConflictSweep {
 
     /// Takes the non-blackout candidates linked to `resourceId` within its window, sorted by start then id.
     public mutating func add(_ candidates: [Candidate], onResource resourceId: Int64) {
-        let longest = Self.longest(candidates)
-        for search in searches[resourceId] ?? [] {
-            collect(search, among: candidates, longest: longest)
-        }
+        onResource[resourceId] = Sorted(candidates)
     }
 
     /// Takes the blackouts within `blackoutWindow`, sorted by start then id.
     public mutating func addBlackouts(_ blackouts: [Candidate]) {
-        let longest = Self.longest(blackouts)
-        for search in blackoutSearches {
-            collect(search, among: blackouts, longest: longest)
-        }
+        self.blackouts = Sorted(blackouts)
     }
 
     /// Takes the non-blackout events that may overlap the blackout subject at `index` (those starting in its
     /// `start - lookBehind ..< end`), sorted by start then id.
     public mutating func add(_ events: [Candidate], duringBlackout index: Int) {
-        collect(Search(subject: index, rank: 0, reported: nil), among: events, longest: Self.longest(events))
+        var overlaps: [Candidate] = []
+        Self.overlaps(of: subjects[index], among: Sorted(events), lookBehind: lookBehind) { overlaps.append($0) }
+        duringBlackout[index] = overlaps
     }
 
-    /// The conflicts found, in the order of the per-event search, each pair once. The overlaps found are sorted in
-    /// place (a large job finds millions) and given up.
+    /// The conflicts found, in the order of the per-event search, each pair once; the candidates read are given up.
+    ///
+    /// Subjects are taken in order, each with its searches in order, each search's candidates by start then id, so
+    /// no overlap is held beyond the subject it is found for.
     public mutating func reports() -> [ConflictReport] {
-        found.sort {
-            ($0.subject, $0.rank, $0.candidate.start, $0.candidate.id) < ($1.subject, $1.rank, $1.candidate.start, $1.candidate.id)
-        }
-        var subjectIndex = -1
-        var seenBySubject: Set<Int64> = []
+        var seen: Set<Int64> = []
         var pairs: Set<Pair> = []
         var reports: [ConflictReport] = []
-        for overlap in found {
-            if overlap.subject != subjectIndex {
-                (subjectIndex, seenBySubject) = (overlap.subject, [])
+        for (index, subject) in subjects.enumerated() where subject.end > subject.start {
+            seen.removeAll(keepingCapacity: true)
+            func report(_ other: Candidate, on reported: Int64?) {
+                guard seen.insert(other.id).inserted, pairs.insert(Pair(min(subject.id, other.id), max(subject.id, other.id))).inserted
+                else { return }
+                reports.append(
+                    ConflictReport(
+                        eventId: subject.id, otherEventId: other.id, resourceId: reported,
+                        start: max(subject.start, other.start), end: min(subject.end, other.end)))
             }
-            let subject = subjects[overlap.subject]
-            let other = overlap.candidate
-            guard seenBySubject.insert(other.id).inserted, pairs.insert(Pair(min(subject.id, other.id), max(subject.id, other.id))).inserted
-            else { continue }
-            reports.append(
-                ConflictReport(
-                    eventId: subject.id, otherEventId: other.id, resourceId: overlap.reported,
-                    start: max(subject.start, other.start), end: min(subject.end, other.end)))
+            guard !subject.isBlackout else {
+                for other in duringBlackout[index] ?? [] { report(other, on: nil) }
+                continue
+            }
+            Self.searches(of: subject, relations: relations) { resource, reported in
+                guard let candidates = onResource[resource] else { return }
+                Self.overlaps(of: subject, among: candidates, lookBehind: lookBehind) { report($0, on: reported) }
+            }
+            Self.overlaps(of: subject, among: blackouts, lookBehind: lookBehind) { report($0, on: nil) }
         }
-        found = []
+        (onResource, blackouts, duringBlackout) = ([:], Sorted([]), [:])
         return reports
     }
 
-    /// Adds the candidates that overlap the search's subject: those that start in `start - lookBehind ..< end` and end
-    /// after its start, but the subject itself (which, not being a series, has no occurrences to leave out); `longest`
-    /// is the longest any of `candidates` lasts.
-    private mutating func collect(_ search: Search, among candidates: [Candidate], longest: Int64) {
-        let subject = subjects[search.subject]
-        // A candidate that starts more than the longest of them lasts before the subject ends before it.
-        var index = Self.firstIndex(in: candidates, startingFrom: subject.start - min(lookBehind, longest))
-        while index < candidates.count, candidates[index].start < subject.end {
-            let candidate = candidates[index]
-            if candidate.end > subject.start, candidate.id != subject.id {
-                found.append(Found(subject: search.subject, rank: search.rank, candidate: candidate, reported: search.reported))
-            }
-            index += 1
+    /// Calls `body` with each resource search of a non-blackout subject, in the order of the report: the resource to
+    /// read and the one a clash found there is reported on. For each of its resources: the resource itself, its parent,
+    /// then its children (reported on the resource).
+    private static func searches(of subject: Subject, relations: [Int64: Relations], _ body: (Int64, Int64) -> Void) {
+        for resource in subject.resourceIds {
+            body(resource, resource)
+            if let parent = relations[resource]?.parent { body(parent, parent) }
+            for child in relations[resource]?.children ?? [] { body(child, resource) }
         }
     }
 
-    /// How long the longest of `candidates` lasts.
-    private static func longest(_ candidates: [Candidate]) -> Int64 {
-        candidates.reduce(0) { max($0, $1.end - $1.start) }
+    /// Calls `body` with each of `sorted` that overlaps `subject`: those that start in `start - lookBehind ..< end` and
+    /// end after its start, but the subject itself (which, not being a series, has no occurrences to leave out).
+    private static func overlaps(of subject: Subject, among sorted: Sorted, lookBehind: Int64, _ body: (Candidate) -> Void) {
+        let candidates = sorted.candidates
+        // A candidate that starts more than the longest of them lasts before the subject ends before it.
+        var index = firstIndex(in: candidates, startingFrom: subject.start - min(lookBehind, sorted.longest))
+        while index < candidates.count, candidates[index].start < subject.end {
+            let candidate = candidates[index]
+            if candidate.end > subject.start, candidate.id != subject.id { body(candidate) }
+            index += 1
+        }
     }
 
     /// The index of the first candidate that starts at or after `time`.
