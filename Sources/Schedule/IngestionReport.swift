@@ -124,24 +124,49 @@ public struct ItemReport: Codable, Equatable, Sendable {
     public var line: Int
     /// The UID, for events.
     public var uid: String?
-    /// The system name, for resources.
-    public var systemName: String?
     /// What the item asked for: `upsert` or `cancel` for events; the row's action for resources.
     public var action: String
     /// What happened.
     public var result: ItemResult
     /// The id committed, when something was.
     public var id: Int64?
-    /// The rejection code, when rejected.
-    public var code: String?
-    /// The rejection message, when rejected.
-    public var message: String?
     /// Warnings about the item.
     public var warnings: [ReportWarning]
+    /// What few items have, held apart so that a job's list of 100,000 items stays small (nil: none of it).
+    private var details: Details?
+
+    /// The system name, for resources.
+    public var systemName: String? {
+        get { details?.systemName }
+        set {
+            details = Details(systemName: newValue, code: code, message: message, recurrenceKey: recurrenceKey, occurrences: occurrences)
+        }
+    }
+    /// The rejection code, when rejected.
+    public var code: String? {
+        get { details?.code }
+        set {
+            details = Details(
+                systemName: systemName, code: newValue, message: message, recurrenceKey: recurrenceKey, occurrences: occurrences)
+        }
+    }
+    /// The rejection message, when rejected.
+    public var message: String? {
+        get { details?.message }
+        set {
+            details = Details(systemName: systemName, code: code, message: newValue, recurrenceKey: recurrenceKey, occurrences: occurrences)
+        }
+    }
     /// For a RECURRENCE-ID override, the key of the occurrence it describes.
-    public var recurrenceKey: String?
+    public var recurrenceKey: String? {
+        get { details?.recurrenceKey }
+        set { details = Details(systemName: systemName, code: code, message: message, recurrenceKey: newValue, occurrences: occurrences) }
+    }
     /// For a series, what happened to its occurrences.
-    public var occurrences: OccurrenceCounts?
+    public var occurrences: OccurrenceCounts? {
+        get { details?.occurrences }
+        set { details = Details(systemName: systemName, code: code, message: message, recurrenceKey: recurrenceKey, occurrences: newValue) }
+    }
 
     /// Creates an item row.
     public init(
@@ -151,15 +176,70 @@ public struct ItemReport: Codable, Equatable, Sendable {
     ) {
         self.line = line
         self.uid = uid
-        self.systemName = systemName
         self.action = action
         self.result = result
         self.id = id
-        self.code = code
-        self.message = message
         self.warnings = warnings
-        self.recurrenceKey = recurrenceKey
-        self.occurrences = occurrences
+        details = Details(systemName: systemName, code: code, message: message, recurrenceKey: recurrenceKey, occurrences: occurrences)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case line, uid, systemName, action, result, id, code, message, warnings, recurrenceKey, occurrences
+    }
+
+    /// Reads an item as the report writes it.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            line: try container.decode(Int.self, forKey: .line), uid: try container.decodeIfPresent(String.self, forKey: .uid),
+            systemName: try container.decodeIfPresent(String.self, forKey: .systemName),
+            action: try container.decode(String.self, forKey: .action), result: try container.decode(ItemResult.self, forKey: .result),
+            id: try container.decodeIfPresent(Int64.self, forKey: .id), code: try container.decodeIfPresent(String.self, forKey: .code),
+            message: try container.decodeIfPresent(String.self, forKey: .message),
+            warnings: try container.decode([ReportWarning].self, forKey: .warnings),
+            recurrenceKey: try container.decodeIfPresent(String.self, forKey: .recurrenceKey),
+            occurrences: try container.decodeIfPresent(OccurrenceCounts.self, forKey: .occurrences))
+    }
+
+    /// Writes an item with the report's field names.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(line, forKey: .line)
+        try container.encodeIfPresent(uid, forKey: .uid)
+        try container.encodeIfPresent(systemName, forKey: .systemName)
+        try container.encode(action, forKey: .action)
+        try container.encode(result, forKey: .result)
+        try container.encodeIfPresent(id, forKey: .id)
+        try container.encodeIfPresent(code, forKey: .code)
+        try container.encodeIfPresent(message, forKey: .message)
+        try container.encode(warnings, forKey: .warnings)
+        try container.encodeIfPresent(recurrenceKey, forKey: .recurrenceKey)
+        try container.encodeIfPresent(occurrences, forKey: .occurrences)
+    }
+
+    /// The fields few items have, held by reference and never changed (a change makes new details), so an item without
+    /// them costs one pointer for all of them.
+    private final class Details: Equatable, Sendable {
+        let systemName: String?
+        let code: String?
+        let message: String?
+        let recurrenceKey: String?
+        let occurrences: OccurrenceCounts?
+
+        /// The details, or nil when there are none.
+        init?(systemName: String?, code: String?, message: String?, recurrenceKey: String?, occurrences: OccurrenceCounts?) {
+            guard systemName != nil || code != nil || message != nil || recurrenceKey != nil || occurrences != nil else { return nil }
+            self.systemName = systemName
+            self.code = code
+            self.message = message
+            self.recurrenceKey = recurrenceKey
+            self.occurrences = occurrences
+        }
+
+        static func == (lhs: Details, rhs: Details) -> Bool {
+            (lhs.systemName, lhs.code, lhs.message, lhs.recurrenceKey) == (rhs.systemName, rhs.code, rhs.message, rhs.recurrenceKey)
+                && lhs.occurrences == rhs.occurrences
+        }
     }
 }
 
