@@ -76,7 +76,7 @@ struct Ingest: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("\n".utf8))
         } else {
             for (jobId, report) in reports {
-                FileHandle.standardOutput.write(report.summary(jobId: jobId))
+                report.writeSummary(jobId: jobId) { FileHandle.standardOutput.write(Data($0)) }
             }
         }
         if reports.contains(where: { $0.1.status == .error }) { throw ExitCode(1) }

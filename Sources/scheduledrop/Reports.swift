@@ -133,7 +133,7 @@ struct Reports: AsyncParsableCommand {
             if json {
                 FileHandle.standardOutput.write(report.json() + Data("\n".utf8))
             } else {
-                FileHandle.standardOutput.write(report.summary(jobId: jobId))
+                report.writeSummary(jobId: jobId) { FileHandle.standardOutput.write(Data($0)) }
             }
         }
     }
