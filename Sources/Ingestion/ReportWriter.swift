@@ -39,7 +39,9 @@ public struct ReportWriter: Sendable {
     private static func write(_ report: IngestionReport, jobId: Int64, base: String) throws -> String {
         let json = base + ".json"
         try stream(to: json) { sink in try report.writeJSON { bytes in try bytes.withUnsafeBytes { try sink.write($0) } } }
-        try stream(to: base + ".txt") { sink in try report.writeSummary(jobId: jobId) { bytes in try bytes.withUnsafeBytes { try sink.write($0) } } }
+        try stream(to: base + ".txt") { sink in
+            try report.writeSummary(jobId: jobId) { bytes in try bytes.withUnsafeBytes { try sink.write($0) } }
+        }
         return json
     }
 

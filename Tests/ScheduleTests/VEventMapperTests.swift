@@ -183,6 +183,34 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
         #expect(array == [full, empty])
     }
 
+    @Test func anItemsRarelySetFieldsChangeOnlyItsCopyAndClearedAreAsNeverSet() {
+        let original = ItemReport(line: 1, uid: "u", action: "upsert", result: .rejected, code: "c", message: "m")
+        var copy = original
+        copy.message = "changed"
+        copy.recurrenceKey = "20250301T090000Z"
+        #expect(original.message == "m" && original.recurrenceKey == nil)
+        #expect(copy.code == "c" && copy.message == "changed" && copy.recurrenceKey == "20250301T090000Z")
+        #expect(copy != original)
+        (copy.code, copy.message, copy.recurrenceKey) = (nil, nil, nil)
+        #expect(copy == ItemReport(line: 1, uid: "u", action: "upsert", result: .rejected))
+        copy.occurrences = OccurrenceCounts()
+        #expect(copy != ItemReport(line: 1, uid: "u", action: "upsert", result: .rejected))
+    }
+
+    @Test func aSummaryOfManyMegabytesIsHandedOverInPiecesThatMakeTheWholeText() {
+        let conflicts = (0..<30_000).map { ConflictReport(eventId: Int64($0), otherEventId: 1, resourceId: 2, start: 0, end: 60) }
+        let report = IngestionReport(
+            file: FileReport(folderId: "f", path: "p", size: 0, mtime: nil, sha256: nil), partnerId: 1, kind: .ical,
+            startedAt: "s", finishedAt: "e", status: .handled, items: [], conflicts: conflicts)
+        var pieces: [[UInt8]] = []
+        report.writeSummary(jobId: 7) { pieces.append($0) }
+        #expect(pieces.count > 1, "a summary over a megabyte comes in pieces")
+        #expect(pieces.dropLast().allSatisfy { $0.count >= 1 << 20 })
+        let lines = String(decoding: pieces.joined(), as: UTF8.self).split(separator: "\n")
+        #expect(lines.filter { $0.hasPrefix("  conflict: ") }.count == 30_000)
+        #expect(lines.last == "  conflict: event 29999 overlaps event 1 on resource 2, 1970-01-01T00:00:00Z to 1970-01-01T00:01:00Z")
+    }
+
     @Test func isoTimeFormatsUTC() {
         #expect(isoTime(0) == "1970-01-01T00:00:00Z")
         #expect(isoTime(1_740_819_600) == "2025-03-01T09:00:00Z")
