@@ -86,16 +86,15 @@ public struct ConflictSweep {
             self.candidates = candidates
             longest = candidates.reduce(0) { max($0, $1.end - $1.start) }
         }
-    }
 
-    /// Two numbers, as a set's element without an array's allocation.
-    private struct Pair: Hashable {
-        var first: Int64
-        var second: Int64
-
-        init(_ first: Int64, _ second: Int64) {
-            self.first = first
-            self.second = second
+        /// Whether `candidates`, sorted by start then id, hold `candidate`.
+        static func contains(_ candidates: [Candidate], _ candidate: Candidate) -> Bool {
+            var index = ConflictSweep.firstIndex(in: candidates, startingFrom: candidate.start)
+            while index < candidates.count, candidates[index].start == candidate.start {
+                if candidates[index].id == candidate.id { return true }
+                index += 1
+            }
+            return false
         }
     }
 
@@ -163,16 +162,23 @@ public struct ConflictSweep {
     /// The conflicts found, in the order of the per-event search, each pair once; the candidates read are given up.
     ///
     /// Subjects are taken in order, each with its searches in order, each search's candidates by start then id, so
-    /// no overlap is held beyond the subject it is found for.
+    /// no overlap is held beyond the subject it is found for. A pair is told by the first of its events to find the
+    /// other: when a subject finds an earlier subject, it asks whether that one found it (`finds`), rather than
+    /// remembering every pair told. The subjects' ids must differ.
     public mutating func reports() -> [ConflictReport] {
+        var place: [Int64: Int] = [:]
+        for (index, subject) in subjects.enumerated() where subject.end > subject.start { place[subject.id] = index }
         var seen: Set<Int64> = []
-        var pairs: Set<Pair> = []
         var reports: [ConflictReport] = []
         for (index, subject) in subjects.enumerated() where subject.end > subject.start {
             seen.removeAll(keepingCapacity: true)
             func report(_ other: Candidate, on reported: Int64?) {
-                guard seen.insert(other.id).inserted, pairs.insert(Pair(min(subject.id, other.id), max(subject.id, other.id))).inserted
-                else { return }
+                guard seen.insert(other.id).inserted else { return }
+                if let earlier = place[other.id], earlier < index,
+                    finds(earlier, Candidate(id: subject.id, start: subject.start, end: subject.end))
+                {
+                    return
+                }
                 reports.append(
                     ConflictReport(
                         eventId: subject.id, otherEventId: other.id, resourceId: reported,
@@ -190,6 +196,26 @@ public struct ConflictSweep {
         }
         (onResource, blackouts, duringBlackout) = ([:], Sorted([]), [:])
         return reports
+    }
+
+    /// Whether the subject at `index` finds `other` among what it searches.
+    private func finds(_ index: Int, _ other: Candidate) -> Bool {
+        let subject = subjects[index]
+        if subject.isBlackout {
+            return Sorted.contains(duringBlackout[index] ?? [], other)
+        }
+        var found = Self.finds(subject, other, among: blackouts, lookBehind: lookBehind)
+        Self.searches(of: subject, relations: relations) { resource, _ in
+            guard !found, let candidates = onResource[resource] else { return }
+            found = Self.finds(subject, other, among: candidates, lookBehind: lookBehind)
+        }
+        return found
+    }
+
+    /// Whether `other` is among `sorted` and overlaps `subject` as `overlaps(of:among:lookBehind:_:)` tells.
+    private static func finds(_ subject: Subject, _ other: Candidate, among sorted: Sorted, lookBehind: Int64) -> Bool {
+        other.start >= subject.start - min(lookBehind, sorted.longest) && other.start < subject.end && other.end > subject.start
+            && other.id != subject.id && Sorted.contains(sorted.candidates, other)
     }
 
     /// Calls `body` with each resource search of a non-blackout subject, in the order of the report: the resource to

@@ -7,7 +7,7 @@ import Testing
 
 /// The job's conflict sweep against the per-event search it replaced (a query per event and related resource), on
 /// random schedules of rooms, cameras in them, deleted resources, blackouts, series with occurrences, cancelled and
-/// zero-length events, another partner's events, and a stored event longer than the look-behind.
+/// zero-length events, another partner's events, and a stored event and a job's event longer than the look-behind.
 @Suite struct ConflictSweepTests {
     /// The conflicts of `subjects` as the job found them before the sweep: per event, its overlaps on each resource,
     /// the resource's parent and its children, then the blackouts (a blackout: every event), each event once; then
@@ -98,6 +98,12 @@ import Testing
             for index in 0..<Int.random(in: 10...50, using: &random) {
                 subjects.append(try transaction.insert(randomEvent("job-\(index)")))
             }
+            // A job event longer than the look-behind: it finds events that cannot find it, so which of a pair tells it
+            // depends on the order of the two.
+            var longer = randomEvent("job-long")
+            (longer.endDate, longer.status, longer.type) = (longer.startDate + 7 * hour, .active, .record)
+            longer.resourceIds = Array(resources.shuffled(using: &random).prefix(2))
+            subjects.append(try transaction.insert(longer))
             var changed = try #require(try transaction.event(partnerId: 5, referenceId: "stored-0"))
             changed.status = .active
             try transaction.update(changed)
