@@ -147,9 +147,11 @@ struct ICalJob: FileJob {
         for index in items.indices {
             items[index].warnings += skipped[items[index].line] ?? []
         }
-        let conflicts = try transaction.conflicts(
-            of: writer.conflictSubjects, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration)
-        return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: conflicts)
+        var conflicts = ConflictList.Writer()
+        try transaction.conflicts(
+            of: writer.conflictSubjects, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration
+        ) { try conflicts.append($0) }
+        return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: try conflicts.finish())
     }
 
     /// Whether a VEVENT belongs to a series: it has a non-empty RRULE or RDATE, or a RECURRENCE-ID.

@@ -87,7 +87,7 @@ public struct JobRunner: Sendable {
         let reports = self.reports
         let logger = self.logger
         @Sendable func report(
-            _ status: ReportStatus, _ items: [ItemReport], conflicts: [ConflictReport] = [], code: String? = nil, message: String? = nil
+            _ status: ReportStatus, _ items: [ItemReport], conflicts: ConflictList = [], code: String? = nil, message: String? = nil
         ) -> IngestionReport {
             IngestionReport(
                 file: file, partnerId: settings.partnerId, kind: kind, startedAt: startedAt,

@@ -238,5 +238,5 @@ struct JobOutput {
     /// Kaltura's bulk-upload log of the items.
     var kalturaLog: KalturaLog? = nil
     /// The committed events that overlap others (SPEC §3.4).
-    var conflicts: [ConflictReport] = []
+    var conflicts: ConflictList = []
 }

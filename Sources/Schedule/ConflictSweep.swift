@@ -159,43 +159,42 @@ public struct ConflictSweep {
         duringBlackout[index] = overlaps
     }
 
-    /// The conflicts found, in the order of the per-event search, each pair once; the candidates read are given up.
+    /// Hands `emit` the conflicts found, in the order of the per-event search, each pair once; the candidates read are
+    /// given up.
     ///
     /// Subjects are taken in order, each with its searches in order, each search's candidates by start then id, so
     /// no overlap is held beyond the subject it is found for. A pair is told by the first of its events to find the
     /// other: when a subject finds an earlier subject, it asks whether that one found it (`finds`), rather than
     /// remembering every pair told. The subjects' ids must differ.
-    public mutating func reports() -> [ConflictReport] {
+    public mutating func reports(_ emit: (ConflictReport) throws -> Void) rethrows {
         var place: [Int64: Int] = [:]
         for (index, subject) in subjects.enumerated() where subject.end > subject.start { place[subject.id] = index }
         var seen: Set<Int64> = []
-        var reports: [ConflictReport] = []
+        defer { (onResource, blackouts, duringBlackout) = ([:], Sorted([]), [:]) }
         for (index, subject) in subjects.enumerated() where subject.end > subject.start {
             seen.removeAll(keepingCapacity: true)
-            func report(_ other: Candidate, on reported: Int64?) {
+            func report(_ other: Candidate, on reported: Int64?) throws {
                 guard seen.insert(other.id).inserted else { return }
                 if let earlier = place[other.id], earlier < index,
                     finds(earlier, Candidate(id: subject.id, start: subject.start, end: subject.end))
                 {
                     return
                 }
-                reports.append(
+                try emit(
                     ConflictReport(
                         eventId: subject.id, otherEventId: other.id, resourceId: reported,
                         start: max(subject.start, other.start), end: min(subject.end, other.end)))
             }
             guard !subject.isBlackout else {
-                for other in duringBlackout[index] ?? [] { report(other, on: nil) }
+                for other in duringBlackout[index] ?? [] { try report(other, on: nil) }
                 continue
             }
-            Self.searches(of: subject, relations: relations) { resource, reported in
+            try Self.searches(of: subject, relations: relations) { resource, reported in
                 guard let candidates = onResource[resource] else { return }
-                Self.overlaps(of: subject, among: candidates, lookBehind: lookBehind) { report($0, on: reported) }
+                try Self.overlaps(of: subject, among: candidates, lookBehind: lookBehind) { try report($0, on: reported) }
             }
-            Self.overlaps(of: subject, among: blackouts, lookBehind: lookBehind) { report($0, on: nil) }
+            try Self.overlaps(of: subject, among: blackouts, lookBehind: lookBehind) { try report($0, on: nil) }
         }
-        (onResource, blackouts, duringBlackout) = ([:], Sorted([]), [:])
-        return reports
     }
 
     /// Whether the subject at `index` finds `other` among what it searches.
@@ -221,23 +220,24 @@ public struct ConflictSweep {
     /// Calls `body` with each resource search of a non-blackout subject, in the order of the report: the resource to
     /// read and the one a clash found there is reported on. For each of its resources: the resource itself, its parent,
     /// then its children (reported on the resource).
-    private static func searches(of subject: Subject, relations: [Int64: Relations], _ body: (Int64, Int64) -> Void) {
+    private static func searches(of subject: Subject, relations: [Int64: Relations], _ body: (Int64, Int64) throws -> Void) rethrows {
         for resource in subject.resourceIds {
-            body(resource, resource)
-            if let parent = relations[resource]?.parent { body(parent, parent) }
-            for child in relations[resource]?.children ?? [] { body(child, resource) }
+            try body(resource, resource)
+            if let parent = relations[resource]?.parent { try body(parent, parent) }
+            for child in relations[resource]?.children ?? [] { try body(child, resource) }
         }
     }
 
     /// Calls `body` with each of `sorted` that overlaps `subject`: those that start in `start - lookBehind ..< end` and
     /// end after its start, but the subject itself (which, not being a series, has no occurrences to leave out).
-    private static func overlaps(of subject: Subject, among sorted: Sorted, lookBehind: Int64, _ body: (Candidate) -> Void) {
+    private static func overlaps(of subject: Subject, among sorted: Sorted, lookBehind: Int64, _ body: (Candidate) throws -> Void) rethrows
+    {
         let candidates = sorted.candidates
         // A candidate that starts more than the longest of them lasts before the subject ends before it.
         var index = firstIndex(in: candidates, startingFrom: subject.start - min(lookBehind, sorted.longest))
         while index < candidates.count, candidates[index].start < subject.end {
             let candidate = candidates[index]
-            if candidate.end > subject.start, candidate.id != subject.id { body(candidate) }
+            if candidate.end > subject.start, candidate.id != subject.id { try body(candidate) }
             index += 1
         }
     }

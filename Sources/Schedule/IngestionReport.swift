@@ -21,7 +21,7 @@ public struct IngestionReport: Codable, Equatable, Sendable {
     /// One row per item, in file order.
     public var items: [ItemReport]
     /// Committed events that overlap another active event on the same resource.
-    public var conflicts: [ConflictReport]
+    public var conflicts: ConflictList
     /// The file-level error code when the whole file failed.
     public var code: String?
     /// The file-level error message when the whole file failed.
@@ -30,7 +30,7 @@ public struct IngestionReport: Codable, Equatable, Sendable {
     /// Creates a report; counts are derived from the items.
     public init(
         file: FileReport, partnerId: Int, kind: FileKind, startedAt: String, finishedAt: String, status: ReportStatus,
-        items: [ItemReport], conflicts: [ConflictReport] = [], code: String? = nil, message: String? = nil
+        items: [ItemReport], conflicts: ConflictList = [], code: String? = nil, message: String? = nil
     ) {
         self.file = file
         self.partnerId = partnerId

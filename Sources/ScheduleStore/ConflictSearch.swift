@@ -78,8 +78,9 @@ struct ConflictSearch<Reader: ConflictReader> {
     }
 
     /// Plans a `ConflictSweep` of a job's `subjects`, reads each window it asks for once (its resources' relations
-    /// first), and reports; the search must look behind nothing and ignore nothing, the sweep looks behind `lookBehind`.
-    func sweep(_ subjects: [ConflictSweep.Subject], lookBehind: Int64) throws -> [ConflictReport] {
+    /// first), and hands `emit` each conflict in report order; the search must look behind nothing and ignore nothing,
+    /// the sweep looks behind `lookBehind`.
+    func sweep(_ subjects: [ConflictSweep.Subject], lookBehind: Int64, _ emit: (ConflictReport) throws -> Void) throws {
         var relations: [Int64: ConflictSweep.Relations] = [:]
         for resourceId in Set(subjects.lazy.filter { !$0.isBlackout }.flatMap(\.resourceIds)) {
             relations[resourceId] = try self.relations(of: resourceId)
@@ -101,7 +102,7 @@ struct ConflictSearch<Reader: ConflictReader> {
                 try reader.spans(statements.eventsDuring, arguments([], start: blackout.start - lookBehind, end: blackout.end)),
                 duringBlackout: index)
         }
-        return sweep.reports()
+        try sweep.reports(emit)
     }
 
     /// The arguments of a search's statement after its `leading` ones, for events that may overlap `[start, end)`.

@@ -192,11 +192,13 @@ final class PostgresTransaction: StoreTransaction {
         pendingByReference.removeAll(keepingCapacity: true)
     }
 
-    func conflicts(of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64) throws -> [ConflictReport] {
+    func conflicts(
+        of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64, _ emit: (ConflictReport) throws -> Void
+    ) throws {
         try lock(partnerId)
         try send()
-        return try ConflictSearch(reader: session, partnerId: partnerId, lookBehind: 0, ignoring: nil).sweep(
-            subjects, lookBehind: lookBehind)
+        try ConflictSearch(reader: session, partnerId: partnerId, lookBehind: 0, ignoring: nil).sweep(
+            subjects, lookBehind: lookBehind, emit)
     }
 
     func resource(partnerId: Int, id: Int64) throws -> ScheduleResource? {

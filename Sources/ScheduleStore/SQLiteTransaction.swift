@@ -57,9 +57,11 @@ final class SQLiteTransaction: StoreTransaction {
     }
 
     /// Runs the job's conflict sweep on this connection (`ConflictSearch.sweep`).
-    func conflicts(of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64) throws -> [ConflictReport] {
+    func conflicts(
+        of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64, _ emit: (ConflictReport) throws -> Void
+    ) throws {
         try ConflictSearch(reader: SQLiteReader(db: db), partnerId: partnerId, lookBehind: 0, ignoring: nil)
-            .sweep(subjects, lookBehind: lookBehind)
+            .sweep(subjects, lookBehind: lookBehind, emit)
     }
 
     func series(after id: Int64, limit: Int) throws -> [ScheduleEvent] {

@@ -147,8 +147,10 @@ public protocol StoreTransaction {
     /// The conflicts of the partner's stored events `subjects` (SPEC §3.4; `ConflictSweep`): the active events of its
     /// partner that overlap one on a resource it uses, a parent or child of one, or that overlap it where exactly one of
     /// the two is a blackout; each pair once. Only events that start at most `lookBehind` seconds before a subject are
-    /// considered (the longest an event may last).
-    func conflicts(of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64) throws -> [ConflictReport]
+    /// considered (the longest an event may last). Each is handed to `emit` as it is found, in report order.
+    func conflicts(
+        of subjects: [ConflictSweep.Subject], partnerId: Int, lookBehind: Int64, _ emit: (ConflictReport) throws -> Void
+    ) throws
     /// The resource with this id, if it is the partner's.
     func resource(partnerId: Int, id: Int64) throws -> ScheduleResource?
     /// The partner's resource of this type and system name (deleted ones too), if any.

@@ -122,8 +122,11 @@ import Testing
                 return ConflictSweep.Subject(
                     id: id, start: event.startDate, end: event.endDate, isBlackout: event.type == .blackout, resourceIds: event.resourceIds)
             }
+            // Spooled past four conflicts, so the file behind a large job's list is read back here as well.
+            var spool = ConflictList.Writer(memoryLimit: 4)
+            try transaction.conflicts(of: active, partnerId: 5, lookBehind: lookBehind) { try spool.append($0) }
             return (
-                try transaction.conflicts(of: active, partnerId: 5, lookBehind: lookBehind),
+                Array(try spool.finish()),
                 try Self.perEventSearch(sqlite, subjects: subjects, partnerId: 5, lookBehind: lookBehind), active.count
             )
         }
@@ -154,8 +157,10 @@ import Testing
         sweep.addBlackouts([ConflictSweep.Candidate(id: 2, start: 150, end: 160)])
         sweep.add(
             [ConflictSweep.Candidate(id: 1, start: 100, end: 200), ConflictSweep.Candidate(id: 7, start: 155, end: 156)], duringBlackout: 1)
+        var reports: [ConflictReport] = []
+        sweep.reports { reports.append($0) }
         #expect(
-            sweep.reports().map { [$0.eventId, $0.otherEventId, $0.resourceId ?? 0] } == [
+            reports.map { [$0.eventId, $0.otherEventId, $0.resourceId ?? 0] } == [
                 [1, 4, 11], [1, 6, 10], [1, 2, 0], [2, 7, 0],
             ],
             "the blackout's clash with event 1 is reported once, from event 1")

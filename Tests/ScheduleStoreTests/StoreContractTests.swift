@@ -331,7 +331,9 @@ struct Backend: Sendable, CustomTestStringConvertible {
                 ConflictSweep.Subject(id: id, start: 50, end: 150, isBlackout: false, resourceIds: [camera]),
                 ConflictSweep.Subject(id: apart, start: 100, end: 120, isBlackout: false, resourceIds: [room]),
             ]
-            return (try transaction.conflicts(of: subjects, partnerId: 1, lookBehind: 86_400), stored, id, apart, camera)
+            var reports: [ConflictReport] = []
+            try transaction.conflicts(of: subjects, partnerId: 1, lookBehind: 86_400) { reports.append($0) }
+            return (reports, stored, id, apart, camera)
         }
         let (reports, stored, id, apart, camera) = conflicts
         #expect(Set(reports.map { Set([$0.eventId, $0.otherEventId]) }) == [[id, stored], [id, apart]])

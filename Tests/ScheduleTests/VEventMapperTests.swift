@@ -197,8 +197,12 @@ private func instant(_ year: Int, _ month: Int, _ day: Int, _ hour: Int = 0, _ m
         #expect(copy != ItemReport(line: 1, uid: "u", action: "upsert", result: .rejected))
     }
 
-    @Test func aSummaryOfManyMegabytesIsHandedOverInPiecesThatMakeTheWholeText() {
-        let conflicts = (0..<30_000).map { ConflictReport(eventId: Int64($0), otherEventId: 1, resourceId: 2, start: 0, end: 60) }
+    @Test func aSummaryOfManyMegabytesIsHandedOverInPiecesThatMakeTheWholeText() throws {
+        var spool = ConflictList.Writer(memoryLimit: 1_000)
+        for index in 0..<30_000 {
+            try spool.append(ConflictReport(eventId: Int64(index), otherEventId: 1, resourceId: 2, start: 0, end: 60))
+        }
+        let conflicts = try spool.finish()
         let report = IngestionReport(
             file: FileReport(folderId: "f", path: "p", size: 0, mtime: nil, sha256: nil), partnerId: 1, kind: .ical,
             startedAt: "s", finishedAt: "e", status: .handled, items: [], conflicts: conflicts)
