@@ -17,9 +17,16 @@ final class EventWriter {
     let transaction: any StoreTransaction
     /// The events added or changed while active (not series rows), as they last stand, in the order first written. One
     /// no longer active is kept in its place without length, which the conflict sweep passes over.
-    private(set) var conflictSubjects: [ConflictSweep.Subject] = []
+    private var conflictSubjects: [ConflictSweep.Subject] = []
     /// Where each of `conflictSubjects` is, by event id.
     private var subjectIndex: [Int64: Int] = [:]
+
+    /// The events whose conflicts to seek (see `conflictSubjects`), handed over once the job has written everything:
+    /// the writer forgets them, and where each was, so that the conflict sweep does not hold them twice.
+    func takeConflictSubjects() -> [ConflictSweep.Subject] {
+        defer { (conflictSubjects, subjectIndex) = ([], [:]) }
+        return conflictSubjects
+    }
 
     /// Creates a writer over one transaction.
     init(transaction: any StoreTransaction) {

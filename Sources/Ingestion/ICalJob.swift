@@ -96,17 +96,28 @@ struct ICalJob: FileJob {
         var zones = ZoneResolver()
         let writer = EventWriter(transaction: transaction)
         let checker = ReferenceChecker(transaction: transaction, partnerId: mapper.partnerId)
-        var items: [ItemReport] = []
+        // The items go to a list that spools them once many, in file order; the latest component's are held back until
+        // the next one's come, since lines of the calendar read after the last component are told on it.
+        var items = ItemList.Writer(sortKey: \.line)
+        var latest: [ItemReport] = []
         var groups: [String: Group] = [:]
         var groupOrder: [String] = []
         var skipped: [Int: [ReportWarning]] = [:]
         var reported = 0
         var lastLine: Int?
+        func hold(_ produced: [ItemReport]) throws {
+            for var item in latest {
+                item.warnings += skipped[item.line] ?? []
+                try items.append(item)
+            }
+            latest = produced
+        }
         func applyGroup(_ uid: String) throws {
             guard let group = groups.removeValue(forKey: uid) else { return }
-            items += try applySeries(
-                uid: uid, group.components, calendarProperties: group.calendarProperties, timeZones: survey.timeZones,
-                zones: &survey.zones, writer: writer, checker: checker)
+            try hold(
+                try applySeries(
+                    uid: uid, group.components, calendarProperties: group.calendarProperties, timeZones: survey.timeZones,
+                    zones: &survey.zones, writer: writer, checker: checker))
         }
         while let item = try reader.next() {
             let component = item.component
@@ -133,8 +144,9 @@ struct ICalJob: FileJob {
                 if survey.seriesEnds[uid] == component.line { try applyGroup(uid) }
                 continue
             }
-            items.append(
-                try applySingle(component, calendarProperties: item.calendarProperties, zones: &zones, writer: writer, checker: checker))
+            try hold([
+                try applySingle(component, calendarProperties: item.calendarProperties, zones: &zones, writer: writer, checker: checker)
+            ])
         }
         if let lastLine, reported < reader.skippedCalendarLines.count {
             skipped[lastLine, default: []] += reader.skippedCalendarLines[reported...].map {
@@ -143,15 +155,13 @@ struct ICalJob: FileJob {
         }
         // A series whose last VEVENT the survey saw elsewhere (none, when both reads agree) is applied at the end.
         for uid in groupOrder { try applyGroup(uid) }
-        items.sort { $0.line < $1.line }
-        for index in items.indices {
-            items[index].warnings += skipped[items[index].line] ?? []
-        }
+        try hold([])
+        let list = try items.finish()
         var conflicts = ConflictList.Writer()
         try transaction.conflicts(
-            of: writer.conflictSubjects, partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration
+            of: writer.takeConflictSubjects(), partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration
         ) { try conflicts.append($0) }
-        return JobOutput(items: items, kalturaLog: KalturaICalLog.log(items), conflicts: try conflicts.finish())
+        return JobOutput(items: list, kalturaLog: KalturaICalLog.log(list), conflicts: try conflicts.finish())
     }
 
     /// Whether a VEVENT belongs to a series: it has a non-empty RRULE or RDATE, or a RECURRENCE-ID.

@@ -87,7 +87,7 @@ public struct JobRunner: Sendable {
         let reports = self.reports
         let logger = self.logger
         @Sendable func report(
-            _ status: ReportStatus, _ items: [ItemReport], conflicts: ConflictList = [], code: String? = nil, message: String? = nil
+            _ status: ReportStatus, _ items: ItemList, conflicts: ConflictList = [], code: String? = nil, message: String? = nil
         ) -> IngestionReport {
             IngestionReport(
                 file: file, partnerId: settings.partnerId, kind: kind, startedAt: startedAt,
@@ -122,7 +122,7 @@ public struct JobRunner: Sendable {
             outcome = rollback.report
         } catch {
             guard let failure = Self.fileFailure(error, kind: kind) else { throw error }
-            outcome = report(.error, failure.items, code: failure.code, message: failure.message)
+            outcome = report(.error, ItemList(failure.items), code: failure.code, message: failure.message)
             if let ticket {
                 let failed = outcome
                 try await store.write { transaction in

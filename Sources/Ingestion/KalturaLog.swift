@@ -25,13 +25,13 @@ public struct KalturaLog: Sendable {
 /// rejection `X-KALTURA-ERROR-CODE` and `X-KALTURA-ERROR-DESCRIPTION`.
 enum KalturaICalLog {
     /// The log of `items`, each VEVENT written to the file as it is made.
-    static func log(_ items: [ItemReport]) -> KalturaLog {
+    static func log(_ items: ItemList) -> KalturaLog {
         KalturaLog(extension: "ics") { sink in try write(items, to: sink) }
     }
 
     /// Writes the log of `items` into `sink`; every line is built from valid names and escaped text, so only the sink
     /// can fail.
-    private static func write(_ items: [ItemReport], to sink: FileByteSink) throws {
+    private static func write(_ items: ItemList, to sink: FileByteSink) throws {
         var writer = CalendarWriter(sink)
         try writer.beginCalendar(properties: [
             ContentLine(name: "VERSION", value: "2.0"), ContentLine(name: "PRODID", value: "-//scheduledrop//bulk upload log//EN"),

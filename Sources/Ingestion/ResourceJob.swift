@@ -120,7 +120,7 @@ struct ResourceJob: FileJob {
         }
         let reports = items.map { $0! }
         return JobOutput(
-            items: reports,
+            items: ItemList(reports),
             kalturaLog: KalturaLog(extension: "csv") { [lines, statuses] sink in
                 try Self.writeKalturaLog(lines, reports, statuses: statuses, to: sink)
             })
@@ -234,7 +234,7 @@ struct ResourceJob: FileJob {
 /// What a job's parser produced: the items, Kaltura's log of them, and the conflicts of what it committed.
 struct JobOutput {
     /// One row per item, in file order.
-    var items: [ItemReport]
+    var items: ItemList
     /// Kaltura's bulk-upload log of the items.
     var kalturaLog: KalturaLog? = nil
     /// The committed events that overlap others (SPEC §3.4).

@@ -55,7 +55,7 @@ public struct ScheduleEditor: Sendable {
                     throw EditRejection(code: stale.code, message: stale.message)
                 }
             }
-            return try finish(transaction, items)
+            return try finish(transaction, Array(items))
         }
     }
 

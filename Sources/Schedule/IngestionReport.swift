@@ -19,7 +19,7 @@ public struct IngestionReport: Codable, Equatable, Sendable {
     /// How many items ended in each result, and how many warnings were given.
     public var counts: ReportCounts
     /// One row per item, in file order.
-    public var items: [ItemReport]
+    public var items: ItemList
     /// Committed events that overlap another active event on the same resource.
     public var conflicts: ConflictList
     /// The file-level error code when the whole file failed.
@@ -30,7 +30,7 @@ public struct IngestionReport: Codable, Equatable, Sendable {
     /// Creates a report; counts are derived from the items.
     public init(
         file: FileReport, partnerId: Int, kind: FileKind, startedAt: String, finishedAt: String, status: ReportStatus,
-        items: [ItemReport], conflicts: ConflictList = [], code: String? = nil, message: String? = nil
+        items: ItemList, conflicts: ConflictList = [], code: String? = nil, message: String? = nil
     ) {
         self.file = file
         self.partnerId = partnerId
@@ -317,7 +317,7 @@ public struct ReportCounts: Codable, Equatable, Sendable {
     }
 
     /// Counts the results of `items`.
-    public init(_ items: [ItemReport] = []) {
+    public init(_ items: some Sequence<ItemReport> = [ItemReport]()) {
         for item in items {
             switch item.result {
             case .added: added += 1

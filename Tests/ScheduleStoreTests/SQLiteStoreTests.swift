@@ -25,10 +25,14 @@ import Testing
         let directory = try TemporaryDirectory()
         let store = try SQLiteStore(path: directory.path + "/s.sqlite")
         let ticket = try #require(try await store.claim(identity(), kind: .ical))
-        let items = (1...40_000).map { ItemReport(line: $0, uid: "event-\($0)-é", action: "upsert", result: .added, id: Int64($0)) }
+        // Spooled, as a large job's items are.
+        var items = ItemList.Writer(memoryLimit: 1_000)
+        for line in 1...40_000 {
+            try items.append(ItemReport(line: line, uid: "event-\(line)-é", action: "upsert", result: .added, id: Int64(line)))
+        }
         let large = IngestionReport(
             file: FileReport(folderId: "f", path: "a.ics", size: 10, mtime: nil, sha256: nil), partnerId: 1, kind: .ical,
-            startedAt: "s", finishedAt: "e", status: .handled, items: items)
+            startedAt: "s", finishedAt: "e", status: .handled, items: try items.finish())
         let json = large.json()
         #expect(json.count > 3 << 20, "written in more than one piece")
         var streamed = Data()
