@@ -78,6 +78,9 @@ public struct JobSettings: Sendable {
     public var limits: EventLimits
     /// Counts the bytes the job reads, for a progress display; nil when nobody watches.
     public var progress: ReadProgress?
+    /// Where a large job spools its report's rows (`SpooledList`); nil: the system's temporary directory. The job
+    /// runner sets its reports folder, on the data directory's disk.
+    public var spoolDirectory: String?
 
     /// Creates job settings.
     public init(

@@ -20,12 +20,15 @@ struct ICalJob: FileJob {
     let mapper: VEventMapper
     /// Now, in seconds since 1970: the horizon is counted from it.
     let now: Int64
+    /// Where the report's rows are spooled once many.
+    let spoolDirectory: String?
 
     /// A job that reads VEVENTs for `settings`' partner, with its default event type, zone of floating times and limits.
     init(settings: JobSettings, now: Int64) {
         mapper = VEventMapper(
             partnerId: settings.partnerId, defaultType: settings.defaultEventType, floatingZone: settings.timeZone, limits: settings.limits)
         self.now = now
+        spoolDirectory = settings.spoolDirectory
     }
 
     /// The error's `ical.*` code, and its message after its line when the line is known.
@@ -98,7 +101,7 @@ struct ICalJob: FileJob {
         let checker = ReferenceChecker(transaction: transaction, partnerId: mapper.partnerId)
         // The items go to a list that spools them once many, in file order; the latest component's are held back until
         // the next one's come, since lines of the calendar read after the last component are told on it.
-        var items = ItemList.Writer(sortKey: \.line)
+        var items = ItemList.Writer(directory: spoolDirectory, sortKey: \.line)
         var latest: [ItemReport] = []
         var groups: [String: Group] = [:]
         var groupOrder: [String] = []
@@ -157,7 +160,7 @@ struct ICalJob: FileJob {
         for uid in groupOrder { try applyGroup(uid) }
         try hold([])
         let list = try items.finish()
-        var conflicts = ConflictList.Writer()
+        var conflicts = ConflictList.Writer(directory: spoolDirectory)
         try transaction.conflicts(
             of: writer.takeConflictSubjects(), partnerId: mapper.partnerId, lookBehind: mapper.limits.maximumEventDuration
         ) { try conflicts.append($0) }

@@ -85,6 +85,12 @@ public struct JobRunner: Sendable {
             etag: identity.etag.isEmpty ? nil : identity.etag, sha256: sha256)
         let now = Int64(Date().timeIntervalSince1970)
         let reports = self.reports
+        // A large job's report rows are spooled beside the reports, on the data directory's disk.
+        var spooling = settings
+        if (try? FileManager.default.createDirectory(atPath: reports.directory, withIntermediateDirectories: true)) != nil {
+            spooling.spoolDirectory = reports.directory
+        }
+        let settings = spooling
         let logger = self.logger
         @Sendable func report(
             _ status: ReportStatus, _ items: ItemList, conflicts: ConflictList = [], code: String? = nil, message: String? = nil

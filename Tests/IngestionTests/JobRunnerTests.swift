@@ -169,6 +169,42 @@ func ingest(
         #expect(try await harness.versions("a.ics").map(\.state) == [.handled])
     }
 
+    @Test func aJobWithMoreItemsThanItHoldsReportsThemAllInFileOrder() async throws {
+        let harness = try Harness()
+        // A series first whose override comes last, so its items are applied after every single event; 16,400 single
+        // events between (more than a job holds before spooling); a broken line of the calendar after the last event.
+        // The series starts next week (within the horizon whenever the test runs).
+        let singles = 16_400
+        let week: Int64 = 7 * 86_400
+        let series = (Int64(Date().timeIntervalSince1970) / 86_400 + 7) * 86_400 + 9 * 3_600
+        var text = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
+        text += "BEGIN:VEVENT\r\nUID:series\r\nDTSTART:\(utc(series))\r\nDTEND:\(utc(series + 3_600))\r\nRRULE:FREQ=WEEKLY;COUNT=3\r\n"
+        text += "SUMMARY:Series\r\nEND:VEVENT\r\n"
+        for index in 0..<singles {
+            let start = 1_893_920_400 + Int64(index) * 7_200
+            text += "BEGIN:VEVENT\r\nUID:single-\(index)\r\nDTSTART:\(utc(start))\r\nDTEND:\(utc(start + 3_600))\r\nEND:VEVENT\r\n"
+        }
+        text += "BEGIN:VEVENT\r\nUID:series\r\nRECURRENCE-ID:\(utc(series + week))\r\nDTSTART:\(utc(series + week + 7_200))\r\n"
+        text += "DTEND:\(utc(series + week + 10_800))\r\nEND:VEVENT\r\nX-BROKEN;NO VALUE\r\nEND:VCALENDAR\r\n"
+        let report = try await ingest(harness, "large.ics", text, modified: 1)
+        #expect(report.status == .handled)
+        #expect(report.items.count == singles + 2)
+        #expect(report.counts.added == singles + 2 && report.counts.rejected == 0, "the series, its override and every single")
+        #expect(zip(report.items, report.items.dropFirst()).allSatisfy { $0.line < $1.line }, "in the order of their lines")
+        #expect(report.items.first?.uid == "series" && report.items.first?.occurrences?.added == 3)
+        #expect(report.items.last?.recurrenceKey == utc(series + week))
+        #expect(report.items.last?.warnings.map(\.code) == ["ical.malformedContentLine"], "the line after the last event is told on it")
+        #expect(report.items.dropFirst().dropLast().allSatisfy { $0.result == .added && $0.warnings.isEmpty })
+        #expect(try await harness.reports("large.ics") == [report])
+        let directory = harness.data + "/reports/drop"
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory).sorted() == [
+                "1-large.ics.json", "1-large.ics.log.ics", "1-large.ics.txt",
+            ])
+        let written = try Data(contentsOf: URL(fileURLWithPath: directory + "/1-large.ics.json"))
+        #expect(try JSONDecoder().decode(IngestionReport.self, from: written) == report)
+    }
+
     @Test func reportFilesMatchTheStoredReport() async throws {
         let harness = try Harness()
         let report = try await ingest(harness, "a.ics", calendar(events: 2), modified: 1)
