@@ -8,10 +8,12 @@ extension ConflictReport: SpoolRecord {
     /// Five integers: the event, the other, the resource (`Int64.min` for none), the start and the end.
     public static var spoolSize: Int? { 40 }
 
+    /// Appends the record's bytes.
     public func spool(into bytes: inout SpoolBytes) {
         for value in [eventId, otherEventId, resourceId ?? .min, start, end] { bytes.integer(value) }
     }
 
+    /// Reads a record from what `spool(into:)` wrote.
     public init(unspooling bytes: inout SpoolReader) {
         let (eventId, otherEventId, resourceId) = (bytes.integer(), bytes.integer(), bytes.integer())
         self.init(
@@ -24,6 +26,7 @@ extension ItemReport: SpoolRecord {
     /// Items differ in size.
     public static var spoolSize: Int? { nil }
 
+    /// Appends the record's bytes.
     public func spool(into bytes: inout SpoolBytes) {
         bytes.integer(Int64(line))
         bytes.text(uid)
@@ -44,6 +47,7 @@ extension ItemReport: SpoolRecord {
         }
     }
 
+    /// Reads a record from what `spool(into:)` wrote.
     public init(unspooling bytes: inout SpoolReader) {
         let line = Int(bytes.integer())
         let (uid, action, result, id) = (bytes.text(), bytes.text() ?? "", bytes.text() ?? "", bytes.text().flatMap { Int64($0) })

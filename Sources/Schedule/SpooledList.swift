@@ -47,8 +47,10 @@ public struct SpooledList<Element: SpoolRecord>: RandomAccessCollection, Equatab
         self.storage = storage
     }
 
+    /// The first row's position: 0.
     public var startIndex: Int { 0 }
 
+    /// The number of rows.
     public var endIndex: Int {
         switch storage {
         case .memory(let array): array.count
@@ -56,6 +58,7 @@ public struct SpooledList<Element: SpoolRecord>: RandomAccessCollection, Equatab
         }
     }
 
+    /// The row at `position`; a spool's is read from its file.
     public subscript(position: Int) -> Element {
         switch storage {
         case .memory(let array):
@@ -82,6 +85,7 @@ public struct SpooledList<Element: SpoolRecord>: RandomAccessCollection, Equatab
             self.list = list
         }
 
+        /// The next row, or nil after the last.
         public mutating func next() -> Element? {
             guard position < list.count else { return nil }
             defer { position += 1 }
@@ -97,10 +101,12 @@ public struct SpooledList<Element: SpoolRecord>: RandomAccessCollection, Equatab
         }
     }
 
+    /// Reads the rows from the first.
     public func makeIterator() -> Iterator {
         Iterator(self)
     }
 
+    /// Whether both lists hold the same rows in the same order, wherever they are kept.
     public static func == (lhs: SpooledList, rhs: SpooledList) -> Bool {
         lhs.count == rhs.count && lhs.elementsEqual(rhs)
     }
@@ -186,6 +192,7 @@ public struct SpooledList<Element: SpoolRecord>: RandomAccessCollection, Equatab
 
 /// Why a spool failed: the system's words.
 public struct SpoolError: Error, CustomStringConvertible {
+    /// What failed, and the system's reason.
     public let description: String
 }
 
