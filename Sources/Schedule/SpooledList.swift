@@ -74,12 +74,14 @@ public struct SpooledList<Element: SpoolRecord>: RandomAccessCollection, Equatab
         places?[position] ?? Place(offset: position * Element.spoolSize!, length: Element.spoolSize!)
     }
 
-    /// Reads the rows in order; a spool's are read some 64 KB at a time.
+    /// Reads the rows in order; a spool's are read some 64 KB at a time, keeping the last two pieces read, so rows
+    /// added out of their order (a series' items, applied once its last VEVENT is read) cost one more read, not one
+    /// per row.
     public struct Iterator: IteratorProtocol {
         private let list: SpooledList
         private var position = 0
-        private var chunk: [UInt8] = []
-        private var chunkOffset = 0
+        /// The pieces read, the one read last first.
+        private var chunks: [(offset: Int, bytes: [UInt8])] = []
 
         fileprivate init(_ list: SpooledList) {
             self.list = list
@@ -91,12 +93,16 @@ public struct SpooledList<Element: SpoolRecord>: RandomAccessCollection, Equatab
             defer { position += 1 }
             guard case .spool(let file, let count, let places) = list.storage else { return list[position] }
             let place = SpooledList.place(of: position, places)
-            if place.offset < chunkOffset || place.offset + place.length > chunkOffset + chunk.count {
+            if let index = chunks.firstIndex(where: {
+                place.offset >= $0.offset && place.offset + place.length <= $0.offset + $0.bytes.count
+            }) {
+                if index > 0 { chunks.swapAt(0, index) }
+            } else {
                 let fixed = Element.spoolSize.map { $0 * (count - position) } ?? .max
-                chunkOffset = place.offset
-                chunk = file.read(at: place.offset, length: Swift.max(place.length, Swift.min(1 << 16, fixed)))
+                let bytes = file.read(at: place.offset, length: Swift.max(place.length, Swift.min(1 << 16, fixed)))
+                chunks = [(place.offset, bytes)] + chunks.prefix(1)
             }
-            var reader = SpoolReader(chunk[(place.offset - chunkOffset)...])
+            var reader = SpoolReader(chunks[0].bytes[(place.offset - chunks[0].offset)...])
             return Element(unspooling: &reader)
         }
     }
