@@ -104,7 +104,6 @@ struct ICalJob: FileJob {
         var items = ItemList.Writer(directory: spoolDirectory, sortKey: \.line)
         var latest: [ItemReport] = []
         var groups: [String: Group] = [:]
-        var groupOrder: [String] = []
         var skipped: [Int: [ReportWarning]] = [:]
         var reported = 0
         var lastLine: Int?
@@ -116,6 +115,8 @@ struct ICalJob: FileJob {
             latest = produced
         }
         func applyGroup(_ uid: String) throws {
+            // Its end is forgotten with it: a file of many series holds only those still open.
+            survey.seriesEnds.removeValue(forKey: uid)
             guard let group = groups.removeValue(forKey: uid) else { return }
             try hold(
                 try applySeries(
@@ -139,7 +140,6 @@ struct ICalJob: FileJob {
             lastLine = component.line
             let uid = Self.uid(of: component)
             if !uid.isEmpty && (groups[uid] != nil || Self.isPartOfSeries(component)) {
-                if groups[uid] == nil { groupOrder.append(uid) }
                 groups[uid, default: Group()].components.append(component)
                 if component.property("RECURRENCE-ID") == nil || groups[uid]!.calendarProperties.isEmpty {
                     groups[uid]!.calendarProperties = item.calendarProperties
@@ -157,7 +157,9 @@ struct ICalJob: FileJob {
             }
         }
         // A series whose last VEVENT the survey saw elsewhere (none, when both reads agree) is applied at the end.
-        for uid in groupOrder { try applyGroup(uid) }
+        for uid in groups.keys.sorted(by: { groups[$0]!.components[0].line < groups[$1]!.components[0].line }) {
+            try applyGroup(uid)
+        }
         try hold([])
         let list = try items.finish()
         var conflicts = ConflictList.Writer(directory: spoolDirectory)
