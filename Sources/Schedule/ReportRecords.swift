@@ -32,7 +32,8 @@ extension ItemReport: SpoolRecord {
         bytes.text(uid)
         bytes.text(action)
         bytes.text(result.rawValue)
-        bytes.text(id.map(String.init))
+        bytes.integer(id == nil ? 0 : 1)
+        bytes.integer(id ?? 0)
         bytes.integer(Int64(warnings.count))
         for warning in warnings {
             bytes.text(warning.code)
@@ -50,7 +51,7 @@ extension ItemReport: SpoolRecord {
     /// Reads a record from what `spool(into:)` wrote.
     public init(unspooling bytes: inout SpoolReader) {
         let line = Int(bytes.integer())
-        let (uid, action, result, id) = (bytes.text(), bytes.text() ?? "", bytes.text() ?? "", bytes.text().flatMap { Int64($0) })
+        let (uid, action, result, hasId, id) = (bytes.text(), bytes.text() ?? "", bytes.text() ?? "", bytes.integer() == 1, bytes.integer())
         let warnings = (0..<bytes.integer()).map { _ in ReportWarning(code: bytes.text() ?? "", message: bytes.text() ?? "") }
         let (systemName, code, message, recurrenceKey) = (bytes.text(), bytes.text(), bytes.text(), bytes.text())
         var occurrences: OccurrenceCounts?
@@ -62,7 +63,8 @@ extension ItemReport: SpoolRecord {
             occurrences = counts
         }
         self.init(
-            line: line, uid: uid, systemName: systemName, action: action, result: ItemResult(rawValue: result) ?? .rejected, id: id,
+            line: line, uid: uid, systemName: systemName, action: action, result: ItemResult(rawValue: result) ?? .rejected,
+            id: hasId ? id : nil,
             code: code, message: message, warnings: warnings, recurrenceKey: recurrenceKey, occurrences: occurrences)
     }
 }
